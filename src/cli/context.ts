@@ -1,0 +1,14 @@
+/** What a command may touch of the outside world; only the CLI layer builds it, from the real process. */
+export interface CliContext {
+  argv: readonly string[];
+  env: NodeJS.ProcessEnv;
+  uid: number;
+  home: string;
+  /** Whether stdout is a terminal (colours, control-sequence neutralising). */
+  stdoutIsTTY: boolean;
+  stdout: (data: string | Uint8Array) => void;
+  stderr: (data: string | Uint8Array) => void;
+}
+
+/** A command's entry point: the exit code it wants. */
+export type CommandMain = (args: import('./argv.ts').ParsedArgs, ctx: CliContext) => Promise<number>;

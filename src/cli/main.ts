@@ -1,0 +1,64 @@
+import { homedir } from 'node:os';
+import type { ParsedArgs } from './argv.ts';
+import { parseArgs } from './argv.ts';
+import type { CliContext, CommandMain } from './context.ts';
+import { CronguardError } from '../shared/errors.ts';
+import type { CommandName } from './options.ts';
+
+declare const CRONGUARD_VERSION: string;
+
+/** Each command's module, imported only when that command runs, so a cron tick loads the run path alone. */
+const COMMAND_MODULES: Record<CommandName, () => Promise<CommandMain>> = {
+  run: async () => (await import('../commands/run.ts')).runMain,
+  sweep: async () => (await import('../commands/sweep.ts')).sweepMain,
+  history: async () => (await import('../commands/history.ts')).historyMain,
+  show: async () => (await import('../commands/show.ts')).showMain,
+  status: async () => (await import('../commands/status.ts')).statusMain,
+  stats: async () => (await import('../commands/stats.ts')).statsMain,
+  prune: async () => (await import('../commands/prune.ts')).pruneMain,
+  completion: async () => (await import('../commands/completion.ts')).completionMain,
+};
+
+/** Parses, dispatches, and turns every error into one `cronguard:` line and an exit code. */
+async function main(ctx: CliContext): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(ctx.argv);
+    if (args.version) {
+      ctx.stdout(`${CRONGUARD_VERSION}\n`);
+      return 0;
+    }
+    if (args.options['help']) {
+      const { helpText } = await import('./help.ts');
+      ctx.stdout(await helpText(args.command, process.stdout.columns ?? 80));
+      return 0;
+    }
+    const command = await COMMAND_MODULES[args.command]();
+    return await command(args, ctx);
+  } catch (error) {
+    if (ctx.env['CRONGUARD_DEBUG']) ctx.stderr(`${(error as Error)?.stack ?? String(error)}\n`);
+    if (error instanceof CronguardError) {
+      ctx.stderr(`cronguard: ${error.message}\n`);
+      return error.exitCode;
+    }
+    ctx.stderr(`cronguard: internal error: ${(error as Error)?.message ?? String(error)} (CRONGUARD_DEBUG=1 shows where)\n`);
+    return 125;
+  }
+}
+
+const ctx: CliContext = {
+  argv: process.argv.slice(2),
+  env: process.env,
+  uid: process.getuid?.() ?? -1,
+  home: process.env['HOME'] || homedir(),
+  stdoutIsTTY: process.stdout.isTTY === true,
+  stdout: (data) => void process.stdout.write(data),
+  stderr: (data) => void process.stderr.write(data),
+};
+// A closed stdout (the reader went away) must not crash the wrapper mid-run.
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
+const code = await main(ctx);
+process.exitCode = code;
+// Leftover handles (a pipe held by a leftover process) must not keep cronguard alive once it is done.
+process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

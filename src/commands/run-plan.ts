@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import type { ParsedArgs } from '../cli/argv.ts';
+import { parseCount } from '../shared/count.ts';
+import { parseDuration } from '../shared/duration.ts';
+import { badOption, CronguardError } from '../shared/errors.ts';
+import { parseSize } from '../shared/size.ts';
+import type { RetryOn, RunPlan } from '../runner/run.ts';
+
+export type OverlapMode = 'allow' | 'skip' | 'wait';
+const NAME = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** The run line's options, checked and converted; anything wrong is refused before the command runs. */
+export async function resolveRunPlan(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<RunPlan & { overlap: OverlapMode }> {
+  const o = args.options;
+  const str = (name: string): string | undefined => (typeof o[name] === 'string' ? (o[name] as string) : undefined);
+  const argv = args.positionals;
+  if (argv.length === 0 || argv[0] === '') throw new CronguardError('missing the command to run (usage: cronguard [options] -- COMMAND [ARGS...])');
+  const name = str('name');
+  if (name !== undefined && !NAME.test(name)) throw badOption('--name', name, 'expected 1-128 characters of A-Z a-z 0-9 . _ -');
+  const duration = (option: string, fallback: string | null, min = 0): number | null => {
+    const text = str(option) ?? fallback;
+    return text === null ? null : parseDuration(`--${option}`, text, min);
+  };
+  const overlap = str('overlap') ?? 'allow';
+  if (!['allow', 'skip', 'wait'].includes(overlap)) throw badOption('--overlap', overlap, 'expected allow, skip or wait');
+  return {
+    job: name ?? derivedName(argv),
+    argv,
+    timeoutMs: duration('timeout', null, 1),
+    killAfterMs: duration('kill-after', '10s') as number,
+    retries: parseCount('--retries', str('retries') ?? '0', 0, 100),
+    retryDelayMs: duration('retry-delay', '5s') as number,
+    retryMaxDelayMs: duration('retry-max-delay', '5m') as number,
+    retryOn: parseRetryOn(str('retry-on')),
+    heartbeatMs: duration('heartbeat', '30s', 1000) as number,
+    outputLimit: parseSize('--output-limit', str('output-limit') ?? '1MiB', 0, 1024 ** 3),
+    schedule: await resolveSchedule(str('schedule'), str('tz'), duration('grace', '5m') as number, env),
+    tee: null,
+    overlap: overlap as OverlapMode,
+  };
+}
+
+/** The stable name of an unnamed job: command basename, '-', 8 hex digits of SHA-256 of the argv (SPEC §2). */
+export function derivedName(argv: readonly string[]): string {
+  const base = basename(argv[0] ?? '').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
+  const hash = createHash('sha256').update(argv.join('\0')).digest('hex').slice(0, 8);
+  return `${base}-${hash}`;
+}
+
+/** --retry-on: exit codes (1-255) and/or "timeout"; absent means every failure. */
+export function parseRetryOn(text: string | undefined): RetryOn | null {
+  if (text === undefined) return null;
+  const codes = new Set<number>();
+  let timeout = false;
+  for (const item of text.split(',').map((s) => s.trim())) {
+    if (item === 'timeout') timeout = true;
+    else if (/^\d+$/.test(item) && Number(item) >= 1 && Number(item) <= 255) codes.add(Number(item));
+    else throw badOption('--retry-on', text, `${JSON.stringify(item)} is neither an exit code (1-255) nor "timeout"`);
+  }
+  return { codes, timeout };
+}
+
+/** The job's declared schedule, checked with cron-parser (loaded only when a schedule is given). */
+async function resolveSchedule(schedule: string | undefined, tz: string | undefined, graceMs: number, env: NodeJS.ProcessEnv) {
+  if (schedule === undefined && tz === undefined) return null;
+  const { checkSchedule, isKnownZone } = await import('../schedule/cron.ts');
+  if (tz !== undefined && !isKnownZone(tz)) throw badOption('--tz', tz, 'not a known IANA time zone (e.g. Europe/Berlin, UTC)');
+  if (schedule === undefined) return null;
+  const zone = tz ?? [env['CRON_TZ'], env['TZ']].find((z) => z && isKnownZone(z)) ?? null;
+  checkSchedule('--schedule', schedule, zone);
+  return { schedule: schedule.trim(), tz: zone, graceMs };
+}

@@ -1,0 +1,41 @@
+import { formatDuration } from '../shared/duration.ts';
+import type { RunRecord } from '../shared/types.ts';
+
+/** "failed (exit 3)", "timeout (SIGTERM)", "killed (SIGKILL)": a status with what ended it. */
+export function outcomeText(r: { status: string; exitCode: number | null; signal: string | null }): string {
+  if (r.signal) return `${r.status} (${r.signal})`;
+  if (r.exitCode !== null && r.status !== 'success') return `${r.status} (exit ${r.exitCode})`;
+  return r.status;
+}
+
+/** The command line as a shell would need it typed: words with spaces or quotes are single-quoted. */
+export function shellWords(argv: readonly string[]): string {
+  return argv.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", `'\\''`)}'`)).join(' ');
+}
+
+/**
+ * The report printed to stdout when a run did not succeed, so cron mails it: a short summary, then the
+ * kept output of each attempt exactly as it came (bytes, not text).
+ */
+export function failureReport(run: RunRecord, exitCode: number): Buffer {
+  const lines = [
+    `cronguard: job ${run.job} ${outcomeText(run)}${run.reason && run.status !== 'failed' ? `: ${run.reason}` : ''}`,
+    `  run       ${run.id}`,
+    `  host      ${run.host}`,
+    `  command   ${shellWords(run.command)}`,
+    `  started   ${run.startedAt}`,
+    `  duration  ${formatDuration(run.durationMs ?? 0)}`,
+    `  attempts  ${run.attempts.length}`,
+    `  exit      ${exitCode}`,
+  ];
+  const parts: Buffer[] = [Buffer.from(`${lines.join('\n')}\n`)];
+  for (const a of run.attempts) {
+    const cut = a.output && a.outputBytes > a.output.length ? ', some cut' : '';
+    parts.push(Buffer.from(`\n--- attempt ${a.n}: ${outcomeText(a)} after ${formatDuration(a.durationMs ?? 0)}, ${a.outputBytes} bytes of output${cut} ---\n`));
+    if (a.output && a.output.length > 0) {
+      parts.push(a.output);
+      if (a.output[a.output.length - 1] !== 0x0a) parts.push(Buffer.from('\n'));
+    }
+  }
+  return Buffer.concat(parts);
+}

@@ -1,0 +1,70 @@
+import { describeError } from '../shared/errors.ts';
+import type { AttemptRecord, JobSchedule, RunRecord } from '../shared/types.ts';
+import { appendToSpool, spoolLine } from '../store/spool.ts';
+import type { RunEnding, Store } from '../store/store.ts';
+
+/**
+ * Writes a run's record as it happens, and never lets the database's trouble reach the job: the first
+ * failure is reported once on stderr, later writes are skipped, and the complete record goes to the spool
+ * (or, failing that, to stderr as one JSON line) when the run ends.
+ */
+export class Recorder {
+  private failure: string | null;
+
+  constructor(
+    private readonly store: Store | null,
+    private readonly dbPath: string,
+    private readonly stderr: (text: string) => void,
+    openFailure: string | null = null,
+  ) {
+    this.failure = openFailure;
+    if (openFailure) this.warn(`cannot use the database ${dbPath}: ${openFailure}; the job runs anyway and its record is spooled`);
+  }
+
+  /** One `cronguard:` line on stderr. */
+  private warn(message: string): void {
+    this.stderr(`cronguard: ${message}\n`);
+  }
+
+  /** The store while it works, else null. */
+  get healthy(): Store | null {
+    return this.failure ? null : this.store;
+  }
+
+  /** Runs one write against the store; the first failure turns the store off for this run. */
+  async write(action: (store: Store) => Promise<unknown>): Promise<void> {
+    const store = this.healthy;
+    if (!store) return;
+    try {
+      await action(store);
+    } catch (error) {
+      this.failure = describeError(error);
+      this.warn(`cannot write to the database ${this.dbPath}: ${this.failure}; the job runs anyway and its record is spooled`);
+    }
+  }
+
+  begin(run: RunRecord, schedule: JobSchedule | null): Promise<void> {
+    return this.write((s) => s.runs.begin(run, schedule));
+  }
+
+  heartbeat(runId: string, at: string): Promise<void> {
+    return this.write((s) => s.runs.heartbeat(runId, at));
+  }
+
+  attempt(runId: string, attempt: AttemptRecord): Promise<void> {
+    return this.write((s) => s.runs.addAttempt(runId, attempt));
+  }
+
+  /** Closes the run in the store, or spools the whole record when the store failed at any point. */
+  async finish(run: RunRecord, ending: RunEnding, schedule: JobSchedule | null): Promise<void> {
+    await this.write((s) => s.runs.finish(run.id, ending));
+    if (!this.failure) return;
+    const entry = { run, schedule };
+    try {
+      appendToSpool(this.dbPath, entry);
+    } catch (error) {
+      this.warn(`cannot spool the record beside ${this.dbPath} either (${describeError(error)}); here it is:`);
+      this.stderr(spoolLine(entry));
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { execa } from 'execa';
+
+/** How the direct child ended, or why it never started. */
+export interface ChildExit {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** errno code when the command could not be started (ENOENT, EACCES, ...). */
+  spawnError: string | null;
+}
+
+/** A started command: its group leader's pid, its merged output and its end. */
+export interface SpawnedCommand {
+  pid: number | undefined;
+  onOutput(listener: (chunk: Uint8Array) => void): void;
+  /** Resolves when the direct child exits or fails to start (not waiting for its output to end). */
+  exited: Promise<ChildExit>;
+  /** Resolves when nothing holds the output pipes open any more. */
+  outputEnded: Promise<void>;
+  /** Stops reading output still held open by a leftover process. */
+  detachOutput(): void;
+}
+
+/** The spawn seam: tests and the runner start commands only through this. */
+export type Spawner = (argv: readonly string[]) => SpawnedCommand;
+
+/**
+ * Starts argv directly (no shell) as the leader of a new process group and session, so a timeout or an
+ * interrupt can signal everything it starts. stdout and stderr come back merged in arrival order and are
+ * streamed, never buffered by execa: its maxBuffer would close the job's pipe mid-run.
+ */
+export const spawnCommand: Spawner = (argv) => {
+  const [file = '', ...args] = argv;
+  const subprocess = execa(file, args, {
+    detached: true,
+    stdin: 'inherit',
+    all: true,
+    buffer: false,
+    encoding: 'buffer',
+    reject: false,
+    cleanup: false,
+    stripFinalNewline: false,
+  });
+  // Swallow stream errors: a destroyed pipe must not crash the wrapper.
+  subprocess.all?.on('error', () => {});
+  const exited = new Promise<ChildExit>((resolve) => {
+    subprocess.once('exit', (exitCode, signal) => resolve({ exitCode, signal, spawnError: null }));
+    void subprocess.then((result) => {
+      const code = (result as { code?: string }).code;
+      if (result.exitCode === undefined && result.signal === undefined) {
+        resolve({ exitCode: null, signal: null, spawnError: code ?? 'EUNKNOWN' });
+      }
+    });
+  });
+  const outputEnded = new Promise<void>((resolve) => {
+    if (!subprocess.all) return resolve();
+    subprocess.all.once('close', () => resolve());
+    subprocess.all.once('end', () => resolve());
+  });
+  return {
+    pid: subprocess.pid,
+    onOutput: (listener) => subprocess.all?.on('data', listener),
+    exited,
+    outputEnded,
+    detachOutput() {
+      subprocess.all?.destroy();
+      subprocess.stdout?.destroy();
+      subprocess.stderr?.destroy();
+    },
+  };
+};

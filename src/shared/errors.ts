@@ -1,0 +1,33 @@
+/** Exit codes cronguard itself uses, as coreutils timeout(1) does. */
+export const EXIT = {
+  ok: 0,
+  timeout: 124,
+  usage: 125,
+  cannotExecute: 126,
+  notFound: 127,
+} as const;
+
+/** The one error type of cronguard: a one-line message for the user and the exit code it stands for. */
+export class CronguardError extends Error {
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode: number = EXIT.usage, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CronguardError';
+    this.exitCode = exitCode;
+  }
+}
+
+/** A refusal of one option's value, quoting the value as the user typed it. */
+export function badOption(option: string, value: string, why: string): CronguardError {
+  return new CronguardError(`${option} ${JSON.stringify(value)}: ${why}`);
+}
+
+/** The message of anything thrown, for one-line warnings. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,16 @@
+/** The clock seam: everything that asks "what time is it" asks this, so tests can fix it. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock stopped at one instant (sweep --at, tests). */
+export function fixedClock(at: Date): Clock {
+  return { now: () => new Date(at.getTime()) };
+}
+
+/** UTC ISO-8601 with milliseconds: the only time format stored. */
+export function iso(date: Date): string {
+  return date.toISOString();
+}

@@ -1,0 +1,57 @@
+/** What became of a run or of one attempt (SPEC §3). */
+export type RunStatus = 'running' | 'success' | 'failed' | 'timeout' | 'killed' | 'error' | 'skipped' | 'lost';
+
+export const RUN_STATUSES: readonly RunStatus[] = [
+  'running', 'success', 'failed', 'timeout', 'killed', 'error', 'skipped', 'lost',
+];
+
+/** Which process is which: host, pid and start time (clock ticks since boot, from /proc/PID/stat). */
+export interface ProcessIdentity {
+  host: string;
+  pid: number;
+  startTicks: string | null;
+}
+
+/** One attempt of a run, as recorded. `output` holds the kept bytes when they were loaded. */
+export interface AttemptRecord {
+  n: number;
+  status: RunStatus;
+  exitCode: number | null;
+  signal: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  outputBytes: number;
+  reason: string | null;
+  output?: Buffer;
+}
+
+/** The job's declared schedule, as given with --schedule on its run line. */
+export interface JobSchedule {
+  schedule: string;
+  tz: string | null;
+  graceMs: number;
+}
+
+/** A run as recorded: SPEC §6 fields plus what sweep needs to judge it. */
+export interface RunRecord {
+  id: string;
+  job: string;
+  status: RunStatus;
+  exitCode: number | null;
+  signal: string | null;
+  startedAt: string;
+  heartbeatAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  host: string;
+  pid: number;
+  pidStart: string | null;
+  pgid: number | null;
+  command: string[];
+  timeoutMs: number | null;
+  killAfterMs: number;
+  heartbeatMs: number;
+  reason: string | null;
+  attempts: AttemptRecord[];
+}

@@ -1,0 +1,15 @@
+import { join } from 'node:path';
+
+/** Where the database lives when neither --db nor CRONGUARD_DB says (SPEC §5). */
+export function defaultDbPath(env: NodeJS.ProcessEnv, uid: number, home: string): string {
+  if (uid === 0) return '/var/lib/cronguard/cronguard.db';
+  const state = env['XDG_STATE_HOME'] && env['XDG_STATE_HOME'].startsWith('/')
+    ? env['XDG_STATE_HOME']
+    : join(home, '.local', 'state');
+  return join(state, 'cronguard', 'cronguard.db');
+}
+
+/** The spool file beside a database: records that could not be written to it wait here. */
+export function spoolPath(dbPath: string): string {
+  return `${dbPath}.spool`;
+}

@@ -1,0 +1,88 @@
+import { appendFileSync, readFileSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { isProcessAlive, processStartTicks, hostName } from '../shared/proc.ts';
+import type { JobSchedule, RunRecord } from '../shared/types.ts';
+import { spoolPath } from './paths.ts';
+import type { Store } from './store.ts';
+
+/** One spooled record: a complete run that could not be written to the database. */
+export interface SpoolEntry {
+  run: RunRecord;
+  schedule: JobSchedule | null;
+}
+
+/** The record as one JSON line; kept output travels as base64 so every byte survives. */
+export function spoolLine(entry: SpoolEntry): string {
+  const attempts = entry.run.attempts.map((a) => ({ ...a, output: a.output?.toString('base64') ?? null }));
+  return `${JSON.stringify({ v: 1, run: { ...entry.run, attempts }, schedule: entry.schedule })}\n`;
+}
+
+/** Parses a spool line back into a record (null for a line that is not one, e.g. a torn write). */
+export function parseSpoolLine(line: string): SpoolEntry | null {
+  try {
+    const data = JSON.parse(line) as { v: number; run: RunRecord & { attempts: Array<{ output: string | null }> }; schedule: JobSchedule | null };
+    if (data.v !== 1 || typeof data.run?.id !== 'string') return null;
+    const attempts = data.run.attempts.map((a) => {
+      const { output, ...rest } = a as unknown as Record<string, unknown> & { output: string | null };
+      return output === null ? rest : { ...rest, output: Buffer.from(output, 'base64') };
+    });
+    return { run: { ...data.run, attempts } as unknown as RunRecord, schedule: data.schedule };
+  } catch {
+    return null;
+  }
+}
+
+/** Appends a record beside the database with one O_APPEND write, so concurrent writers never interleave. */
+export function appendToSpool(dbPath: string, entry: SpoolEntry): string {
+  const path = spoolPath(dbPath);
+  appendFileSync(path, spoolLine(entry), { mode: 0o600 });
+  return path;
+}
+
+/**
+ * Moves spooled records into the store, each exactly once: the spool is first renamed to a claim named
+ * after this process (new records then start a new spool), ingested idempotently by run id, then removed.
+ * A claim left by a process that died mid-way is taken over. Returns how many runs were written.
+ */
+export async function ingestSpool(store: Store): Promise<number> {
+  const spool = spoolPath(store.path);
+  const dir = dirname(spool);
+  const base = basename(spool);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n === base || n.startsWith(`${base}.claim-`));
+  } catch {
+    return 0;
+  }
+  let written = 0;
+  for (const name of names) {
+    const claim = name === base ? claimFresh(spool) : takeOverAbandoned(join(dir, name));
+    if (!claim) continue;
+    for (const line of readFileSync(claim, 'utf8').split('\n')) {
+      const entry = line ? parseSpoolLine(line) : null;
+      if (entry && (await store.runs.ingest(entry.run, entry.schedule))) written++;
+    }
+    unlinkSync(claim);
+  }
+  return written;
+}
+
+/** Renames the live spool to a claim of this process; null when another process got it first. */
+function claimFresh(spool: string): string | null {
+  const claim = `${spool}.claim-${hostName()}-${process.pid}-${processStartTicks(process.pid) ?? 0}`;
+  try {
+    renameSync(spool, claim);
+    return claim;
+  } catch {
+    return null;
+  }
+}
+
+/** A claim whose process is gone is taken over (renamed to ours); a live one is left to its owner. */
+function takeOverAbandoned(path: string): string | null {
+  const match = /\.claim-(.+)-(\d+)-(\d+)$/.exec(path);
+  if (!match) return null;
+  const [, host = '', pid = '0', ticks = '0'] = match;
+  if (isProcessAlive({ host, pid: Number(pid), startTicks: ticks }) !== false) return null;
+  return claimFresh(path);
+}

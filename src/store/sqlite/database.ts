@@ -1,0 +1,52 @@
+import Database from 'better-sqlite3';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CronguardError } from '../../shared/errors.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
+
+export type SqliteDatabase = Database.Database;
+
+/** How long a writer waits for another's lock before giving up (SPEC §5: several seconds). */
+export const BUSY_TIMEOUT_MS = 8000;
+
+/** Opens (creating when writable) the database file, in WAL mode, migrated to this version. */
+export function openDatabase(path: string, readonly: boolean): SqliteDatabase {
+  if (!readonly) createPrivately(path);
+  const db = new Database(path, { readonly, fileMustExist: readonly, timeout: BUSY_TIMEOUT_MS });
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new CronguardError(
+        `${path}: database schema version ${version} is newer than this cronguard understands (${SCHEMA_VERSION}); upgrade cronguard`,
+      );
+    }
+    if (readonly) {
+      if (version < SCHEMA_VERSION) throw new CronguardError(`${path}: database needs an upgrade; run any writing cronguard command first`);
+      return db;
+    }
+    if ((db.pragma('journal_mode', { simple: true }) as string) !== 'wal') db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    if (version < SCHEMA_VERSION) migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Creates the directory (0700) and the file (0600) before SQLite does, so neither is ever readable by others. */
+function createPrivately(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+}
+
+/** Applies the migrations this file lacks, under a write lock so concurrent openers apply them once. */
+function migrate(db: SqliteDatabase): void {
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    for (const migration of MIGRATIONS) {
+      if (migration.version > current) db.exec(migration.sql);
+    }
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}

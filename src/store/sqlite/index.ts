@@ -1,0 +1,15 @@
+import type { Store } from '../store.ts';
+import { openDatabase } from './database.ts';
+import { sqliteRunReader } from './reads.ts';
+import { sqliteRunWriter } from './runs.ts';
+
+/** A Store kept in one SQLite file. */
+export function openSqliteStore(path: string, readonly: boolean): Store {
+  const db = openDatabase(path, readonly);
+  return {
+    path,
+    runs: sqliteRunWriter(db),
+    reads: sqliteRunReader(db),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,76 @@
+import type { HolderCheck, RunEnding, RunWriter } from '../store.ts';
+import type { AttemptRecord, JobSchedule, RunRecord } from '../../shared/types.ts';
+import type { SqliteDatabase } from './database.ts';
+import { attemptParams, runParams } from './rows.ts';
+
+const RUN_COLUMNS = `id, job, status, exit_code, signal, started_at, heartbeat_at, ended_at, duration_ms, host, pid,
+  pid_start, pgid, command, timeout_ms, kill_after_ms, heartbeat_ms, reason`;
+const RUN_VALUES = RUN_COLUMNS.split(',').map((c) => `@${c.trim()}`).join(', ');
+const ATTEMPT_COLUMNS = 'run_id, n, status, exit_code, signal, started_at, ended_at, duration_ms, output_bytes, reason, output';
+const ATTEMPT_VALUES = ATTEMPT_COLUMNS.split(',').map((c) => `@${c.trim()}`).join(', ');
+
+/** The write side of runs in SQLite; every call is one short transaction. */
+export function sqliteRunWriter(db: SqliteDatabase): RunWriter {
+  const insertRun = db.prepare(`INSERT INTO runs (${RUN_COLUMNS}) VALUES (${RUN_VALUES})`);
+  const upsertJob = db.prepare(`
+    INSERT INTO jobs (name, schedule, tz, grace_ms, first_seen_at, updated_at)
+    VALUES (@name, @schedule, @tz, @grace_ms, @at, @at)
+    ON CONFLICT (name) DO UPDATE SET
+      schedule = coalesce(excluded.schedule, schedule), tz = coalesce(excluded.tz, tz),
+      grace_ms = coalesce(excluded.grace_ms, grace_ms), updated_at = excluded.updated_at`);
+  const runningOfJob = db.prepare(`SELECT id, host, pid, pid_start, pgid FROM runs WHERE job = ? AND status = 'running'`);
+  const insertAttempt = db.prepare(`INSERT OR REPLACE INTO attempts (${ATTEMPT_COLUMNS}) VALUES (${ATTEMPT_VALUES})`);
+
+  const noteJob = (run: RunRecord, schedule: JobSchedule | null): void => {
+    upsertJob.run({
+      name: run.job, schedule: schedule?.schedule ?? null, tz: schedule?.tz ?? null,
+      grace_ms: schedule?.graceMs ?? null, at: run.startedAt,
+    });
+  };
+  const begin = db.transaction((run: RunRecord, schedule: JobSchedule | null) => {
+    noteJob(run, schedule);
+    insertRun.run(runParams(run));
+  });
+  const beginExclusive = db.transaction((run: RunRecord, schedule: JobSchedule | null, isLive: HolderCheck) => {
+    const rows = runningOfJob.all(run.job) as Array<{ id: string; host: string; pid: number; pid_start: string | null; pgid: number | null }>;
+    const live = rows.find((r) => isLive({ id: r.id, holder: { host: r.host, pid: r.pid, startTicks: r.pid_start }, pgid: r.pgid }));
+    if (live) return live.id;
+    noteJob(run, schedule);
+    insertRun.run(runParams(run));
+    return null;
+  });
+  const ingest = db.transaction((run: RunRecord, schedule: JobSchedule | null) => {
+    const existing = db.prepare('SELECT status FROM runs WHERE id = ?').get(run.id) as { status: string } | undefined;
+    if (existing && existing.status !== 'running' && existing.status !== 'lost') return false;
+    noteJob(run, schedule);
+    db.prepare(`INSERT OR REPLACE INTO runs (${RUN_COLUMNS}) VALUES (${RUN_VALUES})`).run(runParams(run));
+    for (const attempt of run.attempts) insertAttempt.run(attemptParams(run.id, attempt));
+    return true;
+  });
+
+  return {
+    async begin(run, schedule) {
+      begin.immediate(run, schedule);
+    },
+    async beginExclusive(run, schedule, isLive) {
+      return beginExclusive.immediate(run, schedule, isLive);
+    },
+    async setGroup(runId, pgid) {
+      db.prepare('UPDATE runs SET pgid = ? WHERE id = ?').run(pgid, runId);
+    },
+    async heartbeat(runId, at) {
+      db.prepare(`UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'`).run(at, runId);
+    },
+    async addAttempt(runId: string, attempt: AttemptRecord) {
+      insertAttempt.run(attemptParams(runId, attempt));
+    },
+    async finish(runId: string, e: RunEnding) {
+      db.prepare(`UPDATE runs SET status = ?, exit_code = ?, signal = ?, ended_at = ?, heartbeat_at = ?,
+        duration_ms = ?, reason = ? WHERE id = ?`)
+        .run(e.status, e.exitCode, e.signal, e.endedAt, e.endedAt, e.durationMs, e.reason, runId);
+    },
+    async ingest(run, schedule) {
+      return ingest.immediate(run, schedule);
+    },
+  };
+}
