@@ -1,0 +1,38 @@
+import { spawnSync, spawn } from 'node:child_process';
+
+/** The median of some numbers. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Wall time of one run of a command, in ms. */
+export function wallMs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(argv[0] as string, argv.slice(1), { env, stdio: 'ignore' });
+  if (r.error) throw r.error;
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Medians of several commands measured in alternation (so drift in machine load hits all alike). */
+export function compareMedians(commands: ReadonlyArray<readonly string[]>, rounds: number, env?: NodeJS.ProcessEnv): number[] {
+  const times = commands.map(() => [] as number[]);
+  for (let i = 0; i < rounds; i++) commands.forEach((c, j) => times[j]?.push(wallMs(c, env)));
+  return times.map(median);
+}
+
+/** Wall time of `count` copies of a command started at once, in ms. */
+export function concurrentMs(argv: readonly string[], count: number, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const start = process.hrtime.bigint();
+  return Promise.all(Array.from({ length: count }, () => new Promise<void>((resolve, reject) => {
+    const child = spawn(argv[0] as string, argv.slice(1), { env, stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('close', () => resolve());
+  }))).then(() => Number(process.hrtime.bigint() - start) / 1e6);
+}
+
+/** Prints one figure as "name: value (goal)". */
+export function report(name: string, value: string, goal: string): void {
+  console.log(`${name.padEnd(48)} ${value.padEnd(24)} goal ${goal}`);
+}

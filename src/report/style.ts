@@ -1,0 +1,33 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { RunStatus } from '../shared/types.ts';
+
+/** Colours for human output: on a terminal only, never with NO_COLOR set (https://no-color.org) or TERM=dumb. */
+export function makeStyle(isTTY: boolean, env: NodeJS.ProcessEnv): ChalkInstance {
+  const wanted = isTTY && !env['NO_COLOR'] && env['TERM'] !== 'dumb';
+  return new Chalk({ level: wanted ? 1 : 0 });
+}
+
+/** A status word in its colour: green success, red failures, yellow for what needs a look. */
+export function styleStatus(style: ChalkInstance, status: RunStatus | string): string {
+  switch (status) {
+    case 'success': return style.green(status);
+    case 'failed': case 'timeout': case 'error': case 'lost': return style.red(status);
+    case 'killed': case 'skipped': return style.yellow(status);
+    case 'running': return style.cyan(status);
+    default: return status;
+  }
+}
+
+/** Visible width of a cell (colour codes do not count). */
+function visibleLength(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m/g, '').length;
+}
+
+/** A plain text table: a header row and left-aligned columns two spaces apart. */
+export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, style: ChalkInstance): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => visibleLength(r[i] ?? ''))));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - visibleLength(c)))).join('  ').trimEnd();
+  return [style.bold(line(header)), ...rows.map(line)].join('\n') + '\n';
+}
