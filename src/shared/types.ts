@@ -5,6 +5,9 @@ export const RUN_STATUSES: readonly RunStatus[] = [
   'running', 'success', 'failed', 'timeout', 'killed', 'error', 'skipped', 'lost',
 ];
 
+/** The statuses of a finished run that did not succeed (stats counts each; skipped runs did not run). */
+export const FAILURE_STATUSES: readonly RunStatus[] = ['failed', 'timeout', 'killed', 'error', 'lost'];
+
 /** Which process is which: host, pid and start time (clock ticks since boot, from /proc/PID/stat). */
 export interface ProcessIdentity {
   host: string;

@@ -52,10 +52,43 @@ export interface RunWriter {
 
 /** The read side used by forensics. */
 export interface RunReader {
-  /** Runs newest first, attempts without their output. */
+  /** Runs newest first (by start, then id), attempts without their output. */
   list(filter: RunFilter): Promise<RunRecord[]>;
   /** Runs whose id starts with the prefix, with every attempt's kept output; at most `limit`. */
   findByPrefix(prefix: string, limit: number): Promise<RunRecord[]>;
+  /** Every job name recorded (by a run or otherwise), sorted. */
+  jobNames(): Promise<string[]>;
+  /** Per job, figures over its finished runs (not `running`, not `skipped`) started at or after `since`. */
+  stats(filter: { job?: string; since?: string }): Promise<JobStats[]>;
+}
+
+/** One job's figures, as `cronguard stats` shows them. */
+export interface JobStats {
+  job: string;
+  runs: number;
+  successes: number;
+  /** Runs by failed status: every one of FAILURE_STATUSES, zeros included. */
+  failures: Record<string, number>;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  maxMs: number | null;
+}
+
+/** How many finished runs (and their attempts and output bytes) a prune removes or would remove. */
+export interface PruneCount {
+  runs: number;
+  attempts: number;
+  outputBytes: number;
+}
+
+/** Deletes old finished runs; never a `running` one. */
+export interface RunPruner {
+  /** What `remove(cutoff)` would delete: finished runs that ended before the cutoff. */
+  count(cutoff: string): Promise<PruneCount>;
+  /** Deletes them with their attempts, in short transactions so running jobs can write in between. */
+  remove(cutoff: string): Promise<PruneCount>;
+  /** Rebuilds the file to give the freed pages back to the file system. */
+  vacuum(): Promise<void>;
 }
 
 /** A cronguard database, whatever holds it. */
@@ -63,5 +96,6 @@ export interface Store {
   readonly path: string;
   readonly runs: RunWriter;
   readonly reads: RunReader;
+  readonly prune: RunPruner;
   close(): void;
 }

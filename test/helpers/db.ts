@@ -3,12 +3,16 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { ROOT } from './cli.ts';
 
-/** Reads rows straight from a cronguard database (for fields the JSON output does not show); none before it exists. */
+/** Reads rows straight from a cronguard database (for fields the JSON output does not show); none before it exists or has tables. */
 export function query<T>(dbPath: string, sql: string, ...params: unknown[]): T[] {
   if (!existsSync(dbPath)) return [];
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
     return db.prepare(sql).all(...params) as T[];
+  } catch (error) {
+    // The file exists a moment before the first cronguard's migration commits its tables.
+    if (/no such table/.test((error as Error).message)) return [];
+    throw error;
   } finally {
     db.close();
   }

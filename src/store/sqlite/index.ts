@@ -1,5 +1,6 @@
 import type { Store } from '../store.ts';
 import { openDatabase } from './database.ts';
+import { sqliteRunPruner } from './prune.ts';
 import { sqliteRunReader } from './reads.ts';
 import { sqliteRunWriter } from './runs.ts';
 
@@ -10,6 +11,7 @@ export function openSqliteStore(path: string, readonly: boolean): Store {
     path,
     runs: sqliteRunWriter(db),
     reads: sqliteRunReader(db),
+    prune: sqliteRunPruner(db),
     close: () => db.close(),
   };
 }

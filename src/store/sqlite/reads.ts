@@ -1,8 +1,13 @@
 import type { RunFilter, RunReader } from '../store.ts';
 import type { SqliteDatabase } from './database.ts';
 import { type AttemptRow, type RunRow, runFromRow } from './rows.ts';
+import { ALL_JOBS, WITH_JOB_NAMES } from './job-names.ts';
+import { jobStats } from './stats.ts';
 
 const ATTEMPT_META = 'run_id, n, status, exit_code, signal, started_at, ended_at, duration_ms, output_bytes, reason';
+
+/** The first window a listing over all jobs looks back through, before widening it. */
+const FIRST_WINDOW_MS = 3_600_000;
 
 /** The read side of runs in SQLite. */
 export function sqliteRunReader(db: SqliteDatabase): RunReader {
@@ -18,28 +23,63 @@ export function sqliteRunReader(db: SqliteDatabase): RunReader {
     return rows.map((row) => runFromRow(row, byRun.get(row.id) ?? []));
   };
 
+  /** The runs matching a filter whose start is at or after `from` (when given), newest first. */
+  const page = (filter: RunFilter, from: string | undefined): RunRow[] => {
+    const where: string[] = [filter.job !== undefined ? 'job = @job' : ALL_JOBS];
+    const params: Record<string, unknown> = { limit: filter.limit ?? -1 };
+    if (filter.job !== undefined) params['job'] = filter.job;
+    if (from !== undefined) { where.push('started_at >= @from'); params['from'] = from; }
+    if (filter.until !== undefined) { where.push('started_at < @until'); params['until'] = filter.until; }
+    if (filter.host !== undefined) { where.push('host = @host'); params['host'] = filter.host; }
+    if (filter.statuses?.length) {
+      where.push('status IN (SELECT value FROM json_each(@statuses))');
+      params['statuses'] = JSON.stringify(filter.statuses);
+    }
+    const sql = `${filter.job !== undefined ? '' : WITH_JOB_NAMES}
+      SELECT * FROM runs WHERE ${where.join(' AND ')} ORDER BY started_at DESC, id DESC LIMIT @limit`;
+    return db.prepare(sql).all(params) as RunRow[];
+  };
+
+  /**
+   * A page over all jobs: sorting every run to keep the newest 50 would read them all, so it looks back
+   * from the newest start through a window that grows sixteenfold until it holds enough matching runs
+   * (or reaches the oldest run, or --since). Each try reads only the runs inside its window.
+   */
+  const newestAcrossJobs = (filter: RunFilter & { limit: number }): RunRow[] => {
+    const bounds = db.prepare(`${WITH_JOB_NAMES}
+      SELECT min((SELECT min(started_at) FROM runs WHERE job = name)) AS first,
+             max((SELECT max(started_at) FROM runs WHERE job = name ${filter.until !== undefined ? 'AND started_at < @until' : ''})) AS last
+      FROM job_names WHERE name IS NOT NULL`).get(filter.until !== undefined ? { until: filter.until } : {}) as { first: string | null; last: string | null };
+    if (bounds.first === null || bounds.last === null) return [];
+    for (let span = FIRST_WINDOW_MS; ; span *= 16) {
+      const windowStart = new Date(Date.parse(bounds.last) - span).toISOString();
+      const bottom = windowStart <= bounds.first || (filter.since !== undefined && windowStart <= filter.since);
+      const rows = page(filter, bottom ? filter.since : windowStart);
+      if (bottom || rows.length >= filter.limit) return rows;
+    }
+  };
+
   return {
     async list(filter: RunFilter) {
-      const where: string[] = [];
-      const params: Record<string, unknown> = {};
-      if (filter.job !== undefined) { where.push('job = @job'); params['job'] = filter.job; }
-      if (filter.host !== undefined) { where.push('host = @host'); params['host'] = filter.host; }
-      if (filter.since !== undefined) { where.push('started_at >= @since'); params['since'] = filter.since; }
-      if (filter.until !== undefined) { where.push('started_at < @until'); params['until'] = filter.until; }
-      if (filter.statuses?.length) {
-        where.push('status IN (SELECT value FROM json_each(@statuses))');
-        params['statuses'] = JSON.stringify(filter.statuses);
-      }
-      params['limit'] = filter.limit ?? -1;
-      const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY started_at DESC, id DESC LIMIT @limit`;
-      return withAttempts(db.prepare(sql).all(params) as RunRow[], false);
+      const limit = filter.limit;
+      const rows = filter.job === undefined && limit !== undefined
+        ? newestAcrossJobs({ ...filter, limit })
+        : page(filter, filter.since);
+      return withAttempts(rows, false);
     },
     async findByPrefix(prefix: string, limit: number) {
+      const lower = prefix.toLowerCase();
       const rows = db
         .prepare(`SELECT * FROM runs WHERE id >= ? AND id < ? ORDER BY id LIMIT ?`)
-        .all(prefix, `${prefix}\uffff`, limit) as RunRow[];
+        .all(lower, `${lower}\uffff`, limit) as RunRow[];
       return withAttempts(rows, true);
+    },
+    async jobNames() {
+      return db.prepare(`${WITH_JOB_NAMES}
+        SELECT name FROM job_names WHERE name IS NOT NULL UNION SELECT name FROM jobs ORDER BY 1`).pluck().all() as string[];
+    },
+    async stats(filter) {
+      return jobStats(db, filter);
     },
   };
 }

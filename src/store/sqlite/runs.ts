@@ -3,10 +3,10 @@ import type { AttemptRecord, JobSchedule, RunRecord } from '../../shared/types.t
 import type { SqliteDatabase } from './database.ts';
 import { attemptParams, runParams, type RunRow } from './rows.ts';
 
-const RUN_COLUMNS = `id, job, status, exit_code, signal, started_at, heartbeat_at, ended_at, duration_ms, host, pid,
+export const RUN_COLUMNS = `id, job, status, exit_code, signal, started_at, heartbeat_at, ended_at, duration_ms, host, pid,
   pid_start, pgid, command, timeout_ms, kill_after_ms, heartbeat_ms, reason`;
 const RUN_VALUES = RUN_COLUMNS.split(',').map((c) => `@${c.trim()}`).join(', ');
-const ATTEMPT_COLUMNS = 'run_id, n, status, exit_code, signal, started_at, ended_at, duration_ms, output_bytes, reason, output';
+export const ATTEMPT_COLUMNS = 'run_id, n, status, exit_code, signal, started_at, ended_at, duration_ms, output_bytes, reason, output';
 const ATTEMPT_VALUES = ATTEMPT_COLUMNS.split(',').map((c) => `@${c.trim()}`).join(', ');
 
 /** The write side of runs in SQLite; every call is one short transaction. */
