@@ -75,8 +75,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       { name: 'since', kind: 'string', value: 'DUR|DATE', describe: 'runs started at or after (7d ago, or a date)' },
       { name: 'until', kind: 'string', value: 'DUR|DATE', describe: 'runs started before' },
-      { name: 'status', kind: 'string', value: 'LIST', describe: 'only these statuses, comma-separated' },
-      { name: 'limit', kind: 'string', value: 'N', describe: 'at most N runs', defaultText: '50' },
+      { name: 'status', kind: 'string', value: 'LIST', describe: 'only these statuses, comma-separated (e.g. failed,timeout)' },
+      { name: 'limit', kind: 'string', value: 'N', describe: 'at most N runs (0: all)', defaultText: '50' },
       { name: 'host', kind: 'string', value: 'HOST', describe: 'only runs on this host' },
       json,
       { name: 'csv', kind: 'boolean', describe: 'print CSV (RFC 4180)' },
@@ -88,7 +88,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: 'cronguard show RUN_ID [options]',
     summary: 'everything recorded about one run (a unique id prefix is enough)',
     maxPositionals: 1,
-    options: [json, { name: 'raw', kind: 'boolean', describe: 'write the kept output bytes exactly as recorded' }, db, help],
+    options: [
+      json,
+      { name: 'raw', kind: 'boolean', describe: 'write only the kept output, the exact bytes recorded' },
+      { name: 'attempt', kind: 'string', value: 'N', describe: 'only attempt N', defaultText: 'every attempt' },
+      db, help,
+    ],
   },
   {
     name: 'status',
@@ -102,7 +107,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: 'cronguard stats [JOB] [options]',
     summary: 'runs, success rate and durations per job',
     maxPositionals: 1,
-    options: [{ name: 'since', kind: 'string', value: 'DUR|DATE', describe: 'only runs started since' }, json, db, help],
+    options: [{ name: 'since', kind: 'string', value: 'DUR|DATE', describe: 'only runs started since (7d ago, or a date)', defaultText: 'all' }, json, db, help],
   },
   {
     name: 'prune',

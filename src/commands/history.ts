@@ -1,13 +1,44 @@
 import type { CommandMain } from '../cli/context.ts';
+import { parseCount } from '../shared/count.ts';
+import { CronguardError } from '../shared/errors.ts';
+import { historyCsv, historyTable } from '../report/history.ts';
 import { runJson } from '../report/json.ts';
+import { makeStyle } from '../report/style.ts';
+import type { RunFilter } from '../store/store.ts';
+import { dbPathOf } from './db-path.ts';
+import { exclusive, requireKnownJob, statusesOption, stringOption, whenOption, withStore } from './forensics.ts';
 import { openForReading } from './open-read.ts';
 
-/** `cronguard history [JOB]`: runs newest first. */
+/** `cronguard history [JOB]`: runs newest first, as a table, JSON or CSV. */
 export const historyMain: CommandMain = async (args, ctx) => {
+  exclusive(args, 'json', 'csv');
+  const filter = historyFilter(args, new Date());
   const store = openForReading(args, ctx);
-  const job = args.positionals[0];
-  const runs = store ? await store.reads.list({ ...(job ? { job } : {}), limit: 50 }) : [];
-  store?.close();
-  ctx.stdout(`${JSON.stringify(runs.map((r) => runJson(r)), null, 2)}\n`);
+  const runs = store === null ? [] : await withStore(store, 'read', async (s) => {
+    const found = await s.reads.list(filter);
+    if (found.length === 0 && filter.job !== undefined) await requireKnownJob(s, filter.job);
+    return found;
+  });
+  if (args.options['json']) ctx.stdout(`${JSON.stringify(runs.map((r) => runJson(r)), null, 2)}\n`);
+  else if (args.options['csv']) ctx.stdout(historyCsv(runs));
+  else if (runs.length === 0) ctx.stdout(store === null ? `no runs recorded in ${dbPathOf(args, ctx)}\n` : 'no runs match\n');
+  else ctx.stdout(historyTable(runs, makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY));
   return 0;
 };
+
+/** The listing the options ask for; --limit 0 lifts the limit. */
+function historyFilter(args: Parameters<CommandMain>[0], now: Date): RunFilter {
+  const job = args.positionals[0];
+  const since = whenOption(args, 'since', now);
+  const until = whenOption(args, 'until', now);
+  if (since !== undefined && until !== undefined && since >= until) {
+    throw new CronguardError(`--since ${JSON.stringify(stringOption(args, 'since'))} is not before --until ${JSON.stringify(stringOption(args, 'until'))}`);
+  }
+  const limit = parseCount('--limit', stringOption(args, 'limit') ?? '50', 0, 100_000_000);
+  const statuses = statusesOption(args);
+  const host = stringOption(args, 'host');
+  return {
+    ...(job !== undefined ? { job } : {}), ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}),
+    ...(statuses !== undefined ? { statuses } : {}), ...(host !== undefined ? { host } : {}), ...(limit > 0 ? { limit } : {}),
+  };
+}

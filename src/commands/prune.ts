@@ -1,7 +1,49 @@
+import { existsSync, statSync } from 'node:fs';
 import type { CommandMain } from '../cli/context.ts';
+import { parseDuration } from '../shared/duration.ts';
 import { CronguardError } from '../shared/errors.ts';
+import { formatBytes } from '../report/bytes.ts';
+import { localTime } from '../report/local-time.ts';
+import type { PruneCount } from '../store/store.ts';
+import { dbPathOf } from './db-path.ts';
+import { exclusive, stringOption, withStore } from './forensics.ts';
+import { openOrExplain } from './open-read.ts';
 
-/** `cronguard prune`: not built yet (see the open issues). */
-export const pruneMain: CommandMain = async () => {
-  throw new CronguardError('"prune" is not available in this version yet');
+/**
+ * `cronguard prune --older-than DUR`: deletes finished runs that ended longer ago, with their attempts
+ * and output; never a `running` one. The one forensics command that writes, so it opens read-write.
+ */
+export const pruneMain: CommandMain = async (args, ctx) => {
+  exclusive(args, 'dry-run', 'vacuum');
+  const olderThan = stringOption(args, 'older-than');
+  if (olderThan === undefined) throw new CronguardError('prune needs --older-than DUR, e.g. cronguard prune --older-than 90d');
+  const cutoff = new Date(Date.now() - parseDuration('--older-than', olderThan)).toISOString();
+  const path = dbPathOf(args, ctx);
+  if (!existsSync(path) || statSync(path).size === 0) {
+    ctx.stdout(`no runs recorded in ${path}; nothing to prune\n`);
+    return 0;
+  }
+  const before = fileBytes(path);
+  const dryRun = args.options['dry-run'] === true;
+  const counted = await withStore(openOrExplain(path, false), 'prune', async (store) => {
+    if (dryRun) return store.prune.count(cutoff);
+    const removed = await store.prune.remove(cutoff);
+    if (args.options['vacuum']) await store.prune.vacuum();
+    return removed;
+  });
+  ctx.stdout(`${dryRun ? 'would delete' : 'deleted'} ${describe(counted)} that ended before ${localTime(cutoff)}\n`);
+  if (args.options['vacuum']) ctx.stdout(`vacuumed ${path}: ${formatBytes(before)} -> ${formatBytes(fileBytes(path))}\n`);
+  return 0;
 };
+
+/** "12 runs (14 attempts, 3.1 KiB of kept output)". */
+function describe(c: PruneCount): string {
+  const runs = `${c.runs} run${c.runs === 1 ? '' : 's'}`;
+  return c.runs === 0 ? runs : `${runs} (${c.attempts} attempt${c.attempts === 1 ? '' : 's'}, ${formatBytes(c.outputBytes)} of kept output)`;
+}
+
+/** The database's size on disk, its write-ahead log included. */
+function fileBytes(path: string): number {
+  const size = (p: string) => (existsSync(p) ? statSync(p).size : 0);
+  return size(path) + size(`${path}-wal`);
+}

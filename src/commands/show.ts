@@ -1,17 +1,45 @@
 import type { CommandMain } from '../cli/context.ts';
-import { CronguardError } from '../shared/errors.ts';
+import { parseCount } from '../shared/count.ts';
+import { badOption, CronguardError } from '../shared/errors.ts';
 import { runJson } from '../report/json.ts';
+import { localTime } from '../report/local-time.ts';
+import { rawOutput, showText } from '../report/show.ts';
+import { makeStyle } from '../report/style.ts';
+import type { RunRecord } from '../shared/types.ts';
+import { dbPathOf } from './db-path.ts';
+import { exclusive, stringOption, withStore } from './forensics.ts';
 import { openForReading } from './open-read.ts';
 
-/** `cronguard show RUN_ID`: one run with every attempt's kept output. */
+/** How many candidates an ambiguous prefix lists. */
+const CANDIDATES = 10;
+
+/** `cronguard show RUN_ID`: one run with every attempt's kept output; a unique prefix of the id suffices. */
 export const showMain: CommandMain = async (args, ctx) => {
+  exclusive(args, 'json', 'raw');
   const prefix = args.positionals[0];
-  if (!prefix) throw new CronguardError('show needs a RUN_ID (usage: cronguard show RUN_ID [--json])');
+  if (prefix === undefined) throw new CronguardError('show needs a RUN_ID (usage: cronguard show RUN_ID [--json|--raw])');
+  if (!/^[0-9a-f-]{4,}$/i.test(prefix)) throw badOption('RUN_ID', prefix, 'expected at least 4 characters of a run id (hex digits and dashes)');
+  const attemptText = stringOption(args, 'attempt');
   const store = openForReading(args, ctx);
-  const runs = store ? await store.reads.findByPrefix(prefix, 10) : [];
-  store?.close();
-  const run = runs[0];
-  if (!run) throw new CronguardError(`no run with id ${JSON.stringify(prefix)}`);
-  ctx.stdout(`${JSON.stringify(runJson(run, true), null, 2)}\n`);
+  const runs = store === null ? [] : await withStore(store, 'read', (s) => s.reads.findByPrefix(prefix, CANDIDATES + 1));
+  const run = pickRun(runs, prefix, dbPathOf(args, ctx));
+  let attempts = run.attempts;
+  if (attemptText !== undefined) {
+    const n = parseCount('--attempt', attemptText, 1, Math.max(1, run.attempts.length));
+    attempts = run.attempts.filter((a) => a.n === n);
+  }
+  if (args.options['json']) ctx.stdout(`${JSON.stringify(runJson({ ...run, attempts }, true), null, 2)}\n`);
+  else if (args.options['raw']) ctx.stdout(rawOutput(attempts));
+  else ctx.stdout(showText(run, attempts, makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY));
   return 0;
 };
+
+/** The one run a prefix names; none or several is the user's error, with the candidates listed. */
+function pickRun(runs: RunRecord[], prefix: string, path: string): RunRecord {
+  const [first, second] = runs;
+  if (first === undefined) throw new CronguardError(`no run with an id starting ${JSON.stringify(prefix)} in ${path}`);
+  if (second === undefined) return first;
+  const more = runs.length > CANDIDATES ? `\n  ... and more: give more characters` : '';
+  const lines = runs.slice(0, CANDIDATES).map((r) => `\n  ${r.id}  ${localTime(r.startedAt)}  ${r.job}  ${r.status}`);
+  throw new CronguardError(`run id prefix ${JSON.stringify(prefix)} is ambiguous; it starts ${runs.length > CANDIDATES ? `more than ${CANDIDATES}` : runs.length} runs:${lines.join('')}${more}`);
+}

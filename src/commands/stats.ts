@@ -1,7 +1,23 @@
 import type { CommandMain } from '../cli/context.ts';
-import { CronguardError } from '../shared/errors.ts';
+import { statsJson } from '../report/json.ts';
+import { makeStyle } from '../report/style.ts';
+import { statsTable } from '../report/stats.ts';
+import { dbPathOf } from './db-path.ts';
+import { requireKnownJob, whenOption, withStore } from './forensics.ts';
+import { openForReading } from './open-read.ts';
 
-/** `cronguard stats`: not built yet (see the open issues). */
-export const statsMain: CommandMain = async () => {
-  throw new CronguardError('"stats" is not available in this version yet');
+/** `cronguard stats [JOB]`: per job, runs, successes, failures by status, success rate and duration percentiles. */
+export const statsMain: CommandMain = async (args, ctx) => {
+  const job = args.positionals[0];
+  const since = whenOption(args, 'since', new Date());
+  const store = openForReading(args, ctx);
+  const stats = store === null ? [] : await withStore(store, 'read', async (s) => {
+    if (job !== undefined) await requireKnownJob(s, job);
+    return s.reads.stats({ ...(job !== undefined ? { job } : {}), ...(since !== undefined ? { since } : {}) });
+  });
+  if (args.options['json']) ctx.stdout(`${JSON.stringify(stats.map(statsJson), null, 2)}\n`);
+  else if (store === null) ctx.stdout(`no runs recorded in ${dbPathOf(args, ctx)}\n`);
+  else if (stats.length === 0) ctx.stdout(`no finished runs${since === undefined ? '' : ' in that time'}\n`);
+  else ctx.stdout(statsTable(stats, makeStyle(ctx.stdoutIsTTY, ctx.env)));
+  return 0;
 };

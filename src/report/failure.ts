@@ -1,5 +1,5 @@
 import { formatDuration } from '../shared/duration.ts';
-import type { RunRecord } from '../shared/types.ts';
+import type { AttemptRecord, RunRecord } from '../shared/types.ts';
 
 /** "failed (exit 3)", "timeout (SIGTERM)", "killed (SIGKILL)": a status with what ended it. */
 export function outcomeText(r: { status: string; exitCode: number | null; signal: string | null }): string {
@@ -11,6 +11,12 @@ export function outcomeText(r: { status: string; exitCode: number | null; signal
 /** The command line as a shell would need it typed: words with spaces or quotes are single-quoted. */
 export function shellWords(argv: readonly string[]): string {
   return argv.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", `'\\''`)}'`)).join(' ');
+}
+
+/** "--- attempt 2: failed (exit 1) after 4.2s, 812 bytes of output ---": what precedes an attempt's output. */
+export function attemptHeader(a: AttemptRecord): string {
+  const cut = a.output && a.outputBytes > a.output.length ? ', some cut' : '';
+  return `--- attempt ${a.n}: ${outcomeText(a)} after ${formatDuration(a.durationMs ?? 0)}, ${a.outputBytes} bytes of output${cut} ---`;
 }
 
 /**
@@ -30,8 +36,7 @@ export function failureReport(run: RunRecord, exitCode: number): Buffer {
   ];
   const parts: Buffer[] = [Buffer.from(`${lines.join('\n')}\n`)];
   for (const a of run.attempts) {
-    const cut = a.output && a.outputBytes > a.output.length ? ', some cut' : '';
-    parts.push(Buffer.from(`\n--- attempt ${a.n}: ${outcomeText(a)} after ${formatDuration(a.durationMs ?? 0)}, ${a.outputBytes} bytes of output${cut} ---\n`));
+    parts.push(Buffer.from(`\n${attemptHeader(a)}\n`));
     if (a.output && a.output.length > 0) {
       parts.push(a.output);
       if (a.output[a.output.length - 1] !== 0x0a) parts.push(Buffer.from('\n'));

@@ -1,0 +1,69 @@
+import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { BIN, cronEnv } from './cli.ts';
+
+/** A run as `history --json` prints it (SPEC §6). */
+export interface RunJson {
+  id: string;
+  job: string;
+  status: string;
+  exitCode: number | null;
+  signal: string | null;
+  startedAt: string;
+  heartbeatAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  host: string;
+  pid: number;
+  command: string[];
+  attempts: Array<{ n: number; status: string; exitCode: number | null; signal: string | null; startedAt: string; endedAt: string | null; durationMs: number | null; outputBytes: number; output?: string }>;
+}
+
+/** Whether util-linux script(1) can give cronguard a pseudo-terminal here. */
+export const HAS_SCRIPT = existsSync('/usr/bin/script') && spawnSync('/usr/bin/script', ['-qec', 'true', '/dev/null']).status === 0;
+
+/** Runs cronguard with its stdout on a pseudo-terminal (through script(1)); what the terminal received. */
+export function onTerminal(args: readonly string[], env: NodeJS.ProcessEnv = cronEnv()): { code: number | null; out: string } {
+  const quote = (w: string) => `'${w.replaceAll("'", `'\\''`)}'`;
+  const line = [process.execPath, BIN, ...args].map(quote).join(' ');
+  const r = spawnSync('/usr/bin/script', ['-qec', line, '/dev/null'], { env: { ...env, TERM: env['TERM'] ?? 'xterm' }, timeout: 30_000 });
+  return { code: r.status, out: r.stdout.toString('utf8') };
+}
+
+/** Copies a recorded run under another id (and its attempts), so that two ids share a prefix. */
+export function cloneRun(dbPath: string, id: string, newId: string): void {
+  const db = new Database(dbPath);
+  try {
+    db.transaction(() => {
+      const run = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, unknown>;
+      const cols = Object.keys(run);
+      db.prepare(`INSERT INTO runs (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run({ ...run, id: newId });
+      db.prepare(`INSERT INTO attempts SELECT ?, n, status, exit_code, signal, started_at, ended_at, duration_ms, output_bytes, reason, output
+        FROM attempts WHERE run_id = ?`).run(newId, id);
+    })();
+  } finally {
+    db.close();
+  }
+}
+
+/** A minimal RFC 4180 reader: records of fields, quoted fields may hold commas, quotes and line breaks. */
+export function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { record.push(field); field = ''; }
+    else if (c === '\r' && text[i + 1] === '\n') { record.push(field); records.push(record); record = []; field = ''; i++; }
+    else field += c;
+  }
+  if (field !== '' || record.length) throw new Error(`CSV does not end with CRLF: ${JSON.stringify(text.slice(-40))}`);
+  return records;
+}
