@@ -6,8 +6,10 @@ import { jobStats } from './stats.ts';
 
 const ATTEMPT_META = 'run_id, n, status, exit_code, signal, started_at, ended_at, duration_ms, output_bytes, reason';
 
+const NEWEST_FIRST = 'started_at DESC, id DESC';
+
 /** The first window a listing over all jobs looks back through, before widening it. */
-const FIRST_WINDOW_MS = 3_600_000;
+const FIRST_WINDOW_MS = 600_000;
 
 /** The read side of runs in SQLite. */
 export function sqliteRunReader(db: SqliteDatabase): RunReader {
@@ -35,27 +37,36 @@ export function sqliteRunReader(db: SqliteDatabase): RunReader {
       where.push('status IN (SELECT value FROM json_each(@statuses))');
       params['statuses'] = JSON.stringify(filter.statuses);
     }
-    const sql = `${filter.job !== undefined ? '' : WITH_JOB_NAMES}
-      SELECT * FROM runs WHERE ${where.join(' AND ')} ORDER BY started_at DESC, id DESC LIMIT @limit`;
-    return db.prepare(sql).all(params) as RunRow[];
+    const chosen = `${filter.job !== undefined ? '' : WITH_JOB_NAMES}
+      SELECT %COLUMNS% FROM runs WHERE ${where.join(' AND ')} ORDER BY ${NEWEST_FIRST} LIMIT @limit`;
+    if (filter.limit === undefined) return db.prepare(chosen.replace('%COLUMNS%', '*')).all(params) as RunRow[];
+    // Sorting whole rows would fetch every candidate from the table; the index holds the sort key and
+    // the id, so the page is chosen there and only its rows are read.
+    const ids = db.prepare(chosen.replace('%COLUMNS%', 'id')).pluck().all(params) as string[];
+    return db.prepare(`SELECT * FROM runs WHERE id IN (SELECT value FROM json_each(?)) ORDER BY ${NEWEST_FIRST}`)
+      .all(JSON.stringify(ids)) as RunRow[];
   };
 
   /**
    * A page over all jobs: sorting every run to keep the newest 50 would read them all, so it looks back
    * from the newest start through a window that grows sixteenfold until it holds enough matching runs
-   * (or reaches the oldest run, or --since). Each try reads only the runs inside its window.
+   * (or reaches the oldest run, or --since). Each try reads only the index entries inside its window.
    */
   const newestAcrossJobs = (filter: RunFilter & { limit: number }): RunRow[] => {
-    const bounds = db.prepare(`${WITH_JOB_NAMES}
-      SELECT min((SELECT min(started_at) FROM runs WHERE job = name)) AS first,
-             max((SELECT max(started_at) FROM runs WHERE job = name ${filter.until !== undefined ? 'AND started_at < @until' : ''})) AS last
-      FROM job_names WHERE name IS NOT NULL`).get(filter.until !== undefined ? { until: filter.until } : {}) as { first: string | null; last: string | null };
-    if (bounds.first === null || bounds.last === null) return [];
+    const until = filter.until !== undefined ? 'AND started_at < @until' : '';
+    const last = db.prepare(`${WITH_JOB_NAMES}
+      SELECT max((SELECT max(started_at) FROM runs WHERE job = name ${until})) FROM job_names WHERE name IS NOT NULL`)
+      .pluck().get(filter.until !== undefined ? { until: filter.until } : {}) as string | null;
+    if (last === null) return [];
+    let first: string | undefined;
     for (let span = FIRST_WINDOW_MS; ; span *= 16) {
-      const windowStart = new Date(Date.parse(bounds.last) - span).toISOString();
-      const bottom = windowStart <= bounds.first || (filter.since !== undefined && windowStart <= filter.since);
-      const rows = page(filter, bottom ? filter.since : windowStart);
-      if (bottom || rows.length >= filter.limit) return rows;
+      const windowStart = new Date(Date.parse(last) - span).toISOString();
+      if (filter.since !== undefined && windowStart <= filter.since) return page(filter, filter.since);
+      const rows = page(filter, windowStart);
+      if (rows.length >= filter.limit) return rows;
+      first ??= db.prepare(`${WITH_JOB_NAMES}
+        SELECT min((SELECT min(started_at) FROM runs WHERE job = name)) FROM job_names WHERE name IS NOT NULL`).pluck().get() as string;
+      if (windowStart <= first) return rows;
     }
   };
 
