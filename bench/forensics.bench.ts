@@ -1,0 +1,68 @@
+// Forensics at scale: 1M runs over 200 jobs, seeded once, then history, stats and the file's size.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ALL_JOBS, WITH_JOB_NAMES } from '../src/store/sqlite/job-names.ts';
+import { compareMedians, report } from './measure.ts';
+import { seedRuns } from './seed.ts';
+
+const RUNS = 1_000_000;
+const JOBS = 200;
+const BIN = join(process.cwd(), 'bin', 'cronguard');
+const SQLITE3 = '/usr/bin/sqlite3';
+
+/**
+ * The stats of `cronguard stats --since` as one SQL query, the way one would ask the sqlite3 shell:
+ * counts by status and nearest-rank percentiles through row_number() over each job's durations.
+ */
+function statsReferenceSql(since: string): string {
+  const failures = ['failed', 'timeout', 'killed', 'error', 'lost'].map((s) => `sum(status = '${s}') AS ${s}`).join(', ');
+  return `${WITH_JOB_NAMES}
+    SELECT job, count(*) AS runs, sum(status = 'success') AS successes, ${failures},
+      max(CASE WHEN k = (d * 50 + 99) / 100 THEN duration_ms END) AS p50Ms,
+      max(CASE WHEN k = (d * 95 + 99) / 100 THEN duration_ms END) AS p95Ms, max(duration_ms) AS maxMs
+    FROM (SELECT job, status, duration_ms, row_number() OVER (PARTITION BY job ORDER BY duration_ms NULLS LAST) AS k,
+            count(duration_ms) OVER (PARTITION BY job) AS d
+          FROM runs WHERE ${ALL_JOBS} AND started_at >= '${since}' AND status NOT IN ('running', 'skipped'))
+    GROUP BY job ORDER BY job;`;
+}
+
+/** Checks that cronguard and the reference query agree on every job's figures (a benchmark of wrong answers is worthless). */
+function checkSameStats(db: string, since: string): void {
+  type Row = { job: string; runs: number; successes: number; p50Ms: number | null; p95Ms: number | null; maxMs: number | null; failures?: Record<string, number> };
+  const ours = JSON.parse(execFileSync(process.execPath, [BIN, 'stats', '--since', since, '--json', '--db', db], { maxBuffer: 1 << 26 }).toString()) as Row[];
+  const theirs = JSON.parse(execFileSync(SQLITE3, ['-readonly', '-json', db, statsReferenceSql(since)], { maxBuffer: 1 << 26 }).toString()) as Array<Row & Record<string, number>>;
+  const key = (r: Row & Record<string, unknown>, failed: number) => JSON.stringify([r.job, r.runs, r.successes, failed, r.p50Ms, r.p95Ms, r.maxMs]);
+  const a = ours.map((r) => key(r, r.failures?.['failed'] ?? -1));
+  const b = theirs.map((r) => key(r, r['failed'] ?? -1));
+  if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`stats disagree with the reference query:\n${a.slice(0, 3).join('\n')}\nvs\n${b.slice(0, 3).join('\n')}`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cronguard-bench-'));
+try {
+  const db = join(dir, 'forensics.db');
+  const seeded = seedRuns(db, { jobs: JOBS, runs: RUNS });
+  report(`seed ${RUNS} runs over ${JOBS} jobs (${seeded.attempts} attempts)`, `${(seeded.ms / 1000).toFixed(1)} s`, 'well under 60 s');
+
+  const bytes = statSync(db).size + (existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0);
+  report('database bytes per run, no output kept', `${(bytes / RUNS).toFixed(0)} B`, '<= 500 B');
+
+  const node = process.execPath;
+  const [history, version] = compareMedians([[node, BIN, 'history', '--limit', '50', '--db', db], [node, BIN, '--version']], 15);
+  report('history --limit 50 / --version', `${((history as number) / (version as number)).toFixed(2)} (${(history as number).toFixed(0)} / ${(version as number).toFixed(0)} ms)`, '<= 1.3');
+
+  if (existsSync(SQLITE3)) {
+    const since = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    checkSameStats(db, since);
+    const [stats, shell] = compareMedians([
+      [node, BIN, 'stats', '--since', '30d', '--db', db],
+      [SQLITE3, '-readonly', db, statsReferenceSql(since)],
+    ], 5);
+    report('stats --since 30d / the same query in sqlite3', `${((stats as number) / (shell as number)).toFixed(2)} (${(stats as number).toFixed(0)} / ${(shell as number).toFixed(0)} ms)`, '<= 2');
+  } else {
+    report('stats --since 30d / the same query in sqlite3', 'skipped: no sqlite3 shell', '<= 2');
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
