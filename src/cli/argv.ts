@@ -62,7 +62,7 @@ function scan(spec: CommandSpec, args: readonly string[]): Pick<ParsedArgs, 'opt
     }
     let value: string | undefined;
     if (eq !== -1) value = arg.slice(eq + 1);
-    else value = args[++i];
+    else if (args[i + 1] !== '--') value = args[++i];
     if (value === undefined) throw new CronguardError(`--${name} needs a value (${option.value ?? 'VALUE'})`);
     if (option.kind === 'list') options[name] = [...((options[name] as string[] | undefined) ?? []), value];
     else options[name] = value;

@@ -5,9 +5,9 @@ import { parseCount } from '../shared/count.ts';
 import { parseDuration } from '../shared/duration.ts';
 import { badOption, CronguardError } from '../shared/errors.ts';
 import { parseSize } from '../shared/size.ts';
+import type { OverlapMode } from '../runner/overlap.ts';
 import type { RetryOn, RunPlan } from '../runner/run.ts';
 
-export type OverlapMode = 'allow' | 'skip' | 'wait';
 const NAME = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** The run line's options, checked and converted; anything wrong is refused before the command runs. */

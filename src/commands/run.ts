@@ -1,10 +1,12 @@
 import type { CommandMain } from '../cli/context.ts';
 import { Recorder } from '../runner/recorder.ts';
 import { catchInterrupts } from '../runner/interrupts.ts';
+import { takeTurn } from '../runner/overlap.ts';
+import { signalExitCode } from '../runner/classify.ts';
 import { executeRun, newRun } from '../runner/run.ts';
 import { spawnCommand } from '../runner/spawn.ts';
 import { describeError } from '../shared/errors.ts';
-import { systemClock } from '../shared/time.ts';
+import { iso, systemClock } from '../shared/time.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
 import { ingestSpool } from '../store/spool.ts';
 import type { Store } from '../store/store.ts';
@@ -19,34 +21,43 @@ export const runMain: CommandMain = async (args, ctx) => {
   const dbPath = dbPathOf(args, ctx);
   const interrupts = catchInterrupts();
   const warn = (message: string) => ctx.stderr(`cronguard: ${message}\n`);
-
-  let store: Store | null = null;
-  let openFailure: string | null = null;
-  try {
-    store = openSqliteStore(dbPath, false);
-  } catch (error) {
-    openFailure = describeError(error);
-  }
-  if (store) {
-    try {
-      await ingestSpool(store);
-    } catch (error) {
-      warn(`could not ingest the spool beside ${dbPath}: ${describeError(error)}`);
-    }
-  }
-  const recorder = new Recorder(store, dbPath, ctx.stderr, openFailure);
   const clock = systemClock;
+
+  const { store, failure } = openWritable(dbPath, warn);
+  const recorder = new Recorder(store, dbPath, ctx.stderr, failure);
   const run = newRun(plan, clock.now());
-  await recorder.begin(run, plan.schedule);
-  const outcome = await executeRun(plan, run, { spawn: spawnCommand, clock, interrupts, recorder, random: Math.random });
+  const turn = await takeTurn(plan.overlap, run, plan.schedule, recorder, { clock, interrupts, waitLimitMs: plan.timeoutMs, warn });
+  let exitCode: number;
+  if (turn.go) {
+    exitCode = (await executeRun(plan, run, { spawn: spawnCommand, clock, interrupts, recorder, random: Math.random })).exitCode;
+  } else {
+    // Not started: an overlap skip, a wait in vain, or an interrupt while waiting.
+    const endedAt = iso(clock.now());
+    const ending = { status: turn.status, exitCode: null, signal: turn.status === 'killed' ? interrupts.received : null, endedAt, durationMs: Date.parse(endedAt) - Date.parse(run.startedAt), reason: turn.reason };
+    Object.assign(run, ending, { heartbeatAt: endedAt });
+    await recorder.begin(run, plan.schedule);
+    await recorder.finish(run, ending, plan.schedule);
+    exitCode = turn.status === 'killed' && interrupts.received ? signalExitCode(interrupts.received) : 0;
+  }
   interrupts.dispose();
   try {
     store?.close();
   } catch {
     // Closing can only fail on a database already reported broken.
   }
-  if (outcome.run.status !== 'success' && outcome.run.status !== 'skipped') {
-    ctx.stdout(failureReport(outcome.run, outcome.exitCode));
-  }
-  return outcome.exitCode;
+  const waitedInVain = run.status === 'skipped' && plan.overlap === 'wait';
+  if (run.status !== 'success' && (run.status !== 'skipped' || waitedInVain)) ctx.stdout(failureReport(run, exitCode));
+  return exitCode;
 };
+
+/** Opens the database for writing and takes in any spooled records; a failure is returned, never thrown. */
+function openWritable(dbPath: string, warn: (message: string) => void): { store: Store | null; failure: string | null } {
+  let store: Store;
+  try {
+    store = openSqliteStore(dbPath, false);
+  } catch (error) {
+    return { store: null, failure: describeError(error) };
+  }
+  ingestSpool(store).catch((error: unknown) => warn(`could not take in the spool beside ${dbPath}: ${describeError(error)}`));
+  return { store, failure: null };
+}

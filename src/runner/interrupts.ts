@@ -34,3 +34,11 @@ export function catchInterrupts(): Interrupts {
     },
   };
 }
+
+/** Sleeps; resolves true early when cronguard is interrupted. */
+export function interruptibleSleep(ms: number, interrupts: Interrupts): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { stop(); resolve(false); }, ms);
+    const stop = interrupts.onInterrupt(() => { clearTimeout(timer); resolve(true); });
+  });
+}

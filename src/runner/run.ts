@@ -6,7 +6,7 @@ import type { AttemptRecord, JobSchedule, RunRecord } from '../shared/types.ts';
 import { runAttempt, type AttemptResult } from './attempt.ts';
 import { backoffDelayMs } from './backoff.ts';
 import { signalExitCode } from './classify.ts';
-import type { Interrupts } from './interrupts.ts';
+import { interruptibleSleep, type Interrupts } from './interrupts.ts';
 import type { Recorder } from './recorder.ts';
 import type { Spawner } from './spawn.ts';
 
@@ -77,7 +77,7 @@ export async function executeRun(plan: RunPlan, run: RunRecord, deps: RunDeps): 
       run.attempts.push(attempt);
       await deps.recorder.attempt(run.id, attempt);
       if (n > plan.retries || !shouldRetry(last, plan.retryOn) || deps.interrupts.received) break;
-      const interrupted = await sleepUnlessInterrupted(backoffDelayMs(n, plan.retryDelayMs, plan.retryMaxDelayMs, deps.random), deps.interrupts);
+      const interrupted = await interruptibleSleep(backoffDelayMs(n, plan.retryDelayMs, plan.retryMaxDelayMs, deps.random), deps.interrupts);
       if (interrupted) break;
     }
   } finally {
@@ -119,12 +119,4 @@ export function shouldRetry(result: Pick<AttemptResult, 'status' | 'code'>, retr
   if (retryOn === null) return true;
   if (result.status === 'timeout') return retryOn.timeout;
   return retryOn.codes.has(result.code);
-}
-
-/** Waits out a backoff; an interrupt ends the wait early. Resolves true when interrupted. */
-function sleepUnlessInterrupted(ms: number, interrupts: Interrupts): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => { stop(); resolve(false); }, ms);
-    const stop = interrupts.onInterrupt(() => { clearTimeout(timer); resolve(true); });
-  });
 }

@@ -20,8 +20,17 @@ export interface RunFilter {
   limit?: number;
 }
 
+/** A recorded `running` run as overlap protection sees it. */
+export interface RunningRun {
+  id: string;
+  holder: ProcessIdentity;
+  pgid: number | null;
+  heartbeatAt: string;
+  heartbeatMs: number;
+}
+
 /** Decides whether a recorded `running` run still has a live holder (overlap). */
-export type HolderCheck = (run: { id: string; holder: ProcessIdentity; pgid: number | null }) => boolean;
+export type HolderCheck = (run: RunningRun) => boolean;
 
 /** The write side of a run's life: the wrapper's calls, in the order it makes them. */
 export interface RunWriter {

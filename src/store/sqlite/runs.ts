@@ -1,7 +1,7 @@
 import type { HolderCheck, RunEnding, RunWriter } from '../store.ts';
 import type { AttemptRecord, JobSchedule, RunRecord } from '../../shared/types.ts';
 import type { SqliteDatabase } from './database.ts';
-import { attemptParams, runParams } from './rows.ts';
+import { attemptParams, runParams, type RunRow } from './rows.ts';
 
 const RUN_COLUMNS = `id, job, status, exit_code, signal, started_at, heartbeat_at, ended_at, duration_ms, host, pid,
   pid_start, pgid, command, timeout_ms, kill_after_ms, heartbeat_ms, reason`;
@@ -18,7 +18,7 @@ export function sqliteRunWriter(db: SqliteDatabase): RunWriter {
     ON CONFLICT (name) DO UPDATE SET
       schedule = coalesce(excluded.schedule, schedule), tz = coalesce(excluded.tz, tz),
       grace_ms = coalesce(excluded.grace_ms, grace_ms), updated_at = excluded.updated_at`);
-  const runningOfJob = db.prepare(`SELECT id, host, pid, pid_start, pgid FROM runs WHERE job = ? AND status = 'running'`);
+  const runningOfJob = db.prepare(`SELECT id, host, pid, pid_start, pgid, heartbeat_at, heartbeat_ms FROM runs WHERE job = ? AND status = 'running'`);
   const insertAttempt = db.prepare(`INSERT OR REPLACE INTO attempts (${ATTEMPT_COLUMNS}) VALUES (${ATTEMPT_VALUES})`);
 
   const noteJob = (run: RunRecord, schedule: JobSchedule | null): void => {
@@ -32,8 +32,11 @@ export function sqliteRunWriter(db: SqliteDatabase): RunWriter {
     insertRun.run(runParams(run));
   });
   const beginExclusive = db.transaction((run: RunRecord, schedule: JobSchedule | null, isLive: HolderCheck) => {
-    const rows = runningOfJob.all(run.job) as Array<{ id: string; host: string; pid: number; pid_start: string | null; pgid: number | null }>;
-    const live = rows.find((r) => isLive({ id: r.id, holder: { host: r.host, pid: r.pid, startTicks: r.pid_start }, pgid: r.pgid }));
+    const rows = runningOfJob.all(run.job) as Array<Pick<RunRow, 'id' | 'host' | 'pid' | 'pid_start' | 'pgid' | 'heartbeat_at' | 'heartbeat_ms'>>;
+    const live = rows.find((r) => isLive({
+      id: r.id, holder: { host: r.host, pid: r.pid, startTicks: r.pid_start }, pgid: r.pgid,
+      heartbeatAt: r.heartbeat_at, heartbeatMs: r.heartbeat_ms,
+    }));
     if (live) return live.id;
     noteJob(run, schedule);
     insertRun.run(runParams(run));

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { cronguard, tempDir } from '../helpers/cli.ts';
+
+const dir = tempDir();
+const db = join(dir, 'cg.db');
+const marker = join(dir, 'ran');
+
+/** Each case: arguments before `--`, and what the one-line error must name. */
+const CASES: Array<[string[], RegExp]> = [
+  [['--bogus'], /unknown option "--bogus"/],
+  [['--timeout', 'soon'], /--timeout "soon"/],
+  [['--timeout', '0'], /--timeout "0"/],
+  [['--kill-after', '5x'], /--kill-after "5x"/],
+  [['--retries', '-1'], /--retries "-1"/],
+  [['--retries', 'many'], /--retries "many"/],
+  [['--retry-delay', '1y'], /--retry-delay "1y"/],
+  [['--retry-on', 'sometimes'], /--retry-on "sometimes"/],
+  [['--output-limit', '1 lightyear'], /--output-limit "1 lightyear"/],
+  [['--output-limit', '2GiB'], /--output-limit "2GiB"/],
+  [['--name', 'has space'], /--name "has space"/],
+  [['--name', 'x'.repeat(129)], /--name "x{129}"/],
+  [['--name', ''], /--name ""/],
+  [['--schedule', '61 * * * *'], /--schedule "61 \* \* \* \*"/],
+  [['--schedule', '* * *'], /--schedule "\* \* \*"/],
+  [['--schedule', '@sometimes'], /--schedule "@sometimes"/],
+  [['--tz', 'Mars/Olympus'], /--tz "Mars\/Olympus"/],
+  [['--heartbeat', '10ms'], /--heartbeat "10ms"/],
+  [['--overlap', 'maybe'], /--overlap "maybe"/],
+  [['--tee=yes'], /--tee/],
+  [['--timeout'], /--timeout needs a value/],
+];
+
+for (const [args, message] of CASES) {
+  test(`refused before anything runs: ${args.join(' ')}`, async () => {
+    const r = await cronguard(['--db', db, ...args, '--', 'sh', '-c', `touch ${marker}`]);
+    assert.equal(r.code, 125);
+    assert.equal(r.out, '');
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0] ?? '', /^cronguard: /);
+    assert.match(lines[0] ?? '', message);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(existsSync(marker), false, 'the command must not run');
+  });
+}
+
+test('a missing command is refused', async () => {
+  for (const args of [[], ['--timeout', '5s'], ['--timeout', '5s', '--']]) {
+    const r = await cronguard(['--db', db, ...args]);
+    assert.equal(r.code, 125);
+    assert.match(r.stderr, /^cronguard: missing the command to run/);
+  }
+});
+
+test('nothing was recorded for refused runs', () => {
+  assert.equal(existsSync(db), false);
+});

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { cronguard, cronguardJson, fixture, tempDir } from '../helpers/cli.ts';
+
+const dir = tempDir();
+const db = join(dir, 'cg.db');
+
+/** Peak resident memory (VmHWM, kB) of a process, polled until it exits. */
+function watchPeakRss(pid: number): () => number {
+  let peak = 0;
+  const timer = setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
+      if (m) peak = Math.max(peak, Number(m[1]));
+    } catch {
+      clearInterval(timer);
+    }
+  }, 25);
+  return () => {
+    clearInterval(timer);
+    return peak;
+  };
+}
+
+test('stdout and stderr are captured together in order', async () => {
+  const r = await cronguard(['--db', db, '--', 'sh', '-c', 'echo one; echo two >&2; sleep 0.05; echo three; exit 1']);
+  assert.equal(r.code, 1);
+  assert.match(r.out, /one\ntwo\nthree\n/);
+});
+
+test('--tee streams output live and still stays quiet otherwise', async () => {
+  const r = await cronguard(['--db', db, '--tee', '--', 'sh', '-c', 'echo visible']);
+  assert.equal(r.code, 0);
+  assert.equal(r.out, 'visible\n');
+});
+
+test('200 MB of output: memory stays bounded, head and tail kept with a cut marker', async () => {
+  let stop = () => 0;
+  const total = 200 * 1024 * 1024;
+  const r = await cronguard(['--db', db, '--name', 'big', '--output-limit', '64KiB', '--', process.execPath, fixture('print-bytes.mjs'), String(total), '1'],
+    { limitMs: 120_000, onSpawn: (pid) => { stop = watchPeakRss(pid); } });
+  const peakKb = stop();
+  assert.equal(r.code, 1);
+  assert.ok(peakKb > 0 && peakKb < 150 * 1024, `peak RSS ${peakKb} kB`);
+  assert.match(r.out, /HEAD-MARK\n/);
+  assert.match(r.out, /TAIL-MARK\n$/);
+  assert.match(r.out, new RegExp(`\\[\\.\\.\\. ${total - 65536} bytes cut \\.\\.\\.\\]`));
+  const [rec] = await cronguardJson<Array<{ attempts: Array<{ outputBytes: number }> }>>(['history', 'big', '--json'], db);
+  assert.equal(rec?.attempts[0]?.outputBytes, total);
+});
+
+test('binary output with NUL and invalid UTF-8 survives byte for byte', async () => {
+  const r = await cronguard(['--db', db, '--name', 'bin', '--', fixture('binary.sh')]);
+  assert.equal(r.code, 2);
+  const bytes = Buffer.from('A\x00B\xff\xfeC\x1b[2J\n', 'latin1');
+  assert.ok(r.stdout.includes(bytes), 'the report prints the bytes as they came');
+  const [rec] = await cronguardJson<Array<{ id: string }>>(['history', 'bin', '--json'], db);
+  const shown = await cronguardJson<{ attempts: Array<{ output: string; outputBytes: number }> }>(['show', rec?.id ?? '', '--json'], db);
+  assert.equal(shown.attempts[0]?.outputBytes, bytes.length);
+  assert.equal(shown.attempts[0]?.output, bytes.toString('utf8'));
+});
+
+test('the run is recorded as running before the command starts, with heartbeats', async () => {
+  const slow = cronguard(['--db', db, '--name', 'beat', '--heartbeat', '1s', '--', 'sh', '-c', 'sleep 2.5']);
+  await new Promise((r) => setTimeout(r, 700));
+  const [during] = await cronguardJson<Array<{ status: string; startedAt: string; heartbeatAt: string }>>(['history', 'beat', '--json'], db);
+  assert.equal(during?.status, 'running');
+  await new Promise((r) => setTimeout(r, 1200));
+  const [later] = await cronguardJson<Array<{ startedAt: string; heartbeatAt: string }>>(['history', 'beat', '--json'], db);
+  assert.ok(Date.parse(later?.heartbeatAt ?? '') > Date.parse(later?.startedAt ?? ''), 'heartbeat moved on');
+  assert.equal((await slow).code, 0);
+});

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { cronEnv, cronguard, cronguardJson, fixture, tempDir, waitFor } from '../helpers/cli.ts';
+import { query } from '../helpers/db.ts';
+import { processesMarked } from '../helpers/procs.ts';
+
+const dir = tempDir();
+const db = join(dir, 'cg.db');
+const statuses = async (job: string) =>
+  (await cronguardJson<Array<{ status: string }>>(['history', job, '--json'], db)).map((r) => r.status).reverse();
+const runningCount = (job: string) => query(db, `SELECT 1 FROM runs WHERE job = ? AND status = 'running'`, job).length;
+
+test('--overlap skip: a second run while the first lives is recorded skipped and exits 0, quietly', async () => {
+  const first = cronguard(['--db', db, '--name', 'sk', '--overlap', 'skip', '--', 'sleep', '2']);
+  await waitFor(() => runningCount('sk') === 1, 10_000, 'the first run');
+  const second = await cronguard(['--db', db, '--name', 'sk', '--overlap', 'skip', '--', 'sh', '-c', 'echo ran; exit 9']);
+  assert.equal(second.code, 0);
+  assert.equal(second.out, '');
+  assert.equal((await first).code, 0);
+  assert.deepEqual(await statuses('sk'), ['success', 'skipped']);
+  const third = await cronguard(['--db', db, '--name', 'sk', '--overlap', 'skip', '--', 'true']);
+  assert.equal(third.code, 0);
+  assert.deepEqual(await statuses('sk'), ['success', 'skipped', 'success']);
+});
+
+test('--overlap wait: runs once the earlier run ends', async () => {
+  const first = cronguard(['--db', db, '--name', 'wt', '--', 'sleep', '1.5']);
+  await waitFor(() => runningCount('wt') === 1, 10_000, 'the first run');
+  const second = await cronguard(['--db', db, '--name', 'wt', '--overlap', 'wait', '--', 'true']);
+  assert.equal(second.code, 0);
+  await first;
+  const runs = await cronguardJson<Array<{ status: string; startedAt: string; endedAt: string }>>(['history', 'wt', '--json'], db);
+  assert.deepEqual(runs.map((r) => r.status), ['success', 'success']);
+  assert.ok(Date.parse(runs[0]?.startedAt ?? '') >= Date.parse(runs[1]?.endedAt ?? ''), 'the second started after the first ended');
+});
+
+test('--overlap wait is bounded by --timeout: waiting in vain records skipped and says so', async () => {
+  const first = cronguard(['--db', db, '--name', 'wv', '--', 'sleep', '4']);
+  await waitFor(() => runningCount('wv') === 1, 10_000, 'the first run');
+  const second = await cronguard(['--db', db, '--name', 'wv', '--overlap', 'wait', '--timeout', '1s', '--', 'true']);
+  assert.equal(second.code, 0);
+  assert.match(second.out, /skipped: waited 1s in vain/);
+  await first;
+  assert.deepEqual(await statuses('wv'), ['success', 'skipped']);
+});
+
+test('a holder killed with SIGKILL (wrapper and group) never blocks the job', async () => {
+  const value = randomUUID();
+  let pid = 0;
+  const holder = cronguard(['--db', db, '--name', 'stale', '--', fixture('sleep-forever.sh')], { env: cronEnv({ CG_TEST_MARK: value }), onSpawn: (p) => { pid = p; } });
+  await waitFor(() => runningCount('stale') === 1, 10_000, 'the holder');
+  process.kill(pid, 'SIGKILL');
+  await holder;
+  for (const p of processesMarked(`CG_TEST_MARK=${value}`)) process.kill(p, 'SIGKILL');
+  const next = await cronguard(['--db', db, '--name', 'stale', '--overlap', 'skip', '--', 'true']);
+  assert.equal(next.code, 0);
+  assert.deepEqual(await statuses('stale'), ['running', 'success'], 'the dead holder stays running for sweep; the new run ran');
+});
+
+test('a wrapper gone but its command group alive still holds the job', async () => {
+  const value = randomUUID();
+  const mark = `CG_TEST_MARK=${value}`;
+  let pid = 0;
+  const holder = cronguard(['--db', db, '--name', 'orphan', '--', fixture('sleep-forever.sh')], { env: cronEnv({ CG_TEST_MARK: value }), onSpawn: (p) => { pid = p; } });
+  await waitFor(() => query(db, `SELECT 1 FROM runs WHERE job = 'orphan' AND pgid IS NOT NULL`).length === 1, 10_000, 'the holder and its command');
+  process.kill(pid, 'SIGKILL');
+  await holder;
+  try {
+    const next = await cronguard(['--db', db, '--name', 'orphan', '--overlap', 'skip', '--', 'true']);
+    assert.equal(next.code, 0);
+    assert.deepEqual(await statuses('orphan'), ['running', 'skipped']);
+  } finally {
+    for (const p of processesMarked(mark)) process.kill(p, 'SIGKILL');
+  }
+});

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { cronEnv, cronguard, cronguardJson, fixture, sleep, tempDir, waitFor } from '../helpers/cli.ts';
+import { processesMarked } from '../helpers/procs.ts';
+import { query } from '../helpers/db.ts';
+
+const dir = tempDir();
+const db = join(dir, 'cg.db');
+const marks: string[] = [];
+after(() => { for (const m of marks) for (const pid of processesMarked(m)) process.kill(pid, 'SIGKILL'); });
+
+/** A fresh environment marker that every process of the job inherits. */
+function marked(): { mark: string; env: NodeJS.ProcessEnv } {
+  const value = randomUUID();
+  marks.push(`CG_TEST_MARK=${value}`);
+  return { mark: `CG_TEST_MARK=${value}`, env: cronEnv({ CG_TEST_MARK: value }) };
+}
+
+/** Starts a guarded fork-grandchildren job and resolves once it runs; returns its result promise and wrapper pid. */
+async function startTree(name: string, env: NodeJS.ProcessEnv, mark: string) {
+  let pid = 0;
+  const result = cronguard(['--db', db, '--name', name, '--kill-after', '1s', '--', fixture('fork-grandchildren.sh')], { env, onSpawn: (p) => { pid = p; } });
+  await waitFor(() => processesMarked(mark).length >= 5, 15_000, 'the job tree to start');
+  return { result, pid };
+}
+
+for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 129]] as const) {
+  test(`${signal} to cronguard is forwarded to the whole group: exit ${code}, run killed, nothing survives`, async () => {
+    const { mark, env } = marked();
+    const name = `sig-${signal}`;
+    const { result, pid } = await startTree(name, env, mark);
+    process.kill(pid, signal);
+    const r = await result;
+    assert.equal(r.code, code);
+    await sleep(50);
+    assert.deepEqual(processesMarked(mark), [], 'no process of the job survives');
+    const [run] = await cronguardJson<Array<{ status: string; signal: string; attempts: Array<{ status: string }> }>>(['history', name, '--json'], db);
+    assert.equal(run?.status, 'killed');
+    assert.equal(run?.attempts[0]?.status, 'killed');
+    assert.match(r.out, new RegExp(`killed`));
+  });
+}
+
+test('an interrupt during the backoff between attempts ends the run as killed', async () => {
+  let pid = 0;
+  const result = cronguard(['--db', db, '--name', 'backoff', '--retries', '3', '--retry-delay', '20s', '--', 'false'], { onSpawn: (p) => { pid = p; } });
+  await waitFor(() => query(db, `SELECT 1 FROM attempts a JOIN runs r ON r.id = a.run_id WHERE r.job = 'backoff'`).length === 1, 15_000, 'the first attempt');
+  process.kill(pid, 'SIGTERM');
+  const r = await result;
+  assert.equal(r.code, 143);
+  const [run] = await cronguardJson<Array<{ status: string; attempts: unknown[] }>>(['history', 'backoff', '--json'], db);
+  assert.equal(run?.status, 'killed');
+  assert.equal(run?.attempts.length, 1);
+});
+
+test('a wrapper killed with SIGKILL leaves its run running, with its pid, start time and group, for sweep', async () => {
+  const { mark, env } = marked();
+  const { result, pid } = await startTree('sigkill', env, mark);
+  process.kill(pid, 'SIGKILL');
+  const r = await result;
+  assert.equal(r.signal, 'SIGKILL');
+  assert.ok(processesMarked(mark).length > 0, 'the command group outlives its wrapper (SPEC §2)');
+  const [row] = query<{ status: string; pid: number; pid_start: string | null; pgid: number | null }>(db, `SELECT status, pid, pid_start, pgid FROM runs WHERE job = 'sigkill'`);
+  assert.equal(row?.status, 'running');
+  assert.equal(row?.pid, pid);
+  assert.match(row?.pid_start ?? '', /^\d+$/);
+  assert.ok((row?.pgid ?? 0) > 0);
+  for (const p of processesMarked(mark)) process.kill(p, 'SIGKILL');
+});

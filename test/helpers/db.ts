@@ -1,0 +1,35 @@
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { ROOT } from './cli.ts';
+
+/** Reads rows straight from a cronguard database (for fields the JSON output does not show); none before it exists. */
+export function query<T>(dbPath: string, sql: string, ...params: unknown[]): T[] {
+  if (!existsSync(dbPath)) return [];
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Holds a database under BEGIN EXCLUSIVE in another process until the returned release is called. */
+export function holdExclusiveLock(dbPath: string): Promise<() => Promise<void>> {
+  const script = `
+    const Database = require('better-sqlite3');
+    const db = new Database(${JSON.stringify(dbPath)});
+    db.exec('BEGIN EXCLUSIVE');
+    db.exec('CREATE TABLE IF NOT EXISTS lock_holder (x)');
+    process.stdout.write('locked\\n');
+    process.stdin.on('data', () => { db.exec('ROLLBACK'); db.close(); process.exit(0); });
+  `;
+  const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.stdout.once('data', () => resolve(() => new Promise<void>((done) => {
+      child.once('exit', () => done());
+      child.stdin.write('release\n');
+    })));
+  });
+}
