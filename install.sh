@@ -6,6 +6,7 @@
 #   PREFIX/share/bash-completion/completions/cronguard, PREFIX/share/zsh/site-functions/_cronguard
 # It downloads nothing but npm packages, and only when the checkout has no node_modules yet (npm ci).
 set -eu
+umask 022 # what it installs must be readable by every user whose crontab runs cronguard
 
 usage() {
   cat <<'EOF'
@@ -64,11 +65,13 @@ fi
 node=${NODE:-$(command -v node || true)}
 [ -n "$node" ] || die "Node.js >= 20.19 is needed and node is not on PATH: install it (Debian 13: apt install nodejs; else https://nodejs.org or your package manager), or give NODE=/path/to/node"
 case $node in /*) ;; *) die "NODE must be an absolute path, got \"$node\"" ;; esac
+case $node in *"'"*) die "the path of node must not contain quotes: $node" ;; esac
 "$node" -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' \
   || die "Node.js >= 20.19 is needed, $node is $("$node" --version): upgrade it (https://nodejs.org or your package manager), or give NODE=/path/to/node"
 npm=$(dirname "$node")/npm
 [ -x "$npm" ] || npm=$(command -v npm) || die "npm is needed (it comes with Node.js; Debian: apt install npm)"
 if [ "$sweep" = yes ] && ! command -v crontab >/dev/null; then die "--with-sweep: no crontab command (install cron first)"; fi
+if [ -e "$bin" ] && ! grep -qxF "$marker" "$bin"; then die "$bin exists and was not written by install.sh (npm install -g?): remove it first"; fi
 
 src=$(cd "$(dirname "$0")" && pwd)
 [ -f "$src/package.json" ] && [ -d "$src/src/cli" ] || die "run install.sh from a cronguard source checkout ($src is not one)"
@@ -99,6 +102,7 @@ fi
 # Stage the package exactly as npm would publish it, then add its production dependencies.
 stage=$prefix/lib/.cronguard.new.$$
 trap 'rm -rf "$stage" "$lib.old.$$"' EXIT
+trap 'exit 1' HUP INT TERM
 mkdir "$stage"
 "$npm" pack --ignore-scripts --silent --pack-destination "$stage" >/dev/null
 tar -xzf "$stage"/cronguard-*.tgz -C "$stage" --strip-components=1 && rm "$stage"/cronguard-*.tgz
@@ -112,6 +116,9 @@ mv "$stage" "$lib"
 printf '#!/bin/sh\n%s\nexec '\''%s'\'' '\''%s'\'' "$@"\n' "$marker" "$node" "$lib/bin/cronguard" > "$bin.new.$$"
 chmod 755 "$bin.new.$$" && mv "$bin.new.$$" "$bin"
 cp "$lib/man/cronguard.1" "$man" && chmod 644 "$man"
+# One run of a job, in a scratch database: a build with a start-up cache writes it now, readable by every user.
+"$bin" --db "$stage.db" -- true >/dev/null 2>&1 || true
+rm -f "$stage.db" "$stage.db-wal" "$stage.db-shm" "$stage.db.spool"
 "$bin" completion bash > "$bashc" && "$bin" completion zsh > "$zshc"
 
 if [ "$sweep" = yes ] && ! crontab -l 2>/dev/null | grep -qxF "$sweep_line"; then

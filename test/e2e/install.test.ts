@@ -103,7 +103,7 @@ test('install.sh installs, runs under env -i PATH=/usr/bin:/bin, reinstalls idem
   assert.equal(readFileSync(crontabFile, 'utf8'), 'MAILTO=ops@example.com\n0 1 * * * /bin/true\n');
 });
 
-test('install.sh refuses a Node older than 20.19 and says what to do', async () => {
+test('install.sh refuses an old Node, a foreign cronguard and unknown arguments, and says what to do', async () => {
   const oldNode = join(work, 'old-node');
   writeFileSync(oldNode, '#!/bin/sh\n[ "$1" = --version ] && echo v18.19.0\nexit 1\n');
   chmodSync(oldNode, 0o755);
@@ -111,6 +111,13 @@ test('install.sh refuses a Node older than 20.19 and says what to do', async () 
   assert.equal(r.code, 1);
   assert.match(r.err, /^install\.sh: Node\.js >= 20\.19 is needed, .*old-node is v18\.19\.0: upgrade it/);
   assert.ok(!existsSync(join(work, 'never')), 'nothing installed');
+  const foreign = join(work, 'foreign');
+  mkdirSync(join(foreign, 'bin'), { recursive: true });
+  writeFileSync(join(foreign, 'bin', 'cronguard'), '#!/bin/sh\n# some other cronguard\n');
+  const refused = await installSh(['--prefix', foreign]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.err, /cronguard exists and was not written by install\.sh/);
+  assert.deepEqual(readdirSync(foreign), ['bin'], 'nothing installed over a foreign cronguard');
   const bad = await installSh(['--bogus']);
   assert.equal(bad.code, 1);
   assert.match(bad.err, /unknown argument "--bogus"/);
