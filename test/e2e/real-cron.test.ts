@@ -4,7 +4,7 @@ import { chmodSync, existsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT, sleep, tempDir } from '../helpers/cli.ts';
-import { cronRunning, installSendmail, readFileSafe, startCron, stopCron, takeCronLock } from '../helpers/cron.ts';
+import { cronRunning, installSendmail, readFileSafe, removeStaleCrontabs, startCron, stopCron, takeCronLock } from '../helpers/cron.ts';
 
 /** .ci/run sets CRONGUARD_REAL_CRON=required when it runs as root: then a missing prerequisite fails, never skips. */
 const REQUIRED = process.env['CRONGUARD_REAL_CRON'] === 'required';
@@ -33,11 +33,12 @@ test('under a real cron daemon: a quiet success, a failure mailed through MAILTO
   // Undone in reverse order, the lock last, whatever fails on the way.
   const undo: Array<() => unknown> = [unlock];
   t.after(async () => { for (const step of undo.reverse()) await step(); });
+  removeStaleCrontabs();
 
   const work = tempDir('cronguard-cron-');
   chmodSync(work, 0o755);
   const prefix = join(work, 'prefix');
-  const install = spawnSync('sh', [join(ROOT, 'install.sh'), '--prefix', prefix], { encoding: 'utf8', timeout: 60_000 });
+  const install = spawnSync('sh', [join(ROOT, 'install.sh'), '--prefix', prefix], { encoding: 'utf8', timeout: 45_000 });
   assert.equal(install.status, 0, install.stderr);
   const cg = join(prefix, 'bin', 'cronguard');
   const db = join(work, 'cron.db');
