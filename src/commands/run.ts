@@ -23,7 +23,7 @@ export const runMain: CommandMain = async (args, ctx) => {
   const warn = (message: string) => ctx.stderr(`cronguard: ${message}\n`);
   const clock = systemClock;
 
-  const { store, failure } = openWritable(dbPath, warn);
+  const { store, failure } = await openWritable(dbPath, warn);
   const recorder = new Recorder(store, dbPath, ctx.stderr, failure);
   const run = newRun(plan, clock.now());
   const turn = await takeTurn(plan.overlap, run, plan.schedule, recorder, { clock, interrupts, waitLimitMs: plan.timeoutMs, warn });
@@ -51,13 +51,17 @@ export const runMain: CommandMain = async (args, ctx) => {
 };
 
 /** Opens the database for writing and takes in any spooled records; a failure is returned, never thrown. */
-function openWritable(dbPath: string, warn: (message: string) => void): { store: Store | null; failure: string | null } {
+async function openWritable(dbPath: string, warn: (message: string) => void): Promise<{ store: Store | null; failure: string | null }> {
   let store: Store;
   try {
     store = openSqliteStore(dbPath, false);
   } catch (error) {
     return { store: null, failure: describeError(error) };
   }
-  ingestSpool(store).catch((error: unknown) => warn(`could not take in the spool beside ${dbPath}: ${describeError(error)}`));
+  try {
+    await ingestSpool(store);
+  } catch (error) {
+    warn(`could not take in the spool beside ${dbPath}: ${describeError(error)}`);
+  }
   return { store, failure: null };
 }

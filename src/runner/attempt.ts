@@ -2,6 +2,7 @@ import type { Clock } from '../shared/time.ts';
 import { OutputCapture } from './capture.ts';
 import { classify, type Verdict } from './classify.ts';
 import { escalate, groupGone } from './group.ts';
+import { outputReclaimer } from './reclaim.ts';
 import type { Interrupts } from './interrupts.ts';
 import type { ChildExit, Spawner } from './spawn.ts';
 
@@ -40,8 +41,10 @@ export async function runAttempt(plan: AttemptPlan, deps: AttemptDeps): Promise<
   const startedAt = deps.clock.now();
   const capture = new OutputCapture(plan.outputLimit);
   const child = deps.spawn(plan.argv);
+  const reclaim = outputReclaimer();
   child.onOutput((chunk) => {
     capture.write(chunk);
+    reclaim(chunk.length);
     plan.tee?.(chunk);
   });
 
