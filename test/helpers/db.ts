@@ -9,6 +9,10 @@ export function query<T>(dbPath: string, sql: string, ...params: unknown[]): T[]
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
     return db.prepare(sql).all(...params) as T[];
+  } catch (error) {
+    // The file exists a moment before its schema does: polling tests read that as "nothing yet".
+    if (/no such table/.test(String(error))) return [];
+    throw error;
   } finally {
     db.close();
   }
