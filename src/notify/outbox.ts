@@ -77,11 +77,13 @@ export async function deliverPending(store: Store, ctx: DeliveryContext, own: Re
   const byChannel = new Map<string, OutboxItem[]>();
   for (const item of items) byChannel.set(item.channel, [...(byChannel.get(item.channel) ?? []), item]);
   const undelivered: Undelivered[] = [];
+  const tried = new Set<number>();
   let delivered = 0;
   await Promise.all([...byChannel.entries()].map(async ([key, rows]) => {
     const channel = JSON.parse(key) as Channel;
     for (const [i, row] of rows.entries()) {
       const result = await deliver({ channel, payload: row.payload, attempt: row.attempts + 1 }, ctx.env, ctx.deadline);
+      tried.add(row.id);
       if (result.ok) {
         await store.alerts.markDelivered(row.id, token, iso(ctx.now()));
         delivered++;
@@ -99,6 +101,11 @@ export async function deliverPending(store: Store, ctx: DeliveryContext, own: Re
     }
   }));
   if (delivered > 0) await store.alerts.purgeDelivered(iso(new Date(now.getTime() - KEEP_DELIVERED_MS)));
+  const waiting = [...own].filter((id) => !tried.has(id)).length;
+  if (waiting > 0) {
+    const message = `${waiting} notification${waiting === 1 ? '' : 's'} of this run wait${waiting === 1 ? 's' : ''} behind an earlier undelivered one; queued, later cronguard runs deliver them in order`;
+    undelivered.push({ message, own: true });
+  }
   return undelivered;
 }
 

@@ -33,3 +33,13 @@ export function holdExclusiveLock(dbPath: string): Promise<() => Promise<void>> 
     })));
   });
 }
+
+/** Changes a cronguard database directly (e.g. to let time pass for a queued notification). */
+export function execute(dbPath: string, sql: string, ...params: unknown[]): number {
+  const db = new Database(dbPath, { fileMustExist: true, timeout: 10_000 });
+  try {
+    return db.prepare(sql).run(...params).changes;
+  } finally {
+    db.close();
+  }
+}
