@@ -9,6 +9,10 @@ export function query<T>(dbPath: string, sql: string, ...params: unknown[]): T[]
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
     return db.prepare(sql).all(...params) as T[];
+  } catch (error) {
+    // The file exists before its first cronguard has created the tables: no rows yet.
+    if (/no such table/.test((error as Error).message)) return [];
+    throw error;
   } finally {
     db.close();
   }
