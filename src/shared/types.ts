@@ -55,3 +55,6 @@ export interface RunRecord {
   reason: string | null;
   attempts: AttemptRecord[];
 }
+
+/** The statuses of a finished run that count as a failure (streaks, alerts, metrics); skipped is neither. */
+export const FAILURE_STATUSES: readonly RunStatus[] = ['failed', 'timeout', 'killed', 'error', 'lost'];

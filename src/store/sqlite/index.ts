@@ -1,5 +1,7 @@
 import type { Store } from '../store.ts';
+import { sqliteAlertStore } from './alerts.ts';
 import { openDatabase } from './database.ts';
+import { sqliteMetricsReader } from './metrics.ts';
 import { sqliteRunReader } from './reads.ts';
 import { sqliteRunWriter } from './runs.ts';
 
@@ -10,6 +12,8 @@ export function openSqliteStore(path: string, readonly: boolean): Store {
     path,
     runs: sqliteRunWriter(db),
     reads: sqliteRunReader(db),
+    alerts: sqliteAlertStore(db),
+    metrics: sqliteMetricsReader(db),
     close: () => db.close(),
   };
 }
