@@ -10,8 +10,8 @@ export function query<T>(dbPath: string, sql: string, ...params: unknown[]): T[]
   try {
     return db.prepare(sql).all(...params) as T[];
   } catch (error) {
-    // The file exists a moment before its schema does: polling tests read that as "nothing yet".
-    if (/no such table/.test(String(error))) return [];
+    // The file exists before its first cronguard has created the tables: no rows yet.
+    if (/no such table/.test((error as Error).message)) return [];
     throw error;
   } finally {
     db.close();
@@ -36,4 +36,14 @@ export function holdExclusiveLock(dbPath: string): Promise<() => Promise<void>> 
       child.stdin.write('release\n');
     })));
   });
+}
+
+/** Changes a cronguard database directly (e.g. to let time pass for a queued notification). */
+export function execute(dbPath: string, sql: string, ...params: unknown[]): number {
+  const db = new Database(dbPath, { fileMustExist: true, timeout: 10_000 });
+  try {
+    return db.prepare(sql).run(...params).changes;
+  } finally {
+    db.close();
+  }
 }
