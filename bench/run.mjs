@@ -13,6 +13,8 @@ const files = readdirSync(join(root, 'bench')).filter((f) => f.endsWith('.bench.
 execFileSync(join(root, 'node_modules', '.bin', 'esbuild'), [
   ...files.map((f) => join('bench', f)), '--bundle', '--platform=node', '--format=esm', '--outdir=dist/bench',
   '--packages=external', '--log-level=warning',
+  // The store loads better-sqlite3 with require (see src/store/sqlite/database.ts): give the ESM bundles one.
+  "--banner:js=import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);",
 ], { cwd: root, stdio: 'inherit' });
 for (const f of files) {
   console.log(`\n== ${f.replace('.bench.ts', '')}`);

@@ -16,6 +16,7 @@ const COMMAND_MODULES: Record<CommandName, () => Promise<CommandMain>> = {
   status: async () => (await import('../commands/status.ts')).statusMain,
   stats: async () => (await import('../commands/stats.ts')).statsMain,
   prune: async () => (await import('../commands/prune.ts')).pruneMain,
+  metrics: async () => (await import('../commands/metrics.ts')).metricsMain,
   completion: async () => (await import('../commands/completion.ts')).completionMain,
 };
 
@@ -58,7 +59,8 @@ const ctx: CliContext = {
 // A closed stdout (the reader went away) must not crash the wrapper mid-run.
 process.stdout.on('error', () => {});
 process.stderr.on('error', () => {});
-const code = await main(ctx);
-process.exitCode = code;
-// Leftover handles (a pipe held by a leftover process) must not keep cronguard alive once it is done.
-process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+void main(ctx).then((code) => {
+  process.exitCode = code;
+  // Leftover handles (a pipe held by a leftover process) must not keep cronguard alive once it is done.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+});

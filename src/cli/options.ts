@@ -23,11 +23,14 @@ export interface CommandSpec {
   maxPositionals: number;
 }
 
-export type CommandName = 'run' | 'sweep' | 'history' | 'show' | 'status' | 'stats' | 'prune' | 'completion';
+export type CommandName = 'run' | 'sweep' | 'history' | 'show' | 'status' | 'stats' | 'prune' | 'metrics' | 'completion';
 
 const db: OptionSpec = { name: 'db', kind: 'string', value: 'PATH', describe: 'the database file (also CRONGUARD_DB)' };
 const json: OptionSpec = { name: 'json', kind: 'boolean', describe: 'print JSON for machines' };
 const help: OptionSpec = { name: 'help', kind: 'boolean', describe: 'show this help' };
+const notifyCommand: OptionSpec = { name: 'notify-command', kind: 'list', value: 'CMD', describe: 'run CMD with /bin/sh -c on an alert: event JSON on stdin, CRONGUARD_* variables (repeatable; also CRONGUARD_NOTIFY_COMMAND)' };
+const notifyUrl: OptionSpec = { name: 'notify-url', kind: 'list', value: 'URL', describe: 'POST the event JSON to URL on an alert, queued and retried until delivered (repeatable; also CRONGUARD_NOTIFY_URL)' };
+const notifyFormat: OptionSpec = { name: 'notify-format', kind: 'string', value: 'FORMAT', describe: 'body of --notify-url: json, or slack for Slack-compatible webhooks (also CRONGUARD_NOTIFY_FORMAT)', defaultText: 'json' };
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -50,6 +53,11 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'heartbeat', kind: 'string', value: 'DUR', describe: "how often a running job's heartbeat is written", defaultText: '30s' },
       { name: 'tee', kind: 'boolean', describe: "also stream the command's output live" },
       { name: 'output-limit', kind: 'string', value: 'SIZE', describe: 'output kept per attempt (half head, half tail)', defaultText: '1MiB' },
+      { name: 'min-duration', kind: 'string', value: 'DUR', describe: 'an attempt finishing faster than this failed', defaultText: 'none' },
+      { name: 'fail-on-output', kind: 'string', value: 'REGEX', describe: 'an attempt with an output line matching REGEX failed', defaultText: 'none' },
+      notifyCommand, notifyUrl, notifyFormat,
+      { name: 'alert-after', kind: 'string', value: 'N', describe: 'notify from the Nth consecutive failure on; recovery only after such a streak', defaultText: '1' },
+      { name: 'ping', kind: 'string', value: 'URL', describe: 'healthchecks.io-style pings: URL/start, then URL or URL/EXITCODE with the output tail' },
       db, help,
     ],
   },
@@ -64,6 +72,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'crontab', kind: 'list', value: 'FILE', describe: 'read this crontab instead of discovering them (repeatable)' },
       { name: 'all', kind: 'boolean', describe: 'list every current problem, not only new and resolved ones' },
       { name: 'at', kind: 'string', value: 'TIME', describe: 'evaluate as if the clock read TIME (ISO-8601)' },
+      notifyCommand, notifyUrl, notifyFormat,
+      { name: 'ping', kind: 'string', value: 'URL', describe: 'ping URL after every sweep (a dead-man switch for cron and the host)' },
       json, db, help,
     ],
   },
@@ -118,6 +128,16 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'older-than', kind: 'string', value: 'DUR', describe: 'delete runs that ended longer ago than this' },
       { name: 'vacuum', kind: 'boolean', describe: 'give the freed space back to the file system' },
       { name: 'dry-run', kind: 'boolean', describe: 'only say how many runs would go' },
+      db, help,
+    ],
+  },
+  {
+    name: 'metrics',
+    usage: 'cronguard metrics [options]',
+    summary: 'print Prometheus metrics of every job (node_exporter textfile format)',
+    maxPositionals: 0,
+    options: [
+      { name: 'textfile', kind: 'string', value: 'PATH', describe: 'write the metrics to PATH atomically instead of stdout' },
       db, help,
     ],
   },

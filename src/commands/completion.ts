@@ -1,7 +1,15 @@
+import { basename } from 'node:path';
 import type { CommandMain } from '../cli/context.ts';
-import { CronguardError } from '../shared/errors.ts';
+import { bashScript } from '../completion/bash.ts';
+import { zshScript } from '../completion/zsh.ts';
+import { SHELLS, type Shell } from '../completion/values.ts';
+import { badOption } from '../shared/errors.ts';
 
-/** `cronguard completion`: not built yet (see the open issues). */
-export const completionMain: CommandMain = async () => {
-  throw new CronguardError('"completion" is not available in this version yet');
+/** `cronguard completion [bash|zsh]`: prints the script; without a shell name, the one of $SHELL (else bash). */
+export const completionMain: CommandMain = async (args, ctx) => {
+  const given = args.positionals[0];
+  const shell = given ?? (basename(ctx.env['SHELL'] ?? '') === 'zsh' ? 'zsh' : 'bash');
+  if (!SHELLS.includes(shell as Shell)) throw badOption('completion', shell, `expected ${SHELLS.join(' or ')}`);
+  ctx.stdout(shell === 'zsh' ? zshScript() : bashScript());
+  return 0;
 };

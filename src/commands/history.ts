@@ -13,10 +13,12 @@ import { openForReading } from './open-read.ts';
 export const historyMain: CommandMain = async (args, ctx) => {
   exclusive(args, 'json', 'csv');
   const filter = historyFilter(args, new Date());
+  const machine = args.options['json'] === true || args.options['csv'] === true;
   const store = openForReading(args, ctx);
   const runs = store === null ? [] : await withStore(store, 'read', async (s) => {
     const found = await s.reads.list(filter);
-    if (found.length === 0 && filter.job !== undefined) await requireKnownJob(s, filter.job);
+    // A typo deserves an error; a script asking for JSON or CSV gets the truthful empty answer instead.
+    if (found.length === 0 && filter.job !== undefined && !machine) await requireKnownJob(s, filter.job);
     return found;
   });
   if (args.options['json']) ctx.stdout(`${JSON.stringify(runs.map((r) => runJson(r)), null, 2)}\n`);

@@ -7,11 +7,20 @@ import { badOption, CronguardError } from '../shared/errors.ts';
 import { parseSize } from '../shared/size.ts';
 import type { OverlapMode } from '../runner/overlap.ts';
 import type { RetryOn, RunPlan } from '../runner/run.ts';
+import type { AttemptChecks } from '../runner/checks.ts';
+import { notifySettings, type NotifySettings } from '../notify/settings.ts';
 
 const NAME = /^[A-Za-z0-9._-]{1,128}$/;
 
+/** What the run command does around the runner: notifications, pings, and warnings about their settings. */
+export interface AlertPlan {
+  settings: NotifySettings;
+  alertAfter: number;
+  warnings: string[];
+}
+
 /** The run line's options, checked and converted; anything wrong is refused before the command runs. */
-export async function resolveRunPlan(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<RunPlan & { overlap: OverlapMode }> {
+export async function resolveRunPlan(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<RunPlan & { overlap: OverlapMode; alerts: AlertPlan }> {
   const o = args.options;
   const str = (name: string): string | undefined => (typeof o[name] === 'string' ? (o[name] as string) : undefined);
   const argv = args.positionals;
@@ -24,6 +33,8 @@ export async function resolveRunPlan(args: ParsedArgs, env: NodeJS.ProcessEnv): 
   };
   const overlap = str('overlap') ?? 'allow';
   if (!['allow', 'skip', 'wait'].includes(overlap)) throw badOption('--overlap', overlap, 'expected allow, skip or wait');
+  const { settings, warnings } = notifySettings(o, env);
+  const alertAfter = parseCount('--alert-after', str('alert-after') ?? '1', 1, 1_000_000);
   return {
     job: name ?? derivedName(argv),
     argv,
@@ -37,7 +48,9 @@ export async function resolveRunPlan(args: ParsedArgs, env: NodeJS.ProcessEnv): 
     outputLimit: parseSize('--output-limit', str('output-limit') ?? '1MiB', 0, 1024 ** 3),
     schedule: await resolveSchedule(str('schedule'), str('tz'), duration('grace', '5m') as number, env),
     tee: null,
+    checks: parseChecks(duration('min-duration', null), str('fail-on-output')),
     overlap: overlap as OverlapMode,
+    alerts: { settings, alertAfter, warnings },
   };
 }
 
@@ -59,6 +72,21 @@ export function parseRetryOn(text: string | undefined): RetryOn | null {
     else throw badOption('--retry-on', text, `${JSON.stringify(item)} is neither an exit code (1-255) nor "timeout"`);
   }
   return { codes, timeout };
+}
+
+/** --min-duration and --fail-on-output; an invalid regular expression is refused. */
+export function parseChecks(minDurationMs: number | null, failOnOutput: string | undefined): AttemptChecks | null {
+  if (minDurationMs === null && failOnOutput === undefined) return null;
+  let regex: RegExp | null = null;
+  if (failOnOutput !== undefined) {
+    if (failOnOutput === '') throw badOption('--fail-on-output', failOnOutput, 'expected a regular expression');
+    try {
+      regex = new RegExp(failOnOutput);
+    } catch (error) {
+      throw badOption('--fail-on-output', failOnOutput, `not a valid regular expression (${(error as Error).message})`);
+    }
+  }
+  return { minDurationMs, failOnOutput: regex };
 }
 
 /** The job's declared schedule, checked with cron-parser (loaded only when a schedule is given). */

@@ -13,6 +13,7 @@ import type { Store } from '../store/store.ts';
 import { failureReport } from '../report/failure.ts';
 import { dbPathOf } from './db-path.ts';
 import { resolveRunPlan } from './run-plan.ts';
+import { settleAlerts, startPing } from './run-alerts.ts';
 
 /** `cronguard [run] [options] -- COMMAND`: everything up to the spawn is checked; after it, nothing of ours may fail the job. */
 export const runMain: CommandMain = async (args, ctx) => {
@@ -22,13 +23,16 @@ export const runMain: CommandMain = async (args, ctx) => {
   const interrupts = catchInterrupts();
   const warn = (message: string) => ctx.stderr(`cronguard: ${message}\n`);
   const clock = systemClock;
+  for (const warning of plan.alerts.warnings) warn(warning);
 
-  const { store, failure } = openWritable(dbPath, warn);
+  const { store, failure } = await openWritable(dbPath, warn);
   const recorder = new Recorder(store, dbPath, ctx.stderr, failure);
   const run = newRun(plan, clock.now());
   const turn = await takeTurn(plan.overlap, run, plan.schedule, recorder, { clock, interrupts, waitLimitMs: plan.timeoutMs, warn });
   let exitCode: number;
+  let started: Promise<string | null> | null = null;
   if (turn.go) {
+    started = startPing(plan.alerts, run.id);
     exitCode = (await executeRun(plan, run, { spawn: spawnCommand, clock, interrupts, recorder, random: Math.random })).exitCode;
   } else {
     // Not started: an overlap skip, a wait in vain, or an interrupt while waiting.
@@ -40,6 +44,7 @@ export const runMain: CommandMain = async (args, ctx) => {
     exitCode = turn.status === 'killed' && interrupts.received ? signalExitCode(interrupts.received) : 0;
   }
   interrupts.dispose();
+  await settleAlerts({ run, exitCode, alerts: plan.alerts, store: recorder.healthy, env: ctx.env, started, warn });
   try {
     store?.close();
   } catch {
@@ -51,13 +56,17 @@ export const runMain: CommandMain = async (args, ctx) => {
 };
 
 /** Opens the database for writing and takes in any spooled records; a failure is returned, never thrown. */
-function openWritable(dbPath: string, warn: (message: string) => void): { store: Store | null; failure: string | null } {
+async function openWritable(dbPath: string, warn: (message: string) => void): Promise<{ store: Store | null; failure: string | null }> {
   let store: Store;
   try {
     store = openSqliteStore(dbPath, false);
   } catch (error) {
     return { store: null, failure: describeError(error) };
   }
-  ingestSpool(store).catch((error: unknown) => warn(`could not take in the spool beside ${dbPath}: ${describeError(error)}`));
+  try {
+    await ingestSpool(store);
+  } catch (error) {
+    warn(`could not take in the spool beside ${dbPath}: ${describeError(error)}`);
+  }
   return { store, failure: null };
 }

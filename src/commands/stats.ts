@@ -12,7 +12,8 @@ export const statsMain: CommandMain = async (args, ctx) => {
   const since = whenOption(args, 'since', new Date());
   const store = openForReading(args, ctx);
   const stats = store === null ? [] : await withStore(store, 'read', async (s) => {
-    if (job !== undefined) await requireKnownJob(s, job);
+    // As in history: an error for a person, the empty answer for a script.
+    if (job !== undefined && args.options['json'] !== true) await requireKnownJob(s, job);
     return s.reads.stats({ ...(job !== undefined ? { job } : {}), ...(since !== undefined ? { since } : {}) });
   });
   if (args.options['json']) ctx.stdout(`${JSON.stringify(stats.map(statsJson), null, 2)}\n`);

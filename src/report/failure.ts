@@ -25,7 +25,7 @@ export function attemptHeader(a: AttemptRecord): string {
  */
 export function failureReport(run: RunRecord, exitCode: number): Buffer {
   const lines = [
-    `cronguard: job ${run.job} ${outcomeText(run)}${run.reason && run.status !== 'failed' ? `: ${run.reason}` : ''}`,
+    `cronguard: job ${run.job} ${outcomeText(run)}${run.reason ? `: ${run.reason}` : ''}`,
     `  run       ${run.id}`,
     `  host      ${run.host}`,
     `  command   ${shellWords(run.command)}`,

@@ -1,7 +1,9 @@
 import type { Clock } from '../shared/time.ts';
 import { OutputCapture } from './capture.ts';
+import { type AttemptChecks, applyChecks, LineMatcher } from './checks.ts';
 import { classify, type Verdict } from './classify.ts';
 import { escalate, groupGone } from './group.ts';
+import { outputReclaimer } from './reclaim.ts';
 import type { Interrupts } from './interrupts.ts';
 import type { ChildExit, Spawner } from './spawn.ts';
 
@@ -18,6 +20,8 @@ export interface AttemptPlan {
   tee: ((chunk: Uint8Array) => void) | null;
   /** Called once the command's process group exists. */
   onStart: (pgid: number) => void;
+  /** --min-duration and --fail-on-output; null when neither is given. */
+  checks: AttemptChecks | null;
 }
 
 /** One attempt as it ended. */
@@ -40,8 +44,12 @@ export async function runAttempt(plan: AttemptPlan, deps: AttemptDeps): Promise<
   const startedAt = deps.clock.now();
   const capture = new OutputCapture(plan.outputLimit);
   const child = deps.spawn(plan.argv);
+  const reclaim = outputReclaimer();
+  const matcher = plan.checks?.failOnOutput ? new LineMatcher(plan.checks.failOnOutput) : null;
   child.onOutput((chunk) => {
     capture.write(chunk);
+    matcher?.write(chunk);
+    reclaim(chunk.length);
     plan.tee?.(chunk);
   });
 
@@ -75,7 +83,9 @@ export async function runAttempt(plan: AttemptPlan, deps: AttemptDeps): Promise<
   child.detachOutput();
 
   const endedAt = deps.clock.now();
-  const verdict = classify(exit, timedOut, interruptedBy, plan.argv[0] ?? '');
+  matcher?.end();
+  let verdict = classify(exit, timedOut, interruptedBy, plan.argv[0] ?? '');
+  if (plan.checks) verdict = applyChecks(verdict, plan.checks, endedAt.getTime() - startedAt.getTime(), matcher?.matched ?? null);
   return { ...verdict, startedAt, endedAt, output: capture.kept(), outputBytes: capture.total };
 }
 

@@ -5,6 +5,7 @@ import { selfIdentity } from '../shared/proc.ts';
 import type { AttemptRecord, JobSchedule, RunRecord } from '../shared/types.ts';
 import { runAttempt, type AttemptResult } from './attempt.ts';
 import { backoffDelayMs } from './backoff.ts';
+import type { AttemptChecks } from './checks.ts';
 import { signalExitCode } from './classify.ts';
 import { interruptibleSleep, type Interrupts } from './interrupts.ts';
 import type { Recorder } from './recorder.ts';
@@ -30,6 +31,8 @@ export interface RunPlan {
   outputLimit: number;
   schedule: JobSchedule | null;
   tee: ((chunk: Uint8Array) => void) | null;
+  /** --min-duration and --fail-on-output; null when neither is given. */
+  checks: AttemptChecks | null;
 }
 
 /** The seams a run goes through. */
@@ -67,7 +70,7 @@ export async function executeRun(plan: RunPlan, run: RunRecord, deps: RunDeps): 
     for (let n = 1; n <= plan.retries + 1; n++) {
       last = await runAttempt({
         argv: plan.argv, timeoutMs: plan.timeoutMs, killAfterMs: plan.killAfterMs, outputLimit: plan.outputLimit,
-        tee: plan.tee,
+        tee: plan.tee, checks: plan.checks,
         onStart: (pgid) => {
           run.pgid = pgid;
           void deps.recorder.write((s) => s.runs.setGroup(run.id, pgid));

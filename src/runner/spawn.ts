@@ -33,15 +33,17 @@ export const spawnCommand: Spawner = (argv) => {
   const subprocess = execa(file, args, {
     detached: true,
     stdin: 'inherit',
-    all: true,
     buffer: false,
     encoding: 'buffer',
     reject: false,
     cleanup: false,
     stripFinalNewline: false,
   });
+  // Both pipes feed one listener as chunks arrive (execa's `all` does the same through a stream merger
+  // that costs a cron tick several milliseconds to set up).
+  const pipes = [subprocess.stdout, subprocess.stderr].filter((p) => p !== null);
   // Swallow stream errors: a destroyed pipe must not crash the wrapper.
-  subprocess.all?.on('error', () => {});
+  for (const pipe of pipes) pipe.on('error', () => {});
   const exited = new Promise<ChildExit>((resolve) => {
     subprocess.once('exit', (exitCode, signal) => resolve({ exitCode, signal, spawnError: null }));
     void subprocess.then((result) => {
@@ -51,20 +53,17 @@ export const spawnCommand: Spawner = (argv) => {
       }
     });
   });
-  const outputEnded = new Promise<void>((resolve) => {
-    if (!subprocess.all) return resolve();
-    subprocess.all.once('close', () => resolve());
-    subprocess.all.once('end', () => resolve());
-  });
+  const outputEnded = Promise.all(pipes.map((pipe) => new Promise<void>((resolve) => {
+    pipe.once('close', () => resolve());
+    pipe.once('end', () => resolve());
+  }))).then(() => {});
   return {
     pid: subprocess.pid,
-    onOutput: (listener) => subprocess.all?.on('data', listener),
+    onOutput: (listener) => { for (const pipe of pipes) pipe.on('data', listener); },
     exited,
     outputEnded,
     detachOutput() {
-      subprocess.all?.destroy();
-      subprocess.stdout?.destroy();
-      subprocess.stderr?.destroy();
+      for (const pipe of pipes) pipe.destroy();
     },
   };
 };

@@ -5,9 +5,6 @@ export const RUN_STATUSES: readonly RunStatus[] = [
   'running', 'success', 'failed', 'timeout', 'killed', 'error', 'skipped', 'lost',
 ];
 
-/** The statuses of a finished run that did not succeed (stats counts each; skipped runs did not run). */
-export const FAILURE_STATUSES: readonly RunStatus[] = ['failed', 'timeout', 'killed', 'error', 'lost'];
-
 /** Which process is which: host, pid and start time (clock ticks since boot, from /proc/PID/stat). */
 export interface ProcessIdentity {
   host: string;
@@ -58,3 +55,6 @@ export interface RunRecord {
   reason: string | null;
   attempts: AttemptRecord[];
 }
+
+/** The statuses of a finished run that count as a failure (streaks, alerts, metrics); skipped is neither. */
+export const FAILURE_STATUSES: readonly RunStatus[] = ['failed', 'timeout', 'killed', 'error', 'lost'];

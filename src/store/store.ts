@@ -97,5 +97,73 @@ export interface Store {
   readonly runs: RunWriter;
   readonly reads: RunReader;
   readonly prune: RunPruner;
+  readonly alerts: AlertStore;
+  readonly metrics: MetricsReader;
   close(): void;
+}
+
+/** A notification to queue: one event for one channel (both as JSON text). */
+export interface NewOutboxItem {
+  eventId: string;
+  eventType: string;
+  job: string | null;
+  channel: string;
+  payload: string;
+}
+
+/** A queued notification as a delivering process claimed it. */
+export interface OutboxItem extends NewOutboxItem {
+  id: number;
+  attempts: number;
+  createdAt: string;
+}
+
+/** How a failed delivery is written back: when to try again, or that it is given up (dead). */
+export interface DeliveryFailure {
+  error: string;
+  nextAt: string;
+  deadAt: string | null;
+}
+
+/** The alerts' side of the store: failure streaks and the notification outbox. */
+export interface AlertStore {
+  /** Consecutive failed runs of `job` that started before the given run, back to its last success. */
+  failuresBefore(job: string, runId: string, startedAt: string): Promise<number>;
+  /** Queues notifications in one transaction; returns their ids. */
+  enqueue(items: NewOutboxItem[], at: string): Promise<number[]>;
+  /** Whether any queued notification is due: one indexed query, asked on every run. */
+  hasDue(now: string): Promise<boolean>;
+  /**
+   * Claims up to `limit` due notifications for this process (BEGIN IMMEDIATE, so no two processes
+   * claim the same row), oldest first, skipping a channel while an older row of it waits.
+   */
+  claim(now: string, until: string, token: string, limit: number): Promise<OutboxItem[]>;
+  /** Marks a claimed row delivered; false when the claim was lost (another process took it over). */
+  markDelivered(id: number, token: string, at: string): Promise<boolean>;
+  markFailed(id: number, token: string, failure: DeliveryFailure): Promise<void>;
+  /** Gives claimed rows back untried. */
+  release(ids: number[], token: string): Promise<void>;
+  /** Deletes delivered rows older than `before`; returns how many. */
+  purgeDelivered(before: string): Promise<number>;
+}
+
+/** One job's figures for `cronguard metrics`. */
+export interface JobMetrics {
+  job: string;
+  runs: number;
+  failures: number;
+  lastStartedAt: string | null;
+  lastSuccessAt: string | null;
+  lastStatus: RunStatus | null;
+  lastDurationMs: number | null;
+  failureStreak: number;
+}
+
+/** What `cronguard metrics` reads. Sweep's tables may be missing (older databases): null then. */
+export interface MetricsReader {
+  jobs(): Promise<JobMetrics[]>;
+  /** Current problems from sweep's state, or null when this database has none recorded. */
+  problems(): Promise<Array<{ job: string; kind: string }> | null>;
+  lastSweepAt(): Promise<string | null>;
+  outbox(): Promise<{ queued: number; dead: number }>;
 }

@@ -125,4 +125,6 @@ test('wrong input: one line naming the option or job, exit 125', async () => {
     assert.match(r.stderr, message);
     assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
   }
+  // A script asking about a job that has not run yet gets the empty answer, not an error.
+  assert.deepEqual(await history(['alpah']), []);
 });

@@ -53,6 +53,15 @@ test('a file that is not a database: the job runs, the record is spooled (0600),
   assert.deepEqual(await recordedJobs(db), ['g1', 'g2', 'g3', 'g4'], 'nothing ingested twice');
 });
 
+test('overlap protection without a database falls back to allow, with a warning', async () => {
+  const db = join(dir, 'garbage-overlap.db');
+  writeFileSync(db, 'garbage '.repeat(1000));
+  const r = await cronguard(['--db', db, '--name', 'ov', '--overlap', 'skip', '--', 'sh', '-c', 'echo ran; exit 3']);
+  assert.equal(r.code, 3);
+  assert.match(r.out, /ran/);
+  assert.match(r.stderr, /--overlap skip acts as allow/);
+});
+
 test('a schema newer than this cronguard: the job runs and the record is spooled', async () => {
   const db = join(dir, 'future.db');
   await job(db, 'f0', 0);

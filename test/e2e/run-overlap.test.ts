@@ -13,7 +13,7 @@ const statuses = async (job: string) =>
 const runningCount = (job: string) => query(db, `SELECT 1 FROM runs WHERE job = ? AND status = 'running'`, job).length;
 
 test('--overlap skip: a second run while the first lives is recorded skipped and exits 0, quietly', async () => {
-  const first = cronguard(['--db', db, '--name', 'sk', '--overlap', 'skip', '--', 'sleep', '2']);
+  const first = cronguard(['--db', db, '--name', 'sk', '--overlap', 'skip', '--', 'sleep', '5']);
   await waitFor(() => runningCount('sk') === 1, 10_000, 'the first run');
   const second = await cronguard(['--db', db, '--name', 'sk', '--overlap', 'skip', '--', 'sh', '-c', 'echo ran; exit 9']);
   assert.equal(second.code, 0);

@@ -75,6 +75,7 @@ test('unknown job, bad --since: exit 125; no database: no runs', async () => {
   const unknown = await cronguard(['stats', 'nope', '--db', db]);
   assert.equal(unknown.code, 125);
   assert.match(unknown.stderr, /^cronguard: no job named "nope"/);
+  assert.deepEqual(await cronguardJson(['stats', 'nope', '--json'], db), []);
   const bad = await cronguard(['stats', '--since', 'a while', '--db', db]);
   assert.equal(bad.code, 125);
   assert.match(bad.stderr, /^cronguard: --since "a while"/);

@@ -3,14 +3,14 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { ROOT } from './cli.ts';
 
-/** Reads rows straight from a cronguard database (for fields the JSON output does not show); none before it exists or has tables. */
+/** Reads rows straight from a cronguard database (for fields the JSON output does not show); none before it exists. */
 export function query<T>(dbPath: string, sql: string, ...params: unknown[]): T[] {
   if (!existsSync(dbPath)) return [];
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
     return db.prepare(sql).all(...params) as T[];
   } catch (error) {
-    // The file exists a moment before the first cronguard's migration commits its tables.
+    // The file exists before its first cronguard has created the tables: no rows yet.
     if (/no such table/.test((error as Error).message)) return [];
     throw error;
   } finally {
@@ -36,4 +36,14 @@ export function holdExclusiveLock(dbPath: string): Promise<() => Promise<void>> 
       child.stdin.write('release\n');
     })));
   });
+}
+
+/** Changes a cronguard database directly (e.g. to let time pass for a queued notification). */
+export function execute(dbPath: string, sql: string, ...params: unknown[]): number {
+  const db = new Database(dbPath, { fileMustExist: true, timeout: 10_000 });
+  try {
+    return db.prepare(sql).run(...params).changes;
+  } finally {
+    db.close();
+  }
 }

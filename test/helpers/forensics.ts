@@ -1,24 +1,12 @@
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { AttemptRecord, RunRecord } from '../../src/shared/types.ts';
 import { BIN, cronEnv } from './cli.ts';
 
-/** A run as `history --json` prints it (SPEC §6). */
-export interface RunJson {
-  id: string;
-  job: string;
-  status: string;
-  exitCode: number | null;
-  signal: string | null;
-  startedAt: string;
-  heartbeatAt: string;
-  endedAt: string | null;
-  durationMs: number | null;
-  host: string;
-  pid: number;
-  command: string[];
-  attempts: Array<{ n: number; status: string; exitCode: number | null; signal: string | null; startedAt: string; endedAt: string | null; durationMs: number | null; outputBytes: number; output?: string }>;
-}
+/** A run as `history --json` prints it (SPEC §6): the record's public fields; `output` only from show. */
+export type RunJson = Pick<RunRecord, 'id' | 'job' | 'status' | 'exitCode' | 'signal' | 'startedAt' | 'heartbeatAt' | 'endedAt'
+  | 'durationMs' | 'host' | 'pid' | 'command'> & { attempts: Array<Omit<AttemptRecord, 'reason' | 'output'> & { output?: string }> };
 
 /** Whether util-linux script(1) can give cronguard a pseudo-terminal here. */
 export const HAS_SCRIPT = existsSync('/usr/bin/script') && spawnSync('/usr/bin/script', ['-qec', 'true', '/dev/null']).status === 0;

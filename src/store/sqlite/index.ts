@@ -1,6 +1,8 @@
 import type { Store } from '../store.ts';
+import { sqliteAlertStore } from './alerts.ts';
 import { openDatabase } from './database.ts';
 import { sqliteRunPruner } from './prune.ts';
+import { sqliteMetricsReader } from './metrics.ts';
 import { sqliteRunReader } from './reads.ts';
 import { sqliteRunWriter } from './runs.ts';
 
@@ -12,6 +14,8 @@ export function openSqliteStore(path: string, readonly: boolean): Store {
     runs: sqliteRunWriter(db),
     reads: sqliteRunReader(db),
     prune: sqliteRunPruner(db),
+    alerts: sqliteAlertStore(db),
+    metrics: sqliteMetricsReader(db),
     close: () => db.close(),
   };
 }

@@ -84,6 +84,32 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       ALTER TABLE attempts_keyed RENAME TO attempts;
     `,
   },
+  {
+    // Alerts: every notification is queued here before it is delivered (offline-first, exactly once).
+    // Rows of one channel are delivered in id order; a row is claimed (token + expiry) by the process
+    // delivering it, so two cronguards never deliver the same row at once.
+    version: 4,
+    sql: `
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        event_id TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        job TEXT,
+        channel TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at TEXT NOT NULL,
+        last_error TEXT,
+        claim_token TEXT,
+        claim_until TEXT,
+        delivered_at TEXT,
+        dead_at TEXT
+      );
+      CREATE INDEX outbox_due ON outbox (next_at) WHERE delivered_at IS NULL AND dead_at IS NULL;
+      CREATE INDEX outbox_channel ON outbox (channel, id) WHERE delivered_at IS NULL AND dead_at IS NULL;
+    `,
+  },
 ];
 
 /** The schema version this cronguard writes. */

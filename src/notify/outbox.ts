@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { describeError } from '../shared/errors.ts';
+import { iso } from '../shared/time.ts';
+import type { OutboxItem, Store } from '../store/store.ts';
+import { nextTry } from './backoff.ts';
+import { deliver, describeChannel } from './deliver.ts';
+import type { NotifyEvent } from './event.ts';
+import type { Channel } from './settings.ts';
+
+/** What a delivery pass needs: the base environment of notify commands, the clock, and when it must be over. */
+export interface DeliveryContext {
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+  /** Epoch ms by which every delivery has ended (the delivery timeout from when the pass began). */
+  deadline: number;
+}
+
+/** One notification that did not get through, as the warning says it. */
+export interface Undelivered {
+  message: string;
+  /** Queued by this pass's own events rather than found waiting. */
+  own: boolean;
+}
+
+/** How many rows one pass claims: a long backlog is worked off over several runs, each within its timeout. */
+const BATCH = 20;
+/** A claim outlives the delivery timeout by this much, so only a process that stalled loses it. */
+const CLAIM_MARGIN_MS = 60_000;
+/** Delivered rows are kept this long (for forensics), then deleted. */
+const KEEP_DELIVERED_MS = 30 * 86_400_000;
+
+/**
+ * Queues each event for each channel in the outbox (in one transaction) and then delivers what is due,
+ * these first. Without a usable store each is delivered directly, once. Returns what did not get through.
+ */
+export async function notify(events: NotifyEvent[], channels: Channel[], store: Store | null, ctx: DeliveryContext): Promise<Undelivered[]> {
+  const parcels = events.flatMap((event) => channels.map((channel) => ({ event, channel })));
+  // Nothing new: only the backlog, quietly (its trouble is another job's, already warned about once).
+  if (parcels.length === 0) return store ? deliverPending(store, ctx).catch(() => []) : [];
+  if (!store) return deliverDirectly(parcels, ctx, 'no database');
+  let ids: number[];
+  try {
+    ids = await store.alerts.enqueue(parcels.map(({ event, channel }) => ({
+      eventId: event.id, eventType: event.type, job: event.job, channel: JSON.stringify(channel), payload: JSON.stringify(event),
+    })), iso(ctx.now()));
+  } catch (error) {
+    return deliverDirectly(parcels, ctx, `cannot queue: ${describeError(error)}`);
+  }
+  try {
+    return await deliverPending(store, ctx, new Set(ids));
+  } catch (error) {
+    // Queued but not delivered (the database is busy): a later run delivers them.
+    return [{ message: `could not deliver notifications: ${describeError(error)}; queued, later cronguard runs retry them`, own: true }];
+  }
+}
+
+/** Delivers without the outbox, one try each: the database is unavailable. */
+async function deliverDirectly(parcels: Array<{ event: NotifyEvent; channel: Channel }>, ctx: DeliveryContext, why: string): Promise<Undelivered[]> {
+  const results = await Promise.all(parcels.map(async ({ event, channel }): Promise<Undelivered | null> => {
+    const result = await deliver({ channel, payload: JSON.stringify(event), attempt: 1 }, ctx.env, ctx.deadline);
+    const message = `could not deliver the ${event.type} notification of ${event.job} to ${describeChannel(channel)}: ${result.ok ? '' : result.error}; not queued (${why}), given up`;
+    return result.ok ? null : { message, own: true };
+  }));
+  return results.filter((r) => r !== null);
+}
+
+/**
+ * Delivers the queued notifications that are due, within the context's deadline: claims them (no other
+ * process delivers them meanwhile), delivers each channel's rows in order, stopping at its first failure,
+ * and marks each row delivered, or failed with its next try (backoff), or dead. `own` marks the rows
+ * this process queued itself. Store trouble ends the pass quietly: the rows stay queued.
+ */
+export async function deliverPending(store: Store, ctx: DeliveryContext, own: ReadonlySet<number> = new Set()): Promise<Undelivered[]> {
+  const token = randomUUID();
+  const now = ctx.now();
+  const items = await store.alerts.claim(iso(now), iso(new Date(ctx.deadline + CLAIM_MARGIN_MS)), token, BATCH);
+  const byChannel = new Map<string, OutboxItem[]>();
+  for (const item of items) byChannel.set(item.channel, [...(byChannel.get(item.channel) ?? []), item]);
+  const undelivered: Undelivered[] = [];
+  const tried = new Set<number>();
+  let delivered = 0;
+  await Promise.all([...byChannel.entries()].map(async ([key, rows]) => {
+    const channel = JSON.parse(key) as Channel;
+    for (const [i, row] of rows.entries()) {
+      const result = await deliver({ channel, payload: row.payload, attempt: row.attempts + 1 }, ctx.env, ctx.deadline);
+      tried.add(row.id);
+      if (result.ok) {
+        await store.alerts.markDelivered(row.id, token, iso(ctx.now()));
+        delivered++;
+        continue;
+      }
+      const next = result.permanent ? null : nextTry(row.attempts + 1, new Date(row.createdAt), ctx.now());
+      const deadAt = next === null ? iso(ctx.now()) : null;
+      await store.alerts.markFailed(row.id, token, { error: result.error, nextAt: iso(next ?? ctx.now()), deadAt });
+      const fate = deadAt === null ? 'queued; later cronguard runs retry it' : 'given up';
+      const message = `could not deliver the ${row.eventType} notification of ${row.job ?? 'sweep'} to ${describeChannel(channel)}: ${result.error}; ${fate}`;
+      undelivered.push({ message, own: own.has(row.id) });
+      // Later rows of this channel wait behind this one, so the receiver sees events in order.
+      await store.alerts.release(rows.slice(i + 1).map((r) => r.id), token);
+      break;
+    }
+  }));
+  if (delivered > 0) await store.alerts.purgeDelivered(iso(new Date(now.getTime() - KEEP_DELIVERED_MS)));
+  const waiting = [...own].filter((id) => !tried.has(id)).length;
+  if (waiting > 0) {
+    const message = `${waiting} notification${waiting === 1 ? '' : 's'} of this run wait${waiting === 1 ? 's' : ''} behind an earlier undelivered one; queued, later cronguard runs deliver them in order`;
+    undelivered.push({ message, own: true });
+  }
+  return undelivered;
+}
+
+/**
+ * The one warning line about notifications that did not get through, or null. Only a pass's own
+ * notifications are warned about: a backlog retried by an unrelated job must not mail its admin each tick.
+ */
+export function deliveryWarning(undelivered: readonly Undelivered[]): string | null {
+  const mine = undelivered.filter((u) => u.own);
+  const first = mine[0];
+  if (!first) return null;
+  return mine.length > 1 ? `${first.message} (and ${mine.length - 1} more not delivered)` : first.message;
+}

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import '../helpers/cjs-require.ts';
+import { notifySweep } from '../../src/notify/sweep.ts';
+import { notifySettings } from '../../src/notify/settings.ts';
+import { openSqliteStore } from '../../src/store/sqlite/index.ts';
+import { tempDir } from '../helpers/cli.ts';
+import { query } from '../helpers/db.ts';
+import { startServer } from '../helpers/http.ts';
+
+const dir = tempDir();
+const problem = { job: 'backup', kind: 'overdue', since: '2030-01-01T03:05:00.000Z', runId: null, message: 'expected at 03:00, not started' };
+
+test('sweep API: problem and resolved events are queued and delivered, then the dead-man ping', async () => {
+  const server = await startServer();
+  const db = join(dir, 'sweep.db');
+  const store = openSqliteStore(db, false);
+  const { settings } = notifySettings({ 'notify-url': [`${server.url}/hook`], ping: `${server.url}/dms` }, {});
+  const warning = await notifySweep({
+    problems: [problem], resolved: [{ ...problem, job: 'report', kind: 'failing' }], settings, store, env: {},
+    at: '2030-01-01T03:30:00.000Z', exitCode: 1, summary: 'backup overdue',
+  });
+  store.close();
+  assert.equal(warning, null);
+  const hooks = server.received.filter((r) => r.path === '/hook').map((r) => r.json as Record<string, unknown>);
+  assert.deepEqual(hooks.map((e) => [e['type'], e['job'], e['at']]), [
+    ['problem', 'backup', '2030-01-01T03:30:00.000Z'], ['resolved', 'report', '2030-01-01T03:30:00.000Z'],
+  ]);
+  assert.deepEqual(hooks[0]?.['problem'], problem);
+  assert.equal(hooks[0]?.['run'], null);
+  const dms = server.received.find((r) => r.path.startsWith('/dms'));
+  assert.equal(dms?.path, '/dms');
+  assert.equal(dms?.body.toString(), 'backup overdue');
+  assert.equal(query(db, 'SELECT 1 FROM outbox WHERE delivered_at IS NOT NULL').length, 2);
+});
+
+test('sweep API: a sweep that failed pings URL/fail; a receiver that is down is one warning', async () => {
+  const server = await startServer();
+  const gone = await startServer();
+  await gone.close();
+  const { settings } = notifySettings({ 'notify-url': [gone.url], ping: server.url }, { CRONGUARD_NOTIFY_TIMEOUT: '2s' });
+  const warning = await notifySweep({ problems: [problem], resolved: [], settings, store: null, env: {}, at: 'x', exitCode: 125, summary: '' });
+  assert.match(warning ?? '', /^could not deliver the problem notification of backup .*ECONNREFUSED.*not queued \(no database\)/);
+  assert.equal(server.received[0]?.path, '/fail');
+});

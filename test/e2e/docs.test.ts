@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { COMMANDS, type CommandName } from '../../src/cli/options.ts';
+import { cronguard, ROOT } from '../helpers/cli.ts';
+
+const MAN = join(ROOT, 'man', 'cronguard.1');
+const page = readFileSync(MAN, 'utf8');
+/** Options every command takes, documented once in the run mode's section. */
+const SHARED = new Set(['db', 'help']);
+
+/** An option as roff source writes it: every hyphen escaped. */
+const roff = (option: string): string => `\\-\\-${option.replace(/-/g, '\\-')}`;
+
+/** The source of a command's section: from its .SS heading to the next heading. */
+function section(command: CommandName): string {
+  const heading = command === 'run' ? '.SS "cronguard [run]' : `.SS "cronguard ${command}`;
+  const start = page.indexOf(heading);
+  assert.notEqual(start, -1, `man page has a section for ${command}`);
+  const end = page.slice(start + 1).search(/^\.S[SH] /m);
+  return end === -1 ? page.slice(start) : page.slice(start, start + 1 + end);
+}
+
+test('the man page renders without a warning (groff -man -ww -z)', (t) => {
+  if (spawnSync('groff', ['--version']).status !== 0) return t.skip('groff is not installed (.ci/run installs groff-base)');
+  const r = spawnSync('groff', ['-man', '-ww', '-z', MAN], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout + r.stderr, '');
+});
+
+test('the man page documents every option of the option table in its command\'s section', () => {
+  for (const spec of COMMANDS) {
+    const text = section(spec.name);
+    for (const o of spec.options) {
+      const where = SHARED.has(o.name) ? section('run') : text;
+      assert.ok(where.includes(roff(o.name)), `man page: ${spec.name} --${o.name}`);
+    }
+  }
+});
+
+test('every option --help shows is in the man page', async () => {
+  for (const spec of COMMANDS) {
+    const r = await cronguard(spec.name === 'run' ? ['--help'] : [spec.name, '--help']);
+    assert.equal(r.code, 0, r.stderr);
+    const shown = [...r.out.matchAll(/--([a-z][a-z-]*)/g)].map((m) => m[1] as string);
+    assert.ok(shown.length > 0, `${spec.name} --help lists options`);
+    for (const name of shown) assert.ok(page.includes(roff(name)), `man page lacks --${name} (from ${spec.name} --help)`);
+  }
+});
+
+test('the man page carries the package version, and the README starts with the two commands', () => {
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  assert.match(page, new RegExp(`^\\.TH CRONGUARD 1 \\S+ "cronguard ${version.replace(/\./g, '\\.')}"`, 'm'));
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  assert.match(firstBlock, /sh install\.sh/);
+  assert.match(firstBlock, /npm ci && npm test/);
+});

@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const LOCK = '/tmp/cronguard-real-cron.lock';
+
+/** Whether a process is alive. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the machine-wide lock of the real-cron test: there is one cron daemon, one /usr/sbin/sendmail and one
+ * /etc/cron.d, so two copies of the test (two checkouts on one machine) must not run at once. A lock whose holder
+ * died is taken over. Returns the release function, or null while a live process holds it.
+ */
+export function takeCronLock(): (() => void) | null {
+  for (let i = 0; i < 2; i++) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(join(LOCK, 'pid'), String(process.pid));
+      return () => rmSync(LOCK, { recursive: true, force: true });
+    } catch {
+      const holder = Number(readFileSafe(join(LOCK, 'pid')));
+      if (holder > 0 && alive(holder)) return null;
+      rmSync(LOCK, { recursive: true, force: true });
+    }
+  }
+  return null;
+}
+
+/** A file's text, or '' when it cannot be read. */
+export function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Removes /etc/cron.d files left by copies of the test that died before their clean-up (their pid is gone). */
+export function removeStaleCrontabs(): void {
+  for (const name of readdirSync('/etc/cron.d')) {
+    const pid = /^cronguard-test-(\d+)$/.exec(name)?.[1];
+    if (pid && !alive(Number(pid))) rmSync(join('/etc/cron.d', name), { force: true });
+  }
+}
+
+/** Whether a cron daemon runs on this machine (any process named cron). */
+export function cronRunning(): boolean {
+  return readdirSync('/proc').some((pid) => /^\d+$/.test(pid) && readFileSafe(`/proc/${pid}/comm`).trim() === 'cron');
+}
+
+/** Starts Debian's cron in the foreground as our child, so that the test can stop exactly the daemon it started. */
+export function startCron(): ChildProcess {
+  return spawn('/usr/sbin/cron', ['-f'], { stdio: 'ignore' });
+}
+
+/** Stops a cron started by startCron, waiting at most a few seconds. */
+export async function stopCron(cron: ChildProcess): Promise<void> {
+  if (cron.exitCode !== null || cron.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => cron.once('exit', () => resolve()));
+  cron.kill('SIGTERM');
+  const late = setTimeout(() => cron.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(late);
+}
+
+const SENDMAIL = '/usr/sbin/sendmail';
+const STAND_IN = '# cronguard real-cron test: sendmail stand-in';
+
+/**
+ * Installs a sendmail stand-in that appends each mail to `mailbox` when the machine has no sendmail (cron mails
+ * through /usr/sbin/sendmail). Returns its remover, or null when a real one exists and is left alone.
+ */
+export function installSendmail(mailbox: string): (() => void) | null {
+  if (existsSync(SENDMAIL)) return null;
+  writeFileSync(SENDMAIL, `#!/bin/sh\n${STAND_IN}\n{ echo "=== sendmail $*"; cat; } >> '${mailbox}'\n`, { mode: 0o755 });
+  return () => {
+    if (readFileSafe(SENDMAIL).includes(STAND_IN)) unlinkSync(SENDMAIL);
+  };
+}
