@@ -64,6 +64,7 @@ function uuid(random: () => number): string {
 let isoDay = Number.NaN;
 let isoDayText = '';
 const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+/** Two digits, zero-padded, from the table. */
 const pad2 = (n: number) => (PAD3[n] as string).slice(1);
 
 /** ISO-8601 UTC with milliseconds, as Date#toISOString, without building a Date per call (a million runs call it often). */

@@ -1,3 +1,4 @@
+/** Two digits, zero-padded. */
 const two = (n: number) => String(n).padStart(2, '0');
 
 /** A stored UTC time as the admin's wall clock reads it: "2024-05-01 14:03:07" in local time; "-" for none. */

@@ -18,6 +18,7 @@ function failuresText(s: JobStats, style: ChalkInstance): string {
   return parts.length ? style.red(parts.join(', ')) : '-';
 }
 
+/** A duration cell: "-" for none. */
 const ms = (value: number | null) => (value === null ? '-' : formatDuration(value));
 
 /** The human stats: one line per job. */
