@@ -2,6 +2,7 @@ import type { Store } from '../store.ts';
 import { openDatabase } from './database.ts';
 import { sqliteRunReader } from './reads.ts';
 import { sqliteRunWriter } from './runs.ts';
+import { sqliteSweepRepo } from './sweep.ts';
 
 /** A Store kept in one SQLite file. */
 export function openSqliteStore(path: string, readonly: boolean): Store {
@@ -10,6 +11,7 @@ export function openSqliteStore(path: string, readonly: boolean): Store {
     path,
     runs: sqliteRunWriter(db),
     reads: sqliteRunReader(db),
+    sweep: sqliteSweepRepo(db),
     close: () => db.close(),
   };
 }
