@@ -27,6 +27,8 @@ export interface CronFields {
    * (DST fall-back) hour and skips their times inside a DST gap; fixed-time jobs run once, after a gap.
    */
   wild: boolean;
+  /** For each second, minute and hour value: the first allowed one at or after it, or -1 (so a walk jumps). */
+  jumps: { second: Int8Array; minute: Int8Array; hour: Int8Array };
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -55,7 +57,16 @@ export function parseCronFields(expression: string, allowSeconds: boolean): Cron
     second, minute, hour: hours, dom: days, month: months, dow: weekdays.slice(0, 7),
     domStar: (dom ?? '').startsWith('*'), dowStar: (dow ?? '').startsWith('*'),
     wild: (min ?? '').startsWith('*') || (hour ?? '').startsWith('*'),
+    jumps: { second: jumpTable(second), minute: jumpTable(minute), hour: jumpTable(hours) },
   };
+}
+
+/** The first allowed value at or after each value, -1 past the last allowed one. */
+function jumpTable(set: readonly boolean[]): Int8Array {
+  const table = new Int8Array(set.length);
+  let next = -1;
+  for (let v = set.length - 1; v >= 0; v--) table[v] = next = set[v] ? v : next;
+  return table;
 }
 
 /** One field: a comma list of `*`, `N`, `N-M`, each with an optional `/STEP`; names for months and days. */
@@ -89,20 +100,23 @@ function parseField(text: string, [min, max, names, nameBase]: Bounds): boolean[
 
 /** Gives up on a schedule that matches nothing in this many steps (e.g. 31 February). */
 const STEP_LIMIT = 100_000;
-const MINUTE = 60_000;
 
 /** The first wall-clock time strictly after `afterWall` that the fields match; null when none ever does. */
 export function nextWall(f: CronFields, afterWall: number): number | null {
   let t = Math.floor(afterWall / 1000) * 1000 + 1000;
-  if (f.second.filter(Boolean).length === 1 && f.second[0]) t = Math.ceil(t / MINUTE) * MINUTE;
+  const { second, minute, hour } = f.jumps;
   for (let i = 0; i < STEP_LIMIT; i++) {
     const d = new Date(t);
     const [Y, M, D, h, m, s] = [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()];
     if (!f.month[M + 1]) { t = Date.UTC(Y, M + 1, 1); continue; }
     if (!dayMatches(f, D, d.getUTCDay())) { t = Date.UTC(Y, M, D + 1); continue; }
-    if (!f.hour[h]) { t = Date.UTC(Y, M, D, h + 1); continue; }
-    if (!f.minute[m]) { t = Date.UTC(Y, M, D, h, m + 1); continue; }
-    if (!f.second[s]) { t = Date.UTC(Y, M, D, h, m, s + 1); continue; }
+    // Each unit jumps straight to its next allowed value, or carries into the unit above.
+    const nh = hour[h] ?? -1;
+    if (nh !== h) { t = nh < 0 ? Date.UTC(Y, M, D + 1) : Date.UTC(Y, M, D, nh); continue; }
+    const nm = minute[m] ?? -1;
+    if (nm !== m) { t = nm < 0 ? Date.UTC(Y, M, D, h + 1) : Date.UTC(Y, M, D, h, nm); continue; }
+    const ns = second[s] ?? -1;
+    if (ns !== s) { t = ns < 0 ? Date.UTC(Y, M, D, h, m + 1) : Date.UTC(Y, M, D, h, m, ns); continue; }
     return t;
   }
   return null;

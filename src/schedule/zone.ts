@@ -21,8 +21,11 @@ export function isKnownZone(zone: string): boolean {
 
 /** The zone this process's clock is in (TZ, else the system's): what cron uses without CRON_TZ. */
 export function systemZone(): string {
-  return new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // Asked once per process: building a formatter costs about a millisecond.
+  cachedSystemZone ??= new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return cachedSystemZone;
 }
+let cachedSystemZone: string | undefined;
 
 /** The wall-clock fields of an instant in a zone. */
 function wallParts(zone: string, instant: number): number[] {
