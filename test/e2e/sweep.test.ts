@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { cronEnv, cronguard, cronguardJson, fixture, sleep, tempDir, waitFor } from '../helpers/cli.ts';
@@ -77,7 +79,14 @@ test('failing, then resolved after a success', async () => {
   const fixed = await sweep(db);
   assert.equal(fixed.code, 1);
   assert.deepEqual([fixed.json.problems, fixed.json.resolved.map((p) => [p.job, p.kind])], [[], [['flaky', 'failing']]]);
+  // A long-running wrapper keeps the database open, so SQLite never resets the WAL on close: sweep truncates it.
+  const holder = new Database(db);
+  holder.prepare('SELECT count(*) FROM runs').get();
+  assert.equal((await run('0')).code, 0);
+  assert.ok(statSync(`${db}-wal`).size > 0, 'the run wrote to the WAL');
   assert.equal((await sweep(db)).code, 0);
+  assert.equal(statSync(`${db}-wal`).size, 0);
+  holder.close();
 });
 
 test('the sweep notices when the sweep before it is overdue itself', async () => {

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseCrontab } from '../../src/schedule/crontab.ts';
 import { cronguardArgs, simpleCommands } from '../../src/schedule/shell.ts';
+import { parseInstant } from '../../src/shared/instant.ts';
 import { derivedName } from '../../src/shared/job-name.ts';
+import { crontabJobsFor } from '../../src/sweep/sources.ts';
 import { fixture } from '../helpers/cli.ts';
 
 const read = (name: string, system = false) => parseCrontab(readFileSync(fixture(name), 'utf8'), name, system);
@@ -69,4 +71,25 @@ test('shell words: quotes, escapes, operators and redirections', () => {
   assert.deepEqual(cronguardArgs(`sh -c "cd /srv && cronguard --name s -- make"`)?.map((w) => w.text), ['--name', 's', '--', 'make']);
   assert.equal(cronguardArgs('/usr/bin/cronguard-not -- x'), null);
   assert.equal(cronguardArgs('echo hello'), null);
+});
+
+test('only the lines recording into this database count: --db, CRONGUARD_DB, and the user column', () => {
+  const reading = parseCrontab([
+    '0 1 * * * root cronguard --name mine -- x',
+    '0 2 * * * www-data cronguard --name theirs -- x',
+    '0 3 * * * www-data cronguard --db /var/lib/cronguard/cronguard.db --name shared -- x',
+    '0 4 * * * root cronguard --db /elsewhere.db --name elsewhere -- x',
+    '0 5 * * * root cronguard --name mine -- x',
+  ].join('\n'), '/etc/crontab', true);
+  const seen = crontabJobsFor(reading, '/var/lib/cronguard/cronguard.db', 'root');
+  assert.deepEqual(seen.map((j) => [j.name, j.schedules.map((s) => s.schedule)]), [['mine', ['0 1 * * *', '0 5 * * *']], ['shared', ['0 3 * * *']]]);
+});
+
+test('--at reads ISO-8601: local time unless it carries an offset', () => {
+  assert.equal(parseInstant('--at', '2026-03-08T03:10:00Z').toISOString(), '2026-03-08T03:10:00.000Z');
+  assert.equal(parseInstant('--at', '2026-03-08T03:10+01:00').toISOString(), '2026-03-08T02:10:00.000Z');
+  assert.equal(parseInstant('--at', '2026-03-08 03:10:05.5-0500').toISOString(), '2026-03-08T08:10:05.500Z');
+  assert.equal(parseInstant('--at', '2026-03-08T03:10').getTime(), new Date(2026, 2, 8, 3, 10).getTime());
+  assert.equal(parseInstant('--at', '2026-03-08').getTime(), new Date(2026, 2, 8).getTime());
+  for (const bad of ['yesterday', '2026-02-30', '2026-03-08T25:00', '2026-3-8', '']) assert.throws(() => parseInstant('--at', bad), /--at/);
 });
