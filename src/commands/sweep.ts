@@ -46,7 +46,7 @@ export const sweepMain: CommandMain = async (args, ctx) => {
   if (o['json']) {
     ctx.stdout(sweepJson(iso(at), problems, outcome.resolved));
     if (outcome.watcher.late) ctx.stderr(`${watcherText(iso(at), outcome.watcher)}\n`);
-  } else if (news) {
+  } else if (news || all) {
     const fresh = new Set(outcome.reported);
     const marked = problems.map((p) => ({ ...p, fresh: fresh.has(p) }));
     ctx.stdout(sweepText(iso(at), marked, outcome.resolved, outcome.watcher, makeStyle(ctx.stdoutIsTTY, ctx.env)));

@@ -13,7 +13,9 @@ export interface Reconciled {
   closed: Array<Pick<Problem, 'job' | 'kind'>>;
 }
 
+/** A problem's identity: one per job and kind. */
 const key = (p: Pick<Problem, 'job' | 'kind'>): string => `${p.job}\0${p.kind}`;
+/** A finding as stored and printed, without the sweep's own flag. */
 const plain = ({ transient: _, ...p }: Finding): Problem => p;
 
 /**
