@@ -4,6 +4,7 @@ import { openDatabase } from './database.ts';
 import { sqliteMetricsReader } from './metrics.ts';
 import { sqliteRunReader } from './reads.ts';
 import { sqliteRunWriter } from './runs.ts';
+import { sqliteSweepRepo } from './sweep.ts';
 
 /** A Store kept in one SQLite file. */
 export function openSqliteStore(path: string, readonly: boolean): Store {
@@ -14,6 +15,7 @@ export function openSqliteStore(path: string, readonly: boolean): Store {
     reads: sqliteRunReader(db),
     alerts: sqliteAlertStore(db),
     metrics: sqliteMetricsReader(db),
+    sweep: sqliteSweepRepo(db),
     close: () => db.close(),
   };
 }

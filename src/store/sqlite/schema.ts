@@ -54,6 +54,37 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
     `,
   },
   {
+    // Sweep: crontab jobs with when they were first seen, the problems currently open, and a log of
+    // sweeps (watching the watcher). Per-job lookups use runs_by_job, so no index on runs is added.
+    version: 2,
+    sql: `
+      CREATE TABLE crontab_jobs (
+        name TEXT PRIMARY KEY,
+        schedules TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE problems (
+        job TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        since TEXT NOT NULL,
+        run_id TEXT,
+        message TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        PRIMARY KEY (job, kind)
+      ) WITHOUT ROWID;
+      CREATE TABLE sweeps (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        problems INTEGER NOT NULL,
+        reported INTEGER NOT NULL,
+        resolved INTEGER NOT NULL,
+        lost INTEGER NOT NULL,
+        warnings TEXT NOT NULL
+      );
+    `,
+  },
+  {
     // Alerts: every notification is queued here before it is delivered (offline-first, exactly once).
     // Rows of one channel are delivered in id order; a row is claimed (token + expiry) by the process
     // delivering it, so two cronguards never deliver the same row at once.
