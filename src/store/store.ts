@@ -143,11 +143,10 @@ export interface JobMetrics {
   failureStreak: number;
 }
 
-/** What `cronguard metrics` reads. Sweep's tables may be missing (older databases): null then. */
+/** What `cronguard metrics` reads. */
 export interface MetricsReader {
   jobs(): Promise<JobMetrics[]>;
-  /** Current problems from sweep's state, or null when this database has none recorded. */
-  problems(): Promise<Array<{ job: string; kind: string }> | null>;
-  lastSweepAt(): Promise<string | null>;
+  /** The problems sweep holds open. */
+  problems(): Promise<Array<{ job: string; kind: string }>>;
   outbox(): Promise<{ queued: number; dead: number }>;
 }
