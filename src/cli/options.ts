@@ -69,9 +69,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       { name: 'stale', kind: 'string', value: 'DUR', describe: 'heartbeat age that makes a running run stuck', defaultText: '3 heartbeats, at least 5m' },
       { name: 'max-runtime', kind: 'string', value: 'DUR', describe: 'a run alive longer than this is overrunning', defaultText: 'none' },
-      { name: 'crontab', kind: 'list', value: 'FILE', describe: 'read this crontab instead of discovering them (repeatable)' },
+      { name: 'crontab', kind: 'list', value: 'FILE', describe: 'read this crontab file instead of `crontab -l` (and, for root, /etc/crontab and /etc/cron.d); repeatable' },
       { name: 'all', kind: 'boolean', describe: 'list every current problem, not only new and resolved ones' },
-      { name: 'at', kind: 'string', value: 'TIME', describe: 'evaluate as if the clock read TIME (ISO-8601)' },
+      { name: 'at', kind: 'string', value: 'TIME', describe: 'sweep (and record the sweep) as if the clock read TIME (ISO-8601, local time unless it has an offset)' },
       notifyCommand, notifyUrl, notifyFormat,
       { name: 'ping', kind: 'string', value: 'URL', describe: 'ping URL after every sweep (a dead-man switch for cron and the host)' },
       json, db, help,
@@ -108,7 +108,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'status',
     usage: 'cronguard status [options]',
-    summary: 'one line per job: last run, next expected start, failure streak',
+    summary: 'one line per job: last run, next expected start, failure streak; when sweep last ran',
     maxPositionals: 0,
     options: [json, db, help],
   },

@@ -51,7 +51,7 @@ const seconds = (at: string): number => Date.parse(at) / 1000;
 /** Every metric family, from the store. */
 async function collect(store: Store): Promise<Metric[]> {
   const [jobs, problems, lastSweepAt, outbox] = await Promise.all([
-    store.metrics.jobs(), store.metrics.problems(), store.metrics.lastSweepAt(), store.metrics.outbox(),
+    store.metrics.jobs(), store.metrics.problems(), store.sweep.lastSweepAt(), store.metrics.outbox(),
   ]);
   const m = emptyMetrics();
   const family = (name: string) => m.find((f) => f.name === `cronguard_${name}`)?.samples ?? [];
@@ -66,10 +66,8 @@ async function collect(store: Store): Promise<Metric[]> {
     family('job_runs_total').push({ labels: job, value: j.runs });
     family('job_failures_total').push({ labels: job, value: j.failures });
     family('job_failure_streak').push({ labels: job, value: j.failureStreak });
-    if (problems) {
-      for (const kind of PROBLEM_KINDS) {
-        family('job_problem').push({ labels: { ...job, kind }, value: problems.some((p) => p.job === j.job && p.kind === kind) ? 1 : 0 });
-      }
+    for (const kind of PROBLEM_KINDS) {
+      family('job_problem').push({ labels: { ...job, kind }, value: problems.some((p) => p.job === j.job && p.kind === kind) ? 1 : 0 });
     }
   }
   if (lastSweepAt) family('sweep_last_run_timestamp_seconds').push({ labels: {}, value: seconds(lastSweepAt) });

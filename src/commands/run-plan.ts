@@ -1,16 +1,14 @@
-import { createHash } from 'node:crypto';
-import { basename } from 'node:path';
 import type { ParsedArgs } from '../cli/argv.ts';
 import { parseCount } from '../shared/count.ts';
 import { parseDuration } from '../shared/duration.ts';
 import { badOption, CronguardError } from '../shared/errors.ts';
+import { derivedName, JOB_NAME } from '../shared/job-name.ts';
 import { parseSize } from '../shared/size.ts';
 import type { OverlapMode } from '../runner/overlap.ts';
 import type { RetryOn, RunPlan } from '../runner/run.ts';
 import type { AttemptChecks } from '../runner/checks.ts';
 import { notifySettings, type NotifySettings } from '../notify/settings.ts';
 
-const NAME = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** What the run command does around the runner: notifications, pings, and warnings about their settings. */
 export interface AlertPlan {
@@ -26,7 +24,7 @@ export async function resolveRunPlan(args: ParsedArgs, env: NodeJS.ProcessEnv): 
   const argv = args.positionals;
   if (argv.length === 0 || argv[0] === '') throw new CronguardError('missing the command to run (usage: cronguard [options] -- COMMAND [ARGS...])');
   const name = str('name');
-  if (name !== undefined && !NAME.test(name)) throw badOption('--name', name, 'expected 1-128 characters of A-Z a-z 0-9 . _ -');
+  if (name !== undefined && !JOB_NAME.test(name)) throw badOption('--name', name, 'expected 1-128 characters of A-Z a-z 0-9 . _ -');
   const duration = (option: string, fallback: string | null, min = 0): number | null => {
     const text = str(option) ?? fallback;
     return text === null ? null : parseDuration(`--${option}`, text, min);
@@ -52,13 +50,6 @@ export async function resolveRunPlan(args: ParsedArgs, env: NodeJS.ProcessEnv): 
     overlap: overlap as OverlapMode,
     alerts: { settings, alertAfter, warnings },
   };
-}
-
-/** The stable name of an unnamed job: command basename, '-', 8 hex digits of SHA-256 of the argv (SPEC §2). */
-export function derivedName(argv: readonly string[]): string {
-  const base = basename(argv[0] ?? '').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
-  const hash = createHash('sha256').update(argv.join('\0')).digest('hex').slice(0, 8);
-  return `${base}-${hash}`;
 }
 
 /** --retry-on: exit codes (1-255) and/or "timeout"; absent means every failure. */

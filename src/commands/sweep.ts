@@ -1,7 +1,124 @@
-import type { CommandMain } from '../cli/context.ts';
-import { CronguardError } from '../shared/errors.ts';
+import { userInfo } from 'node:os';
+import type { ParsedArgs } from '../cli/argv.ts';
+import type { CliContext, CommandMain } from '../cli/context.ts';
+import { notifySettings } from '../notify/settings.ts';
+import { sweepJson, sweepText, watcherText } from '../report/sweep.ts';
+import { makeStyle } from '../report/style.ts';
+import { bootTimeMs } from '../schedule/boot.ts';
+import { readCrontabs } from '../schedule/discover.ts';
+import { parseDuration } from '../shared/duration.ts';
+import { CronguardError, describeError } from '../shared/errors.ts';
+import { parseInstant } from '../shared/instant.ts';
+import { isGroupAlive, isProcessAlive } from '../shared/proc.ts';
+import { iso, systemClock } from '../shared/time.ts';
+import { openSqliteStore } from '../store/sqlite/index.ts';
+import { ingestSpool } from '../store/spool.ts';
+import type { Store } from '../store/store.ts';
+import { decideSweep, type SweepOutcome } from '../sweep/evaluate.ts';
+import type { CrontabSeen, SweepSnapshot } from '../sweep/model.ts';
+import { crontabJobsFor } from '../sweep/sources.ts';
+import { dbPathOf } from './db-path.ts';
 
-/** `cronguard sweep`: not built yet (see the open issues). */
-export const sweepMain: CommandMain = async () => {
-  throw new CronguardError('"sweep" is not available in this version yet');
+/**
+ * `cronguard sweep`: judges every job and run, reports what is new or resolved (quiet otherwise, as cron
+ * mails any output), and exits 1 when it reported something.
+ */
+export const sweepMain: CommandMain = async (args, ctx) => {
+  const o = args.options;
+  const text = (name: string): string | null => (typeof o[name] === 'string' ? (o[name] as string) : null);
+  const at = text('at') !== null ? parseInstant('--at', text('at') as string) : systemClock.now();
+  const staleText = text('stale');
+  const maxText = text('max-runtime');
+  const limits = {
+    staleMs: staleText === null ? null : parseDuration('--stale', staleText, 1000),
+    maxRuntimeMs: maxText === null ? null : parseDuration('--max-runtime', maxText, 1000),
+  };
+  const { settings, warnings: settingWarnings } = notifySettings(o, ctx.env);
+  for (const w of settingWarnings) ctx.stderr(`cronguard: ${w}\n`);
+  const dbPath = dbPathOf(args, ctx);
+  const reading = await readCrontabs({ files: Array.isArray(o['crontab']) ? o['crontab'] : null, uid: ctx.uid, env: ctx.env });
+  const crontab = crontabJobsFor(reading, dbPath, currentUser(ctx.env));
+  let swept: { store: Store; outcome: SweepOutcome };
+  try {
+    swept = await sweepDatabase(dbPath, iso(at), crontab, (snapshot) => decideSweep(snapshot, {
+      at: at.getTime(), ...limits, bootMs: bootTimeMs(), crontabWarnings: reading.warnings,
+      liveness: { wrapper: isProcessAlive, group: isGroupAlive },
+    }), ctx.stderr);
+  } catch (error) {
+    // The dead-man switch hears of sweep's own failure too.
+    if (settings.ping) await (await import('../notify/sweep.ts')).pingSweep(settings.ping, 125, describeError(error), Date.now() + settings.timeoutMs);
+    throw error;
+  }
+  const { store, outcome } = swept;
+  try {
+    const { code, printed } = reportSweep(outcome, iso(at), o, ctx);
+    if (settings.channels.length > 0 || settings.ping || (await store.alerts.hasDue(iso(systemClock.now())))) {
+      const { notifySweep } = await import('../notify/sweep.ts');
+      const warning = await notifySweep({
+        problems: outcome.reported, resolved: outcome.resolved, settings, store, env: ctx.env, at: iso(at), exitCode: code, summary: printed,
+      });
+      if (warning) ctx.stderr(`cronguard: ${warning}\n`);
+    }
+    return code;
+  } finally {
+    store.close();
+  }
 };
+
+/** Prints what the sweep found (quiet when nothing is new) and returns its exit code and the printed text. */
+function reportSweep(outcome: SweepOutcome, at: string, o: ParsedArgs['options'], ctx: CliContext): { code: number; printed: string } {
+
+  const all = o['all'] === true;
+  let printed = '';
+  const problems = all ? outcome.current : outcome.reported;
+  const warnings = all ? outcome.warnings : outcome.newWarnings;
+  for (const w of warnings) ctx.stderr(`cronguard: ${w}\n`);
+  const news = problems.length > 0 || outcome.resolved.length > 0 || outcome.watcher.late;
+  if (o['json']) {
+    printed = sweepJson(at, problems, outcome.resolved);
+    if (outcome.watcher.late) ctx.stderr(`${watcherText(at, outcome.watcher)}\n`);
+  } else if (news || all) {
+    const fresh = new Set(outcome.reported);
+    const marked = problems.map((p) => ({ ...p, fresh: fresh.has(p) }));
+    printed = sweepText(at, marked, outcome.resolved, outcome.watcher, makeStyle(ctx.stdoutIsTTY, ctx.env));
+  }
+  if (printed) ctx.stdout(printed);
+  return { code: news || warnings.length > 0 ? 1 : 0, printed };
+}
+
+/** Opens the database for writing, ingests the spool, sweeps in one transaction, checkpoints the WAL; the caller closes the store. */
+async function sweepDatabase(
+  dbPath: string, at: string, crontab: CrontabSeen[],
+  decide: (snapshot: SweepSnapshot) => SweepOutcome, stderr: (text: string) => void,
+): Promise<{ store: Store; outcome: SweepOutcome }> {
+  let store: Store;
+  try {
+    store = openSqliteStore(dbPath, false);
+  } catch (error) {
+    if (error instanceof CronguardError) throw error;
+    throw new CronguardError(`cannot open the database ${dbPath}: ${describeError(error)}`);
+  }
+  try {
+    try {
+      await ingestSpool(store);
+    } catch (error) {
+      stderr(`cronguard: could not ingest the spool beside ${dbPath}: ${describeError(error)}\n`);
+    }
+    const outcome = await store.sweep.sweep(at, crontab, decide);
+    await store.sweep.checkpoint();
+    return { store, outcome };
+  } catch (error) {
+    store.close();
+    if (error instanceof CronguardError) throw error;
+    throw new CronguardError(`database ${dbPath}: ${describeError(error)}`);
+  }
+}
+
+/** The user this sweep runs as: its system-crontab lines are the ones that record here. */
+function currentUser(env: NodeJS.ProcessEnv): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return env['LOGNAME'] ?? env['USER'] ?? '';
+  }
+}

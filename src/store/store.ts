@@ -1,4 +1,5 @@
 import type { AttemptRecord, JobSchedule, ProcessIdentity, RunRecord, RunStatus } from '../shared/types.ts';
+import type { CrontabSeen, JobFacts, SweepSnapshot, SweepVerdict } from '../sweep/model.ts';
 
 /** How a finished run ended: the fields the run row gets when it closes. */
 export interface RunEnding {
@@ -91,6 +92,22 @@ export interface RunPruner {
   vacuum(): Promise<void>;
 }
 
+/** Sweep's side: its judgement of jobs and runs, its problem state and its own log (status reads it too). */
+export interface SweepRepo {
+  /**
+   * One sweep: records the crontab jobs seen (first-seen times kept), reads everything there is to judge,
+   * lets `decide` judge it, then writes the verdict and logs the sweep at `at`, all in one BEGIN IMMEDIATE
+   * transaction, so two sweeps never both report the same news.
+   */
+  sweep<T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T): Promise<T>;
+  /** Folds the WAL back into the database and truncates it, so it cannot grow without bound. */
+  checkpoint(): Promise<void>;
+  /** Every job known from runs or crontabs, with its facts. */
+  jobs(): Promise<JobFacts[]>;
+  /** When the latest sweep ran; null when none has. */
+  lastSweepAt(): Promise<string | null>;
+}
+
 /** A cronguard database, whatever holds it. */
 export interface Store {
   readonly path: string;
@@ -99,6 +116,7 @@ export interface Store {
   readonly prune: RunPruner;
   readonly alerts: AlertStore;
   readonly metrics: MetricsReader;
+  readonly sweep: SweepRepo;
   close(): void;
 }
 
@@ -159,11 +177,10 @@ export interface JobMetrics {
   failureStreak: number;
 }
 
-/** What `cronguard metrics` reads. Sweep's tables may be missing (older databases): null then. */
+/** What `cronguard metrics` reads. */
 export interface MetricsReader {
   jobs(): Promise<JobMetrics[]>;
-  /** Current problems from sweep's state, or null when this database has none recorded. */
-  problems(): Promise<Array<{ job: string; kind: string }> | null>;
-  lastSweepAt(): Promise<string | null>;
+  /** The problems sweep holds open. */
+  problems(): Promise<Array<{ job: string; kind: string }>>;
   outbox(): Promise<{ queued: number; dead: number }>;
 }

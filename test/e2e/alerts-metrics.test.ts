@@ -3,7 +3,6 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cronguard, cronguardJson, tempDir } from '../helpers/cli.ts';
-import { execute } from '../helpers/db.ts';
 
 const dir = tempDir();
 const db = join(dir, 'cg.db');
@@ -83,17 +82,15 @@ test('--textfile writes the same text atomically (no temporary file left), mode 
   assert.match(bad.stderr, /^cronguard: cannot write --textfile /);
 });
 
-test('problem flags and the last sweep time come from sweep\'s tables when they exist', async () => {
+test('problem flags and the last sweep time come from sweep', async () => {
   const before = parse((await cronguard(['metrics', '--db', db])).out);
-  assert.equal(before.samples.filter((x) => x.name === 'cronguard_job_problem').length, 0, 'no problems table: no flags');
-  // The shape sweep's tables are assumed to have (src/store/sqlite/metrics.ts says what it reads).
-  execute(db, 'CREATE TABLE problems (job TEXT, kind TEXT, since TEXT, resolved_at TEXT)');
-  execute(db, `INSERT INTO problems VALUES ('alpha', 'failing', '2030-01-01T00:00:00.000Z', NULL), ('beta', 'overdue', '2030-01-01T00:00:00.000Z', '2030-01-02T00:00:00.000Z')`);
-  execute(db, 'CREATE TABLE sweeps (at TEXT)');
-  execute(db, `INSERT INTO sweeps VALUES ('2030-01-01T00:30:00.000Z')`);
+  assert.equal(before.samples.filter((x) => x.name === 'cronguard_job_problem' && x.value === 1).length, 0, 'no sweep yet: no flags');
+  const sweep = await cronguard(['sweep', '--db', db, '--crontab', '/dev/null', '--json']);
+  assert.equal(sweep.code, 1, sweep.stderr);
+  const swept = JSON.parse(sweep.out) as { at: string };
   const m = parse((await cronguard(['metrics', '--db', db])).out);
   assert.equal(m.get('cronguard_job_problem', { job: 'alpha', kind: 'failing' }), 1);
   assert.equal(m.get('cronguard_job_problem', { job: 'alpha', kind: 'stuck' }), 0);
-  assert.equal(m.get('cronguard_job_problem', { job: 'beta', kind: 'overdue' }), 0, 'a resolved problem is no flag');
-  assert.equal(m.get('cronguard_sweep_last_run_timestamp_seconds', {}), Date.parse('2030-01-01T00:30:00.000Z') / 1000);
+  assert.equal(m.get('cronguard_job_problem', { job: 'beta', kind: 'failing' }), 0, 'a job whose last run succeeded is not failing');
+  assert.equal(m.get('cronguard_sweep_last_run_timestamp_seconds', {}), Date.parse(swept.at) / 1000);
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { backoffDelayMs, nominalDelayMs } from '../../src/runner/backoff.ts';
-import { parseRetryOn, derivedName } from '../../src/commands/run-plan.ts';
+import { parseRetryOn } from '../../src/commands/run-plan.ts';
+import { derivedName } from '../../src/shared/job-name.ts';
 import { shouldRetry } from '../../src/runner/run.ts';
 import { classify } from '../../src/runner/classify.ts';
 

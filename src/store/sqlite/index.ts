@@ -5,6 +5,7 @@ import { sqliteRunPruner } from './prune.ts';
 import { sqliteMetricsReader } from './metrics.ts';
 import { sqliteRunReader } from './reads.ts';
 import { sqliteRunWriter } from './runs.ts';
+import { sqliteSweepRepo } from './sweep.ts';
 
 /** A Store kept in one SQLite file. */
 export function openSqliteStore(path: string, readonly: boolean): Store {
@@ -16,6 +17,7 @@ export function openSqliteStore(path: string, readonly: boolean): Store {
     prune: sqliteRunPruner(db),
     alerts: sqliteAlertStore(db),
     metrics: sqliteMetricsReader(db),
+    sweep: sqliteSweepRepo(db),
     close: () => db.close(),
   };
 }

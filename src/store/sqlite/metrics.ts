@@ -26,11 +26,6 @@ interface JobRow {
 
 /** The read side of `cronguard metrics`. */
 export function sqliteMetricsReader(db: SqliteDatabase): MetricsReader {
-  /** The columns of a table, or null when it does not exist (sweep's tables on an older database). */
-  const columns = (table: string): Set<string> | null => {
-    const rows = db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as Array<{ name: string }>;
-    return rows.length === 0 ? null : new Set(rows.map((r) => r.name));
-  };
   return {
     async jobs() {
       return (db.prepare(JOBS_SQL).all() as JobRow[]).map((r): JobMetrics => ({
@@ -39,16 +34,8 @@ export function sqliteMetricsReader(db: SqliteDatabase): MetricsReader {
       }));
     },
     async problems() {
-      const cols = columns('problems');
-      if (!cols?.has('job') || !cols.has('kind')) return null;
-      const open = cols.has('resolved_at') ? 'WHERE resolved_at IS NULL' : '';
-      return db.prepare(`SELECT DISTINCT job, kind FROM problems ${open} ORDER BY job, kind`).all() as Array<{ job: string; kind: string }>;
-    },
-    async lastSweepAt() {
-      const cols = columns('sweeps');
-      const at = ['at', 'swept_at', 'ran_at', 'started_at'].find((c) => cols?.has(c));
-      if (!at) return null;
-      return (db.prepare(`SELECT max(${at}) AS at FROM sweeps`).get() as { at: string | null }).at;
+      // Sweep keeps only open problems in its table: a resolved one is deleted.
+      return db.prepare('SELECT job, kind FROM problems ORDER BY job, kind').all() as Array<{ job: string; kind: string }>;
     },
     async outbox() {
       return db.prepare(`SELECT coalesce(sum(delivered_at IS NULL AND dead_at IS NULL), 0) AS queued,

@@ -54,6 +54,37 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
     `,
   },
   {
+    // Sweep: crontab jobs with when they were first seen, the problems currently open, and a log of
+    // sweeps (watching the watcher). Per-job lookups use runs_by_job, so no index on runs is added.
+    version: 2,
+    sql: `
+      CREATE TABLE crontab_jobs (
+        name TEXT PRIMARY KEY,
+        schedules TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE problems (
+        job TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        since TEXT NOT NULL,
+        run_id TEXT,
+        message TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        PRIMARY KEY (job, kind)
+      ) WITHOUT ROWID;
+      CREATE TABLE sweeps (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        problems INTEGER NOT NULL,
+        reported INTEGER NOT NULL,
+        resolved INTEGER NOT NULL,
+        lost INTEGER NOT NULL,
+        warnings TEXT NOT NULL
+      );
+    `,
+  },
+  {
     // Forensics at a million runs, in fewer bytes a run. One index per job, covering what stats and
     // history filter on, serves every read: listings merge the jobs' ranges (sqlite/reads.ts), so the
     // index on started_at alone goes. Attempts are keyed by (run_id, n) in the table itself rather than

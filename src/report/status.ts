@@ -1,0 +1,46 @@
+import type { ChalkInstance } from 'chalk';
+import { formatDuration } from '../shared/duration.ts';
+import { systemZone, wallText } from '../schedule/zone.ts';
+import { localTime } from './sweep.ts';
+import { styleStatus, table } from './style.ts';
+
+/** One job's line of `cronguard status`, in the JSON shape of SPEC §6. */
+export interface StatusLine {
+  job: string;
+  schedule: string | null;
+  tz: string | null;
+  lastStatus: string | null;
+  lastStartedAt: string | null;
+  lastDurationMs: number | null;
+  nextExpectedAt: string | null;
+  failureStreak: number;
+}
+
+/** `status --json`: {"lastSweepAt", "jobs"} with each job's keys in SPEC order. */
+export function statusJson(lastSweepAt: string | null, jobs: readonly StatusLine[]): string {
+  const lines = jobs.map((j) => ({
+    job: j.job, schedule: j.schedule, tz: j.tz, lastStatus: j.lastStatus, lastStartedAt: j.lastStartedAt,
+    lastDurationMs: j.lastDurationMs, nextExpectedAt: j.nextExpectedAt, failureStreak: j.failureStreak,
+  }));
+  return `${JSON.stringify({ lastSweepAt, jobs: lines }, null, 2)}\n`;
+}
+
+/** The human table: times in local time, the next start in the job's own zone when it has one. */
+export function statusText(lastSweepAt: string | null, jobs: readonly StatusLine[], now: number, style: ChalkInstance): string {
+  const here = systemZone();
+  const rows = jobs.map((j) => {
+    const zone = j.tz && !j.tz.includes(';') ? j.tz : here;
+    const next = j.nextExpectedAt === null ? (j.schedule === '@reboot' ? 'at boot' : '-')
+      : `${wallText(zone, Date.parse(j.nextExpectedAt))}${zone === here ? '' : ` ${zone}`}`;
+    return [
+      j.job, j.schedule ?? '-', j.lastStatus ? styleStatus(style, j.lastStatus) : 'never run',
+      j.lastStartedAt ? localTime(j.lastStartedAt) : '-', j.lastDurationMs === null ? '-' : formatDuration(j.lastDurationMs),
+      next, j.failureStreak ? style.red(String(j.failureStreak)) : '0',
+    ];
+  });
+  const body = jobs.length ? table(['JOB', 'SCHEDULE', 'LAST', 'STARTED', 'DURATION', 'NEXT', 'FAILING'], rows, style) : 'no jobs recorded yet\n';
+  const sweep = lastSweepAt === null
+    ? 'sweep has never run on this database: add `*/30 * * * * cronguard sweep` to your crontab'
+    : `last sweep: ${localTime(lastSweepAt)} (${formatDuration(Math.max(0, now - Date.parse(lastSweepAt)))} ago)`;
+  return `${body}${sweep}\n`;
+}

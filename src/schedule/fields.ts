@@ -1,0 +1,130 @@
+/**
+ * Cron's own field syntax, read the way cron (Vixie, cronie) reads it, and the next wall-clock time a
+ * schedule matches. Wall-clock times are "fake UTC" milliseconds: the digits a clock on the wall shows,
+ * with no zone; walk.ts maps them to instants. Ours rather than cron-parser's because the sweep matches
+ * thousands of jobs per run and cron-parser (through luxon) costs ~0.3 ms a parse and ~30 ms to load.
+ */
+
+/** The @-aliases cron understands besides @reboot, as the 5-field expressions they stand for. */
+export const CRON_ALIASES: Readonly<Record<string, string>> = {
+  '@yearly': '0 0 1 1 *', '@annually': '0 0 1 1 *', '@monthly': '0 0 1 * *', '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@hourly': '0 * * * *',
+};
+
+/** A parsed schedule: which values each field allows (index = value), plus cron's special cases. */
+export interface CronFields {
+  second: boolean[];
+  minute: boolean[];
+  hour: boolean[];
+  dom: boolean[];
+  month: boolean[];
+  dow: boolean[];
+  /** A day field written with '*': cron then requires both day fields, else either (crontab(5)). */
+  domStar: boolean;
+  dowStar: boolean;
+  /**
+   * Minute or hour written with '*': cron's "wildcard" job. Cron runs those in both passes of a repeated
+   * (DST fall-back) hour and skips their times inside a DST gap; fixed-time jobs run once, after a gap.
+   */
+  wild: boolean;
+  /** For each second, minute and hour value: the first allowed one at or after it, or -1 (so a walk jumps). */
+  jumps: { second: Int8Array; minute: Int8Array; hour: Int8Array };
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+type Bounds = [min: number, max: number, names: string[] | null, nameBase: number];
+const SECOND: Bounds = [0, 59, null, 0];
+const FIELDS: Bounds[] = [[0, 59, null, 0], [0, 23, null, 0], [1, 31, null, 0], [1, 12, MONTHS, 1], [0, 7, DAYS, 0]];
+
+/** Parses 5 fields (6 with seconds first when allowed) or an alias; a message saying what is wrong otherwise. */
+export function parseCronFields(expression: string, allowSeconds: boolean): CronFields | string {
+  const text = CRON_ALIASES[expression.trim().toLowerCase()] ?? expression.trim();
+  const parts = text.split(/\s+/);
+  if (parts.length !== 5 && !(allowSeconds && parts.length === 6)) {
+    return `expected 5 fields${allowSeconds ? ' (6 with seconds first)' : ''} or an @alias, got ${parts.length}`;
+  }
+  const [sec, min, hour, dom, month, dow] = parts.length === 6 ? parts : ['0', ...parts];
+  const sets: boolean[][] = [];
+  for (const [i, [part, bounds]] of ([[sec, SECOND], ...[min, hour, dom, month, dow].map((p, j) => [p, FIELDS[j]])] as Array<[string, Bounds]>).entries()) {
+    const set = parseField(part, bounds);
+    if (typeof set === 'string') return `field ${i + (parts.length === 6 ? 1 : 0)} ${JSON.stringify(part)}: ${set}`;
+    sets.push(set);
+  }
+  const [second, minute, hours, days, months, weekdays] = sets as [boolean[], boolean[], boolean[], boolean[], boolean[], boolean[]];
+  if (weekdays[7]) weekdays[0] = true; // 7 is Sunday too
+  return {
+    second, minute, hour: hours, dom: days, month: months, dow: weekdays.slice(0, 7),
+    domStar: (dom ?? '').startsWith('*'), dowStar: (dow ?? '').startsWith('*'),
+    wild: (min ?? '').startsWith('*') || (hour ?? '').startsWith('*'),
+    jumps: { second: jumpTable(second), minute: jumpTable(minute), hour: jumpTable(hours) },
+  };
+}
+
+/** The first allowed value at or after each value, -1 past the last allowed one. */
+function jumpTable(set: readonly boolean[]): Int8Array {
+  const table = new Int8Array(set.length);
+  let next = -1;
+  for (let v = set.length - 1; v >= 0; v--) table[v] = next = set[v] ? v : next;
+  return table;
+}
+
+/** One field: a comma list of `*`, `N`, `N-M`, each with an optional `/STEP`; names for months and days. */
+function parseField(text: string, [min, max, names, nameBase]: Bounds): boolean[] | string {
+  const set: boolean[] = new Array<boolean>(max + 1).fill(false);
+  const value = (word: string): number | null => {
+    const byName = names ? names.indexOf(word.toLowerCase()) : -1;
+    if (byName !== -1) return byName + nameBase;
+    return /^\d+$/.test(word) ? Number(word) : null;
+  };
+  for (const item of text.split(',')) {
+    const match = /^(\*|[^-/*]+(?:-[^-/*]+)?)(?:\/(\d+))?$/.exec(item);
+    if (!match) return `cannot read ${JSON.stringify(item)}`;
+    const [, range = '', stepText] = match;
+    const step = stepText === undefined ? 1 : Number(stepText);
+    if (step < 1) return `step ${stepText} must be at least 1`;
+    let lo = min;
+    let hi = max;
+    if (range !== '*') {
+      const [a = '', b] = range.split('-');
+      const first = value(a);
+      const last = b === undefined ? (stepText === undefined ? first : max) : value(b);
+      if (first === null || last === null) return `${JSON.stringify(range)} is not a number${names ? ' or a name' : ''}`;
+      if (first < min || last > max || first > last) return `${JSON.stringify(range)} is outside ${min}-${max}`;
+      [lo, hi] = [first, last];
+    }
+    for (let v = lo; v <= hi; v += step) set[v] = true;
+  }
+  return set;
+}
+
+/** Gives up on a schedule that matches nothing in this many steps (e.g. 31 February). */
+const STEP_LIMIT = 100_000;
+
+/** The first wall-clock time strictly after `afterWall` that the fields match; null when none ever does. */
+export function nextWall(f: CronFields, afterWall: number): number | null {
+  let t = Math.floor(afterWall / 1000) * 1000 + 1000;
+  const { second, minute, hour } = f.jumps;
+  for (let i = 0; i < STEP_LIMIT; i++) {
+    const d = new Date(t);
+    const [Y, M, D, h, m, s] = [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()];
+    if (!f.month[M + 1]) { t = Date.UTC(Y, M + 1, 1); continue; }
+    if (!dayMatches(f, D, d.getUTCDay())) { t = Date.UTC(Y, M, D + 1); continue; }
+    // Each unit jumps straight to its next allowed value, or carries into the unit above.
+    const nh = hour[h] ?? -1;
+    if (nh !== h) { t = nh < 0 ? Date.UTC(Y, M, D + 1) : Date.UTC(Y, M, D, nh); continue; }
+    const nm = minute[m] ?? -1;
+    if (nm !== m) { t = nm < 0 ? Date.UTC(Y, M, D, h + 1) : Date.UTC(Y, M, D, h, nm); continue; }
+    const ns = second[s] ?? -1;
+    if (ns !== s) { t = ns < 0 ? Date.UTC(Y, M, D, h, m + 1) : Date.UTC(Y, M, D, h, m, ns); continue; }
+    return t;
+  }
+  return null;
+}
+
+/** Cron's day rule: both day fields must match when either is '*', else either one suffices. */
+function dayMatches(f: CronFields, dom: number, dow: number): boolean {
+  const byDate = f.dom[dom] === true;
+  const byWeekday = f.dow[dow] === true;
+  return f.domStar || f.dowStar ? byDate && byWeekday : byDate || byWeekday;
+}

@@ -1,0 +1,63 @@
+import { type CronFields, nextWall, parseCronFields } from './fields.ts';
+import { instantsOfWall, shiftNear, systemZone, wallOf } from './zone.ts';
+
+/** A schedule ready to walk: cron fields read in a zone, or @reboot. */
+export type Schedule =
+  | { kind: 'reboot'; text: string }
+  | { kind: 'cron'; text: string; zone: string; fields: CronFields };
+
+/** Compiles a schedule in a zone (null: the system's); a message saying why when cron would not read it. */
+export function compileSchedule(text: string, zone: string | null, allowSeconds = true): Schedule | string {
+  if (text.trim().toLowerCase() === '@reboot') return { kind: 'reboot', text: '@reboot' };
+  const fields = parseCronFields(text, allowSeconds);
+  if (typeof fields === 'string') return fields;
+  return { kind: 'cron', text: text.trim(), zone: zone ?? systemZone(), fields };
+}
+
+/**
+ * The instants cron starts a matching wall-clock time at, by its DST rules: a time inside a gap runs once
+ * when the clock jumps (fixed-time jobs) or not at all (wildcard jobs); a time in a repeated hour runs in
+ * its first pass only (fixed-time) or in both (wildcard).
+ */
+function runInstants(s: Extract<Schedule, { kind: 'cron' }>, wall: number): number[] {
+  const { instants, gapEnd } = instantsOfWall(s.zone, wall);
+  if (gapEnd !== null) return s.fields.wild ? [] : [gapEnd];
+  return s.fields.wild ? instants : instants.slice(0, 1);
+}
+
+/**
+ * The first expected start strictly after `from`, walking forward through wall-clock times (never back
+ * from "now": cron-parser's prev() and next() disagree across DST changes). @reboot is expected at
+ * `bootMs`, when that is after `from`. Null when the schedule never fires again.
+ */
+export function firstStartAfter(s: Schedule, from: number, bootMs: number | null): number | null {
+  if (s.kind === 'reboot') return bootMs !== null && bootMs > from ? bootMs : null;
+  // Near a DST change a wall time somewhat before `from`'s may still fall after it: start that much earlier.
+  let wall = wallOf(s.zone, from) - shiftNear(s.zone, from);
+  let best: number | null = null;
+  let stopAfter = Infinity;
+  for (let i = 0; i < 1_000_000; i++) {
+    const next = nextWall(s.fields, wall);
+    if (next === null || next > stopAfter) break;
+    wall = next;
+    for (const t of runInstants(s, next)) {
+      if (t > from && (best === null || t < best)) {
+        best = t;
+        // Later wall times map to later instants once past the best by the local DST shift.
+        stopAfter = next + shiftNear(s.zone, t);
+      }
+    }
+  }
+  return best;
+}
+
+/** Every expected start in (from, to], in order; at most `limit` of them. */
+export function expectedStarts(s: Schedule, from: number, to: number, bootMs: number | null, limit = 10_000): number[] {
+  const starts: number[] = [];
+  let t = firstStartAfter(s, from, bootMs);
+  while (t !== null && t <= to && starts.length < limit) {
+    starts.push(t);
+    t = firstStartAfter(s, t, bootMs);
+  }
+  return starts;
+}

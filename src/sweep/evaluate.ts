@@ -1,0 +1,84 @@
+import { outcomeText } from '../report/failure.ts';
+import type { JobFacts, LostRun, Problem, RunningRun, SweepSnapshot, SweepVerdict } from './model.ts';
+import { judgeOverdue, ScheduleCache } from './overdue.ts';
+import { type Finding, judgeRunning, type Liveness, shortId } from './running.ts';
+import { type Reconciled, reconcile, type WatcherNote, watchTheWatcher } from './state.ts';
+
+/** What a sweep is told besides the database: the time, its limits, the host's boot and its processes. */
+export interface SweepOptions {
+  at: number;
+  staleMs: number | null;
+  maxRuntimeMs: number | null;
+  bootMs: number | null;
+  liveness: Liveness;
+  /** What reading the crontabs had to say (malformed lines). */
+  crontabWarnings: readonly string[];
+}
+
+/** A sweep's full outcome: the verdict it writes, and what it reports. */
+export interface SweepOutcome extends SweepVerdict, Reconciled {
+  watcher: WatcherNote;
+  /** Warnings the previous sweep did not already report. */
+  newWarnings: string[];
+}
+
+/** Judges a snapshot: pure, given the clock, the limits and the liveness checks in `options`. */
+export function decideSweep(snapshot: SweepSnapshot, options: SweepOptions): SweepOutcome {
+  const { at } = options;
+  const running = judgeRunning(snapshot.running, at, options, options.liveness);
+  const findings: Finding[] = [...running.findings];
+  const warnings = [...options.crontabWarnings];
+  const cache = new ScheduleCache();
+  const lostByJob = lostRunsByJob(snapshot.running, running.lost);
+  for (const job of snapshot.jobs) {
+    const overdue = judgeOverdue(job, at, options.bootMs, cache);
+    warnings.push(...overdue.warnings);
+    if (overdue.problem) findings.push(overdue.problem);
+    const failing = judgeFailing(job, lostByJob.get(job.job) ?? null, at);
+    if (failing) findings.push(failing);
+  }
+  const reconciled = reconcile(findings, snapshot.open);
+  const seen = new Set(snapshot.previousWarnings);
+  return {
+    ...reconciled,
+    lost: running.lost,
+    counts: { current: reconciled.current.length, reported: reconciled.reported.length, resolved: reconciled.resolved.length },
+    warnings,
+    newWarnings: warnings.filter((w) => !seen.has(w)),
+    watcher: watchTheWatcher(snapshot.sweeps, at),
+  };
+}
+
+/** The latest run of each job this sweep marks lost. */
+function lostRunsByJob(runs: readonly RunningRun[], lost: readonly LostRun[]): Map<string, RunningRun> {
+  const ids = new Set(lost.map((l) => l.runId));
+  const byJob = new Map<string, RunningRun>();
+  for (const run of runs) {
+    const seen = byJob.get(run.job);
+    if (ids.has(run.id) && (!seen || run.startedAt > seen.startedAt)) byJob.set(run.job, run);
+  }
+  return byJob;
+}
+
+/** A job whose latest finished run did not succeed; a run marked lost right now counts as its latest. */
+function judgeFailing(job: JobFacts, justLost: RunningRun | null, at: number): Problem | null {
+  const atIso = new Date(at).toISOString();
+  if (justLost && (!job.lastFinished || justLost.startedAt >= job.lastFinished.startedAt)) {
+    const earlier = job.lastFinished && job.lastFinished.status !== 'success' ? job.streak : { count: 0, since: null };
+    return {
+      job: job.job, kind: 'failing', since: earlier.since ?? atIso, runId: justLost.id,
+      message: `latest run ${shortId(justLost.id)} was lost (marked by this sweep)${streakText(earlier.count + 1)}`,
+    };
+  }
+  const last = job.lastFinished;
+  if (!last || last.status === 'success') return null;
+  return {
+    job: job.job, kind: 'failing', since: job.streak.since ?? last.endedAt ?? last.startedAt, runId: last.id,
+    message: `latest run ${shortId(last.id)} ended ${outcomeText(last)} at ${last.endedAt ?? '?'}${streakText(job.streak.count)}`,
+  };
+}
+
+/** "; 3 runs in a row without success" for a streak longer than one. */
+function streakText(count: number): string {
+  return count > 1 ? `; ${count} runs in a row without success` : '';
+}

@@ -1,0 +1,100 @@
+import type { RunStatus } from '../shared/types.ts';
+
+/** The kinds of trouble sweep reports (SPEC §4). */
+export type ProblemKind = 'stuck' | 'overrun' | 'overdue' | 'failing';
+
+/** A problem in the JSON shape of SPEC §4. */
+export interface Problem {
+  job: string;
+  kind: ProblemKind;
+  since: string;
+  runId: string | null;
+  message: string;
+}
+
+/** A schedule a job is expected on, and where it was learned ("FILE:LINE", or "--schedule"). */
+export interface ScheduleEntry {
+  schedule: string;
+  tz: string | null;
+  graceMs: number | null;
+  source: string;
+}
+
+/** A crontab job as a sweep saw it: every line naming it (one job may run on several schedules). */
+export interface CrontabSeen {
+  name: string;
+  schedules: ScheduleEntry[];
+}
+
+/** A run still recorded `running`, with what sweep needs to judge it. */
+export interface RunningRun {
+  id: string;
+  job: string;
+  startedAt: string;
+  heartbeatAt: string;
+  host: string;
+  pid: number;
+  pidStart: string | null;
+  pgid: number | null;
+  timeoutMs: number | null;
+  killAfterMs: number;
+  heartbeatMs: number;
+  /** When its latest finished attempt ended (a retry may be waiting out its backoff since). */
+  lastAttemptEndedAt: string | null;
+}
+
+/** The gist of one run. */
+export interface RunGist {
+  id: string;
+  status: RunStatus;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  exitCode: number | null;
+  signal: string | null;
+}
+
+/** What the database knows about one job. */
+export interface JobFacts {
+  job: string;
+  /** The --schedule its runs recorded. */
+  recorded: ScheduleEntry | null;
+  /** Its crontab lines as the latest sweep read them: they win over `recorded`. */
+  crontab: ScheduleEntry[];
+  /** When it was first seen: its first run, or the sweep that first found it in a crontab. */
+  firstSeenAt: string | null;
+  /** Its latest run, whatever its status. */
+  last: RunGist | null;
+  /** Its latest run that ended (neither running nor skipped). */
+  lastFinished: RunGist | null;
+  /** Finished runs without success since the latest success; `since`: when the first of them ended. */
+  streak: { count: number; since: string | null };
+}
+
+/** Everything a sweep judges, read in its transaction. */
+export interface SweepSnapshot {
+  running: RunningRun[];
+  jobs: JobFacts[];
+  open: Problem[];
+  /** When earlier sweeps ran, the latest first. */
+  sweeps: string[];
+  /** The crontab warnings the previous sweep reported. */
+  previousWarnings: string[];
+}
+
+/** A run a sweep gives up on: marked `lost`, ended at the sweep's time. */
+export interface LostRun {
+  runId: string;
+  durationMs: number;
+  reason: string;
+}
+
+/** What a sweep writes back, in the transaction it read in. */
+export interface SweepVerdict {
+  lost: LostRun[];
+  opened: Problem[];
+  closed: Array<Pick<Problem, 'job' | 'kind'>>;
+  /** For the sweep log: how many problems are current, how many were reported new and resolved. */
+  counts: { current: number; reported: number; resolved: number };
+  warnings: string[];
+}

@@ -1,0 +1,59 @@
+import { formatDuration } from '../shared/duration.ts';
+import { compileSchedule, firstStartAfter, type Schedule } from '../schedule/walk.ts';
+import { wallText } from '../schedule/zone.ts';
+import type { JobFacts, Problem, ScheduleEntry } from './model.ts';
+
+/** How late a run may start when neither the crontab line nor the job's runs say (SPEC §2). */
+export const DEFAULT_GRACE_MS = 5 * 60_000;
+
+/** Compiles schedules once per sweep: a thousand jobs share a handful of schedules. */
+export class ScheduleCache {
+  private readonly compiled = new Map<string, Schedule | string>();
+
+  /** The schedule in its zone, or why it cannot be walked. */
+  get(entry: ScheduleEntry): Schedule | string {
+    const key = `${entry.schedule}\0${entry.tz ?? ''}`;
+    let s = this.compiled.get(key);
+    if (s === undefined) this.compiled.set(key, (s = compileSchedule(entry.schedule, entry.tz)));
+    return s;
+  }
+}
+
+/** The schedules a job is expected on: its crontab lines when it has any (cron obeys them), else its --schedule. */
+export function schedulesOf(job: JobFacts): ScheduleEntry[] {
+  if (job.crontab.length > 0) return job.crontab;
+  return job.recorded ? [job.recorded] : [];
+}
+
+/**
+ * Whether a job is overdue at `at`: its first expected start after its latest run (or after it was first
+ * seen) plus grace has passed. The walk goes forward from that instant, never back from now.
+ */
+export function judgeOverdue(job: JobFacts, at: number, bootMs: number | null, cache: ScheduleCache): { problem: Problem | null; warnings: string[] } {
+  const warnings: string[] = [];
+  const anchor = job.last?.startedAt ?? job.firstSeenAt;
+  if (anchor === null) return { problem: null, warnings };
+  let due: { start: number; grace: number; entry: ScheduleEntry; schedule: Schedule } | null = null;
+  for (const entry of schedulesOf(job)) {
+    const schedule = cache.get(entry);
+    if (typeof schedule === 'string') {
+      warnings.push(`job ${job.job}: schedule ${JSON.stringify(entry.schedule)} (${entry.source}) is not one cron runs: ${schedule}; it is not checked for overdue`);
+      continue;
+    }
+    const start = firstStartAfter(schedule, Date.parse(anchor), bootMs);
+    const grace = entry.graceMs ?? job.recorded?.graceMs ?? DEFAULT_GRACE_MS;
+    if (start !== null && start + grace < at && (due === null || start < due.start)) due = { start, grace, entry, schedule };
+  }
+  if (!due) return { problem: null, warnings };
+  const when = due.schedule.kind === 'cron'
+    ? `${wallText(due.schedule.zone, due.start)} ${due.schedule.zone}`
+    : `boot at ${new Date(due.start).toISOString()}`;
+  const lastRun = job.last ? `its latest run started ${job.last.startedAt}` : 'it has never run';
+  return {
+    problem: {
+      job: job.job, kind: 'overdue', since: new Date(due.start).toISOString(), runId: null,
+      message: `expected to start at ${when} (${due.entry.schedule}, from ${due.entry.source}) within ${formatDuration(due.grace)}; nothing started since: ${lastRun}`,
+    },
+    warnings,
+  };
+}

@@ -1,0 +1,20 @@
+import { resolve } from 'node:path';
+import type { CrontabReading } from '../schedule/crontab.ts';
+import type { CrontabSeen } from './model.ts';
+
+/**
+ * The crontab jobs whose runs land in this database, grouped by name (a job may have several lines).
+ * A line naming another database (--db, CRONGUARD_DB) records elsewhere; so does a system-crontab line
+ * run as another user without naming one (that user's own default database): sweep leaves both alone.
+ */
+export function crontabJobsFor(reading: CrontabReading, dbPath: string, user: string): CrontabSeen[] {
+  const byName = new Map<string, CrontabSeen>();
+  for (const job of reading.jobs) {
+    const ours = job.db !== null ? resolve(job.db) === dbPath : job.user === null || job.user === user;
+    if (!ours) continue;
+    let seen = byName.get(job.name);
+    if (!seen) byName.set(job.name, (seen = { name: job.name, schedules: [] }));
+    seen.schedules.push({ schedule: job.schedule, tz: job.tz, graceMs: job.graceMs, source: job.source });
+  }
+  return [...byName.values()];
+}
