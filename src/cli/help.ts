@@ -1,5 +1,5 @@
 import yargs from 'yargs';
-import { COMMANDS, type CommandName, commandSpec } from './options.ts';
+import { COMMANDS, type CommandName, commandSpec } from '../shared/options.ts';
 
 /**
  * --help text, laid out by yargs from the option table. Only --help and completion load yargs: it costs

@@ -1,9 +1,9 @@
 import { homedir } from 'node:os';
-import type { ParsedArgs } from './argv.ts';
-import { parseArgs } from './argv.ts';
-import type { CliContext, CommandMain } from './context.ts';
+import type { ParsedArgs } from '../shared/argv.ts';
+import { parseArgs } from '../shared/argv.ts';
+import type { CliContext, CommandMain } from '../commands/context.ts';
 import { CronguardError } from '../shared/errors.ts';
-import type { CommandName } from './options.ts';
+import type { CommandName } from '../shared/options.ts';
 
 declare const CRONGUARD_VERSION: string;
 

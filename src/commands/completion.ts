@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { CommandMain } from '../cli/context.ts';
+import type { CommandMain } from './context.ts';
 import { bashScript } from '../completion/bash.ts';
 import { zshScript } from '../completion/zsh.ts';
 import { SHELLS, type Shell } from '../completion/values.ts';

@@ -1,5 +1,5 @@
-import type { ParsedArgs } from '../cli/argv.ts';
-import type { CliContext } from '../cli/context.ts';
+import type { ParsedArgs } from '../shared/argv.ts';
+import type { CliContext } from './context.ts';
 import { defaultDbPath } from '../store/paths.ts';
 import { resolve } from 'node:path';
 import { CronguardError } from '../shared/errors.ts';

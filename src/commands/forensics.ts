@@ -1,4 +1,4 @@
-import type { ParsedArgs } from '../cli/argv.ts';
+import type { ParsedArgs } from '../shared/argv.ts';
 import { CronguardError, describeError } from '../shared/errors.ts';
 import { RUN_STATUSES, type RunStatus } from '../shared/types.ts';
 import { badOption } from '../shared/errors.ts';

@@ -1,4 +1,4 @@
-import type { CommandMain } from '../cli/context.ts';
+import type { CommandMain } from './context.ts';
 import { parseCount } from '../shared/count.ts';
 import { CronguardError } from '../shared/errors.ts';
 import { historyCsv, historyTable } from '../report/history.ts';

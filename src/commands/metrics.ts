@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CommandMain } from '../cli/context.ts';
+import type { CommandMain } from './context.ts';
 import { exposition, type Metric } from '../report/prometheus.ts';
 import { CronguardError, describeError } from '../shared/errors.ts';
 import { RUN_STATUSES } from '../shared/types.ts';

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import type { ParsedArgs } from '../cli/argv.ts';
-import type { CliContext } from '../cli/context.ts';
+import type { ParsedArgs } from '../shared/argv.ts';
+import type { CliContext } from './context.ts';
 import { CronguardError, describeError } from '../shared/errors.ts';
 import { openSqliteStore } from '../store/sqlite/index.ts';
 import type { Store } from '../store/store.ts';

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import type { CommandMain } from '../cli/context.ts';
+import type { CommandMain } from './context.ts';
 import { parseDuration } from '../shared/duration.ts';
 import { CronguardError } from '../shared/errors.ts';
 import { formatBytes } from '../report/bytes.ts';

@@ -1,4 +1,4 @@
-import type { ParsedArgs } from '../cli/argv.ts';
+import type { ParsedArgs } from '../shared/argv.ts';
 import { parseCount } from '../shared/count.ts';
 import { parseDuration } from '../shared/duration.ts';
 import { badOption, CronguardError } from '../shared/errors.ts';

@@ -1,4 +1,4 @@
-import type { CommandMain } from '../cli/context.ts';
+import type { CommandMain } from './context.ts';
 import { Recorder } from '../runner/recorder.ts';
 import { catchInterrupts } from '../runner/interrupts.ts';
 import { takeTurn } from '../runner/overlap.ts';

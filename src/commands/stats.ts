@@ -1,4 +1,4 @@
-import type { CommandMain } from '../cli/context.ts';
+import type { CommandMain } from './context.ts';
 import { statsJson } from '../report/json.ts';
 import { makeStyle } from '../report/style.ts';
 import { statsTable } from '../report/stats.ts';

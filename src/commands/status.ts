@@ -1,9 +1,9 @@
-import type { CommandMain } from '../cli/context.ts';
+import type { CommandMain } from './context.ts';
 import { type StatusLine, statusJson, statusText } from '../report/status.ts';
 import { makeStyle } from '../report/style.ts';
 import { firstStartAfter } from '../schedule/walk.ts';
 import { systemClock } from '../shared/time.ts';
-import type { JobFacts } from '../sweep/model.ts';
+import type { JobFacts } from '../shared/sweep-model.ts';
 import { ScheduleCache, schedulesOf } from '../sweep/overdue.ts';
 import { openForReading } from './open-read.ts';
 

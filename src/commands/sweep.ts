@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
-import type { ParsedArgs } from '../cli/argv.ts';
-import type { CliContext, CommandMain } from '../cli/context.ts';
+import type { ParsedArgs } from '../shared/argv.ts';
+import type { CliContext, CommandMain } from './context.ts';
 import { notifySettings } from '../notify/settings.ts';
 import { sweepJson, sweepText, watcherText } from '../report/sweep.ts';
 import { makeStyle } from '../report/style.ts';
@@ -15,7 +15,7 @@ import { openSqliteStore } from '../store/sqlite/index.ts';
 import { ingestSpool } from '../store/spool.ts';
 import type { Store } from '../store/store.ts';
 import { decideSweep, type SweepOutcome } from '../sweep/evaluate.ts';
-import type { CrontabSeen, SweepSnapshot } from '../sweep/model.ts';
+import type { CrontabSeen, SweepSnapshot } from '../shared/sweep-model.ts';
 import { crontabJobsFor } from '../sweep/sources.ts';
 import { dbPathOf } from './db-path.ts';
 

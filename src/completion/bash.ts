@@ -1,4 +1,4 @@
-import { COMMANDS, type CommandSpec } from '../cli/options.ts';
+import { COMMANDS, type CommandSpec } from '../shared/options.ts';
 import { valueHint } from './values.ts';
 
 /** The long options of a command as the shell types them. */

@@ -1,4 +1,4 @@
-import type { OptionSpec } from '../cli/options.ts';
+import type { OptionSpec } from '../shared/options.ts';
 import { RUN_STATUSES } from '../shared/types.ts';
 
 /** What a shell should offer as an option's value: files, a fixed set of words, or nothing. */

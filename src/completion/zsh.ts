@@ -1,4 +1,4 @@
-import { COMMANDS, type CommandSpec, type OptionSpec } from '../cli/options.ts';
+import { COMMANDS, type CommandSpec, type OptionSpec } from '../shared/options.ts';
 import { valueHint } from './values.ts';
 
 /** Text inside a single-quoted zsh word. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { runJson } from '../report/json.ts';
-import { outcomeText } from '../report/failure.ts';
+import { outcomeText } from '../shared/outcome.ts';
 import type { RunRecord } from '../shared/types.ts';
 
 /** What happened: a run failed, a job recovered, sweep found a problem or saw it resolved. */

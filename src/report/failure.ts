@@ -1,12 +1,6 @@
+import { outcomeText } from '../shared/outcome.ts';
 import { formatDuration } from '../shared/duration.ts';
 import type { AttemptRecord, RunRecord } from '../shared/types.ts';
-
-/** "failed (exit 3)", "timeout (SIGTERM)", "killed (SIGKILL)": a status with what ended it. */
-export function outcomeText(r: { status: string; exitCode: number | null; signal: string | null }): string {
-  if (r.signal) return `${r.status} (${r.signal})`;
-  if (r.exitCode !== null && r.status !== 'success') return `${r.status} (exit ${r.exitCode})`;
-  return r.status;
-}
 
 /** The command line as a shell would need it typed: words with spaces or quotes are single-quoted. */
 export function shellWords(argv: readonly string[]): string {

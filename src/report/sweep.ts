@@ -1,8 +1,8 @@
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../shared/duration.ts';
 import { systemZone, wallText } from '../schedule/zone.ts';
-import type { Problem } from '../sweep/model.ts';
-import type { WatcherNote } from '../sweep/state.ts';
+import type { Problem } from '../shared/sweep-model.ts';
+import type { WatcherNote } from '../shared/sweep-model.ts';
 import { table } from './style.ts';
 
 /** A stored ISO time as this host's clock shows it. */

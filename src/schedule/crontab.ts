@@ -1,4 +1,4 @@
-import { parseArgs } from '../cli/argv.ts';
+import { parseArgs } from '../shared/argv.ts';
 import { durationMs } from '../shared/duration.ts';
 import { CronguardError } from '../shared/errors.ts';
 import { derivedName, JOB_NAME } from '../shared/job-name.ts';

@@ -1,5 +1,5 @@
 import type { AttemptRecord, JobSchedule, ProcessIdentity, RunRecord, RunStatus } from '../shared/types.ts';
-import type { CrontabSeen, JobFacts, SweepSnapshot, SweepVerdict } from '../sweep/model.ts';
+import type { CrontabSeen, JobFacts, SweepSnapshot, SweepVerdict } from '../shared/sweep-model.ts';
 
 /** How a finished run ended: the fields the run row gets when it closes. */
 export interface RunEnding {

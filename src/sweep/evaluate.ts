@@ -1,8 +1,9 @@
-import { outcomeText } from '../report/failure.ts';
-import type { JobFacts, LostRun, Problem, RunningRun, SweepSnapshot, SweepVerdict } from './model.ts';
+import { outcomeText } from '../shared/outcome.ts';
+import type { JobFacts, LostRun, Problem, RunningRun, SweepSnapshot, SweepVerdict } from '../shared/sweep-model.ts';
 import { judgeOverdue, ScheduleCache } from './overdue.ts';
 import { type Finding, judgeRunning, type Liveness, shortId } from './running.ts';
-import { type Reconciled, reconcile, type WatcherNote, watchTheWatcher } from './state.ts';
+import type { WatcherNote } from '../shared/sweep-model.ts';
+import { type Reconciled, reconcile, watchTheWatcher } from './state.ts';
 
 /** What a sweep is told besides the database: the time, its limits, the host's boot and its processes. */
 export interface SweepOptions {

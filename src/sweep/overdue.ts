@@ -1,7 +1,7 @@
 import { formatDuration } from '../shared/duration.ts';
 import { compileSchedule, firstStartAfter, type Schedule } from '../schedule/walk.ts';
 import { wallText } from '../schedule/zone.ts';
-import type { JobFacts, Problem, ScheduleEntry } from './model.ts';
+import type { JobFacts, Problem, ScheduleEntry } from '../shared/sweep-model.ts';
 
 /** How late a run may start when neither the crontab line nor the job's runs say (SPEC §2). */
 export const DEFAULT_GRACE_MS = 5 * 60_000;

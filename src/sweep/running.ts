@@ -1,6 +1,6 @@
 import { formatDuration } from '../shared/duration.ts';
 import type { ProcessIdentity } from '../shared/types.ts';
-import type { LostRun, Problem, RunningRun } from './model.ts';
+import type { LostRun, Problem, RunningRun } from '../shared/sweep-model.ts';
 
 const MINUTE = 60_000;
 /**

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { CrontabReading } from '../schedule/crontab.ts';
-import type { CrontabSeen } from './model.ts';
+import type { CrontabSeen } from '../shared/sweep-model.ts';
 
 /**
  * The crontab jobs whose runs land in this database, grouped by name (a job may have several lines).

@@ -1,4 +1,4 @@
-import type { Problem } from './model.ts';
+import type { Problem, WatcherNote } from '../shared/sweep-model.ts';
 import type { Finding } from './running.ts';
 
 /** How this sweep's findings compare with the problems left open by the previous ones. */
@@ -50,13 +50,6 @@ export function reconcile(findings: readonly Finding[], open: readonly Problem[]
   return r;
 }
 
-/** What a sweep knows of its predecessors: when the last one ran, the usual interval, and whether it is late. */
-export interface WatcherNote {
-  previousAt: string | null;
-  usualMs: number | null;
-  /** The previous sweep is older than twice the usual interval: cron, or the host, was not running sweeps. */
-  late: boolean;
-}
 
 /**
  * Watches the watcher. The usual interval is the median gap between the latest sweeps; it takes three

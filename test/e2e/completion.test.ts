@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { COMMANDS } from '../../src/cli/options.ts';
+import { COMMANDS } from '../../src/shared/options.ts';
 import { cronguard, tempDir } from '../helpers/cli.ts';
 
 /** Runs the bash completion function on a command line (last word is the one completed) and returns COMPREPLY. */

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { COMMANDS, type CommandName } from '../../src/cli/options.ts';
+import { COMMANDS, type CommandName } from '../../src/shared/options.ts';
 import { cronguard, ROOT } from '../helpers/cli.ts';
 
 const MAN = join(ROOT, 'man', 'cronguard.1');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decideSweep, type SweepOptions } from '../../src/sweep/evaluate.ts';
-import type { JobFacts, Problem, RunGist, RunningRun, SweepSnapshot } from '../../src/sweep/model.ts';
+import type { JobFacts, Problem, RunGist, RunningRun, SweepSnapshot } from '../../src/shared/sweep-model.ts';
 import { watchTheWatcher } from '../../src/sweep/state.ts';
 
 const T = (iso: string): number => Date.parse(iso);

@@ -1,5 +1,5 @@
 import type { SweepRepo } from '../store.ts';
-import type { CrontabSeen, JobFacts, Problem, RunGist, RunningRun, ScheduleEntry, SweepSnapshot, SweepVerdict } from '../../sweep/model.ts';
+import type { CrontabSeen, JobFacts, Problem, RunGist, RunningRun, ScheduleEntry, SweepSnapshot, SweepVerdict } from '../../shared/sweep-model.ts';
 import type { RunStatus } from '../../shared/types.ts';
 import type { SqliteDatabase } from './database.ts';
 

@@ -11,4 +11,4 @@ export interface CliContext {
 }
 
 /** A command's entry point: the exit code it wants. */
-export type CommandMain = (args: import('./argv.ts').ParsedArgs, ctx: CliContext) => Promise<number>;
+export type CommandMain = (args: import('../shared/argv.ts').ParsedArgs, ctx: CliContext) => Promise<number>;

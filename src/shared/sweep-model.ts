@@ -1,4 +1,4 @@
-import type { RunStatus } from '../shared/types.ts';
+import type { RunStatus } from './types.ts';
 
 /** The kinds of trouble sweep reports (SPEC §4). */
 export type ProblemKind = 'stuck' | 'overrun' | 'overdue' | 'failing';
@@ -97,4 +97,12 @@ export interface SweepVerdict {
   /** For the sweep log: how many problems are current, how many were reported new and resolved. */
   counts: { current: number; reported: number; resolved: number };
   warnings: string[];
+}
+
+/** What a sweep knows of its predecessors: when the last one ran, the usual interval, and whether it is late. */
+export interface WatcherNote {
+  previousAt: string | null;
+  usualMs: number | null;
+  /** The previous sweep is older than twice the usual interval: cron, or the host, was not running sweeps. */
+  late: boolean;
 }

@@ -1,4 +1,4 @@
-import { CronguardError } from '../shared/errors.ts';
+import { CronguardError } from './errors.ts';
 import { COMMANDS, type CommandName, type CommandSpec, commandSpec } from './options.ts';
 
 /** What the command line said, before any value is checked. */
