@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { cronEnv, cronguard, cronguardJson, fixture, tempDir, waitFor } from '../helpers/cli.ts';
 import { query } from '../helpers/db.ts';
 import { processesMarked } from '../helpers/procs.ts';
 
 const dir = tempDir();
 const db = join(dir, 'cg.db');
+const marks: string[] = [];
+// Whatever a failed assertion leaves running is killed when the file ends.
+after(() => { for (const m of marks) for (const pid of processesMarked(m)) process.kill(pid, 'SIGKILL'); });
 const statuses = async (job: string) =>
   (await cronguardJson<Array<{ status: string }>>(['history', job, '--json'], db)).map((r) => r.status).reverse();
 const runningCount = (job: string) => query(db, `SELECT 1 FROM runs WHERE job = ? AND status = 'running'`, job).length;
@@ -48,6 +51,7 @@ test('--overlap wait is bounded by --timeout: waiting in vain records skipped an
 
 test('a holder killed with SIGKILL (wrapper and group) never blocks the job', async () => {
   const value = randomUUID();
+  marks.push(`CG_TEST_MARK=${value}`);
   let pid = 0;
   const holder = cronguard(['--db', db, '--name', 'stale', '--', fixture('sleep-forever.sh')], { env: cronEnv({ CG_TEST_MARK: value }), onSpawn: (p) => { pid = p; } });
   await waitFor(() => runningCount('stale') === 1, 10_000, 'the holder');
@@ -62,6 +66,7 @@ test('a holder killed with SIGKILL (wrapper and group) never blocks the job', as
 test('a wrapper gone but its command group alive still holds the job', async () => {
   const value = randomUUID();
   const mark = `CG_TEST_MARK=${value}`;
+  marks.push(mark);
   let pid = 0;
   const holder = cronguard(['--db', db, '--name', 'orphan', '--', fixture('sleep-forever.sh')], { env: cronEnv({ CG_TEST_MARK: value }), onSpawn: (p) => { pid = p; } });
   await waitFor(() => query(db, `SELECT 1 FROM runs WHERE job = 'orphan' AND pgid IS NOT NULL`).length === 1, 10_000, 'the holder and its command');
