@@ -44,7 +44,12 @@ export const runMain: CommandMain = async (args, ctx) => {
     exitCode = turn.status === 'killed' && interrupts.received ? signalExitCode(interrupts.received) : 0;
   }
   interrupts.dispose();
-  await settleAlerts({ run, exitCode, alerts: plan.alerts, store: recorder.healthy, env: ctx.env, started, warn });
+  // From here on the job's outcome is known: nothing of ours may change its exit code.
+  try {
+    await settleAlerts({ run, exitCode, alerts: plan.alerts, store: recorder.healthy, env: ctx.env, started, warn });
+  } catch (error) {
+    warn(`notifications failed: ${describeError(error)}`);
+  }
   try {
     store?.close();
   } catch {
