@@ -6,6 +6,7 @@ import { exposition, type Metric } from '../report/prometheus.ts';
 import { CronguardError, describeError } from '../shared/errors.ts';
 import { RUN_STATUSES } from '../shared/types.ts';
 import type { Store } from '../store/store.ts';
+import { withStore } from './forensics.ts';
 import { openForReading } from './open-read.ts';
 
 /** Sweep's problem kinds (SPEC §4): each job gets a 0/1 flag for every kind. */
@@ -14,12 +15,7 @@ const PROBLEM_KINDS = ['stuck', 'overrun', 'overdue', 'failing'];
 /** `cronguard metrics [--textfile PATH]`: Prometheus text for node_exporter's textfile collector. */
 export const metricsMain: CommandMain = async (args, ctx) => {
   const store = openForReading(args, ctx);
-  let text: string;
-  try {
-    text = exposition(store ? await collect(store) : emptyMetrics());
-  } finally {
-    store?.close();
-  }
+  const text = exposition(store ? await withStore(store, 'read', collect) : emptyMetrics());
   const textfile = args.options['textfile'];
   if (typeof textfile !== 'string') {
     ctx.stdout(text);

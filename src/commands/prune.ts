@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import type { CommandMain } from './context.ts';
-import { parseDuration } from '../shared/duration.ts';
-import { CronguardError } from '../shared/errors.ts';
+import { DURATION_HINT, durationMs } from '../shared/duration.ts';
+import { badOption, CronguardError } from '../shared/errors.ts';
+import { parseWhen } from '../shared/when.ts';
 import { formatBytes } from '../report/bytes.ts';
 import { localTime } from '../report/local-time.ts';
 import type { PruneCount } from '../store/store.ts';
@@ -17,7 +18,8 @@ export const pruneMain: CommandMain = async (args, ctx) => {
   exclusive(args, 'dry-run', 'vacuum');
   const olderThan = stringOption(args, 'older-than');
   if (olderThan === undefined) throw new CronguardError('prune needs --older-than DUR, e.g. cronguard prune --older-than 90d');
-  const cutoff = new Date(Date.now() - parseDuration('--older-than', olderThan)).toISOString();
+  if (durationMs(olderThan) === undefined) throw badOption('--older-than', olderThan, DURATION_HINT);
+  const cutoff = parseWhen('--older-than', olderThan, new Date());
   const path = dbPathOf(args, ctx);
   if (!existsSync(path) || statSync(path).size === 0) {
     ctx.stdout(`no runs recorded in ${path}; nothing to prune\n`);

@@ -1,6 +1,6 @@
 import type { ParsedArgs } from '../shared/argv.ts';
 import { parseCount } from '../shared/count.ts';
-import { parseDuration } from '../shared/duration.ts';
+import { MAX_TIMER_MS, parseDuration } from '../shared/duration.ts';
 import { badOption, CronguardError } from '../shared/errors.ts';
 import { derivedName, JOB_NAME } from '../shared/job-name.ts';
 import { parseSize } from '../shared/size.ts';
@@ -27,7 +27,8 @@ export async function resolveRunPlan(args: ParsedArgs, env: NodeJS.ProcessEnv): 
   if (name !== undefined && !JOB_NAME.test(name)) throw badOption('--name', name, 'expected 1-128 characters of A-Z a-z 0-9 . _ -');
   const duration = (option: string, fallback: string | null, min = 0): number | null => {
     const text = str(option) ?? fallback;
-    return text === null ? null : parseDuration(`--${option}`, text, min);
+    // Every run-mode duration ends up in a timer (or a comparison with one): longer ones are refused.
+    return text === null ? null : parseDuration(`--${option}`, text, min, MAX_TIMER_MS);
   };
   const overlap = str('overlap') ?? 'allow';
   if (!['allow', 'skip', 'wait'].includes(overlap)) throw badOption('--overlap', overlap, 'expected allow, skip or wait');
@@ -83,9 +84,11 @@ export function parseChecks(minDurationMs: number | null, failOnOutput: string |
 /** The job's declared schedule, checked with cron-parser (loaded only when a schedule is given). */
 async function resolveSchedule(schedule: string | undefined, tz: string | undefined, graceMs: number, env: NodeJS.ProcessEnv) {
   if (schedule === undefined && tz === undefined) return null;
-  const { checkSchedule, isKnownZone } = await import('../schedule/cron.ts');
+  const { isKnownZone } = await import('../schedule/zone.ts');
   if (tz !== undefined && !isKnownZone(tz)) throw badOption('--tz', tz, 'not a known IANA time zone (e.g. Europe/Berlin, UTC)');
   if (schedule === undefined) return null;
+  // cron-parser (with luxon) is loaded only by runs that declare a schedule.
+  const { checkSchedule } = await import('../schedule/cron.ts');
   const zone = tz ?? [env['CRON_TZ'], env['TZ']].find((z) => z && isKnownZone(z)) ?? null;
   checkSchedule('--schedule', schedule, zone);
   return { schedule: schedule.trim(), tz: zone, graceMs };

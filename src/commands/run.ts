@@ -31,17 +31,20 @@ export const runMain: CommandMain = async (args, ctx) => {
   const turn = await takeTurn(plan.overlap, run, plan.schedule, recorder, { clock, interrupts, waitLimitMs: plan.timeoutMs, warn });
   let exitCode: number;
   let started: Promise<string | null> | null = null;
-  if (turn.go) {
+  const interruptedEarly = turn.go && interrupts.received !== null;
+  if (turn.go && !interruptedEarly) {
     started = startPing(plan.alerts, run.id);
     exitCode = (await executeRun(plan, run, { spawn: spawnCommand, clock, interrupts, recorder, random: Math.random })).exitCode;
   } else {
-    // Not started: an overlap skip, a wait in vain, or an interrupt while waiting.
+    // Not started: an overlap skip, a wait in vain, or an interrupt (while waiting, or before the spawn).
+    const status = turn.go ? 'killed' : turn.status;
+    const reason = turn.go ? `cronguard received ${interrupts.received} before the command started` : turn.reason;
     const endedAt = iso(clock.now());
-    const ending = { status: turn.status, exitCode: null, signal: turn.status === 'killed' ? interrupts.received : null, endedAt, durationMs: Date.parse(endedAt) - Date.parse(run.startedAt), reason: turn.reason };
+    const ending = { status, exitCode: null, signal: status === 'killed' ? interrupts.received : null, endedAt, durationMs: Date.parse(endedAt) - Date.parse(run.startedAt), reason };
     Object.assign(run, ending, { heartbeatAt: endedAt });
-    await recorder.begin(run, plan.schedule);
+    if (!turn.go) await recorder.begin(run, plan.schedule);
     await recorder.finish(run, ending, plan.schedule);
-    exitCode = turn.status === 'killed' && interrupts.received ? signalExitCode(interrupts.received) : 0;
+    exitCode = status === 'killed' && interrupts.received ? signalExitCode(interrupts.received) : 0;
   }
   interrupts.dispose();
   // From here on the job's outcome is known: nothing of ours may change its exit code.

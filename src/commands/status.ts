@@ -5,19 +5,15 @@ import { firstStartAfter } from '../schedule/walk.ts';
 import { systemClock } from '../shared/time.ts';
 import type { JobFacts } from '../shared/sweep-model.ts';
 import { ScheduleCache, schedulesOf } from '../sweep/overdue.ts';
+import { withStore } from './forensics.ts';
 import { openForReading } from './open-read.ts';
 
 /** `cronguard status`: one line per job (from runs and crontabs), and when sweep last ran. Read-only. */
 export const statusMain: CommandMain = async (args, ctx) => {
   const store = openForReading(args, ctx);
-  let jobs: JobFacts[] = [];
-  let lastSweepAt: string | null = null;
-  try {
-    jobs = store ? await store.sweep.jobs() : [];
-    lastSweepAt = store ? await store.sweep.lastSweepAt() : null;
-  } finally {
-    store?.close();
-  }
+  const { jobs, lastSweepAt } = store
+    ? await withStore(store, 'read', async (s) => ({ jobs: await s.sweep.jobs(), lastSweepAt: await s.sweep.lastSweepAt() }))
+    : { jobs: [] as JobFacts[], lastSweepAt: null };
   const now = systemClock.now().getTime();
   const cache = new ScheduleCache();
   const lines = jobs.map((job) => statusLine(job, now, cache));

@@ -2,7 +2,7 @@ import type { Clock } from '../shared/time.ts';
 import { OutputCapture } from './capture.ts';
 import { type AttemptChecks, applyChecks, LineMatcher } from './checks.ts';
 import { classify, type Verdict } from './classify.ts';
-import { escalate, groupGone } from './group.ts';
+import { escalate, GIVE_UP_AFTER_KILL_MS, groupGone } from './group.ts';
 import { outputReclaimer } from './reclaim.ts';
 import type { Interrupts } from './interrupts.ts';
 import type { ChildExit, Spawner } from './spawn.ts';
@@ -55,14 +55,14 @@ export async function runAttempt(plan: AttemptPlan, deps: AttemptDeps): Promise<
 
   let timedOut = false;
   let interruptedBy: NodeJS.Signals | null = null;
-  let stopping: Promise<void> | null = null;
+  let stopping: Promise<number[]> | null = null;
   let cancelKill = () => {};
   const pgid = child.pid;
   /** Signals the group and arranges the SIGKILL; the group is gone when the returned promise settles. */
   const stop = (signal: NodeJS.Signals) => {
     if (pgid === undefined || stopping) return;
-    cancelKill = escalate(pgid, signal, plan.killAfterMs, () => {});
-    stopping = groupGone(pgid);
+    cancelKill = escalate(pgid, signal, plan.killAfterMs);
+    stopping = groupGone(pgid, plan.killAfterMs + GIVE_UP_AFTER_KILL_MS);
   };
   if (pgid !== undefined) plan.onStart(pgid);
   const timer = plan.timeoutMs === null || pgid === undefined ? null : setTimeout(() => {
@@ -76,7 +76,7 @@ export async function runAttempt(plan: AttemptPlan, deps: AttemptDeps): Promise<
 
   const exit: ChildExit = await child.exited;
   if (timer) clearTimeout(timer);
-  if (stopping) await stopping;
+  const survivors = stopping ? await stopping : [];
   cancelKill();
   stopListening();
   await drain(child.outputEnded, stopping ? 200 : DRAIN_AFTER_EXIT_MS);
@@ -86,6 +86,9 @@ export async function runAttempt(plan: AttemptPlan, deps: AttemptDeps): Promise<
   matcher?.end();
   let verdict = classify(exit, timedOut, interruptedBy, plan.argv[0] ?? '');
   if (plan.checks) verdict = applyChecks(verdict, plan.checks, endedAt.getTime() - startedAt.getTime(), matcher?.matched ?? null);
+  if (survivors.length > 0) {
+    verdict = { ...verdict, reason: [verdict.reason, `process ${survivors.join(', ')} of its group survived SIGKILL`].filter(Boolean).join('; ') };
+  }
   return { ...verdict, startedAt, endedAt, output: capture.kept(), outputBytes: capture.total };
 }
 

@@ -10,6 +10,7 @@ import type { RunEnding, Store } from '../store/store.ts';
  */
 export class Recorder {
   private failure: string | null;
+  private heartbeatWarned = false;
 
   constructor(
     private readonly store: Store | null,
@@ -47,8 +48,19 @@ export class Recorder {
     return this.write((s) => s.runs.begin(run, schedule));
   }
 
-  heartbeat(runId: string, at: string): Promise<void> {
-    return this.write((s) => s.runs.heartbeat(runId, at));
+  /**
+   * A heartbeat that fails (a lock held past the busy timeout) is only skipped: turning the store off
+   * for the rest of a long run would leave sweep to call a healthy job stuck.
+   */
+  async heartbeat(runId: string, at: string): Promise<void> {
+    const store = this.healthy;
+    if (!store) return;
+    try {
+      await store.runs.heartbeat(runId, at);
+    } catch (error) {
+      if (!this.heartbeatWarned) this.warn(`could not write a heartbeat to ${this.dbPath}: ${describeError(error)}; will try again`);
+      this.heartbeatWarned = true;
+    }
   }
 
   attempt(runId: string, attempt: AttemptRecord): Promise<void> {

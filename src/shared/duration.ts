@@ -16,11 +16,15 @@ export function durationMs(text: string): number | undefined {
   return Math.round(total);
 }
 
-/** Parses an option's duration, refusing a malformed value or one below `minMs`. */
-export function parseDuration(option: string, text: string, minMs = 0): number {
+/** The longest delay a Node timer can wait (about 24.8 days); a longer one would fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Parses an option's duration, refusing a malformed value or one outside [minMs, maxMs]. */
+export function parseDuration(option: string, text: string, minMs = 0, maxMs = Number.MAX_SAFE_INTEGER): number {
   const ms = durationMs(text);
   if (ms === undefined) throw badOption(option, text, DURATION_HINT);
   if (ms < minMs) throw badOption(option, text, `must be at least ${formatDuration(minMs)}`);
+  if (ms > maxMs) throw badOption(option, text, `must be at most ${formatDuration(maxMs)}`);
   return ms;
 }
 

@@ -5,11 +5,6 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** A clock stopped at one instant (sweep --at, tests). */
-export function fixedClock(at: Date): Clock {
-  return { now: () => new Date(at.getTime()) };
-}
-
 /** UTC ISO-8601 with milliseconds: the only time format stored. */
 export function iso(date: Date): string {
   return date.toISOString();

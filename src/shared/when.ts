@@ -12,7 +12,12 @@ const HINT = 'expected a duration ago (90m, 7d, 1h30m) or an ISO-8601 date (2024
 export function parseWhen(option: string, text: string, now: Date): string {
   const trimmed = text.trim();
   const ago = durationMs(trimmed);
-  if (ago !== undefined) return new Date(now.getTime() - ago).toISOString();
+  if (ago !== undefined) {
+    const at = now.getTime() - ago;
+    // Dates stop at ±100,000,000 days: a duration reaching further back names no instant.
+    if (!Number.isFinite(new Date(at).getTime())) throw badOption(option, text, 'too far back to name a date');
+    return new Date(at).toISOString();
+  }
   const m = DATE.exec(trimmed);
   if (!m) throw badOption(option, text, HINT);
   const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];

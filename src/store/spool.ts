@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isProcessAlive, processStartTicks, hostName } from '../shared/proc.ts';
 import type { JobSchedule, RunRecord } from '../shared/types.ts';
@@ -58,9 +58,14 @@ export async function ingestSpool(store: Store): Promise<number> {
   for (const name of names) {
     const claim = name === base ? claimFresh(spool) : takeOverAbandoned(join(dir, name));
     if (!claim) continue;
-    for (const line of readFileSync(claim, 'utf8').split('\n')) {
-      const entry = line ? parseSpoolLine(line) : null;
-      if (entry && (await store.runs.ingest(entry.run, entry.schedule))) written++;
+    // A writer that opened the spool just before the rename appends to the claim: read until it stops growing.
+    for (let read = 0; statSync(claim).size > read;) {
+      const data = readFileSync(claim);
+      for (const line of data.subarray(read).toString('utf8').split('\n')) {
+        const entry = line ? parseSpoolLine(line) : null;
+        if (entry && (await store.runs.ingest(entry.run, entry.schedule))) written++;
+      }
+      read = data.length;
     }
     unlinkSync(claim);
   }

@@ -31,6 +31,10 @@ const CASES: Array<[string[], RegExp]> = [
   [['--overlap', 'maybe'], /--overlap "maybe"/],
   [['--tee=yes'], /--tee/],
   [['--timeout'], /--timeout needs a value/],
+  [['--timeout', '25d'], /--timeout "25d": must be at most/],
+  [['--heartbeat', '30d'], /--heartbeat "30d": must be at most/],
+  [['--schedule', '0 0 L * *'], /--schedule "0 0 L \* \*"/],
+  [['--schedule', '0 0 * * 1#2'], /--schedule "0 0 \* \* 1#2"/],
 ];
 
 for (const [args, message] of CASES) {
