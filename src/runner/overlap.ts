@@ -1,3 +1,4 @@
+import { staleAfterMs } from '../shared/heartbeat.ts';
 import { isGroupAlive, isProcessAlive } from '../shared/proc.ts';
 import type { Clock } from '../shared/time.ts';
 import { iso } from '../shared/time.ts';
@@ -23,7 +24,7 @@ export type Turn =
 export function holderIsLive(now: () => Date): HolderCheck {
   return ({ holder, pgid, heartbeatAt, heartbeatMs }) => {
     const alive = isProcessAlive(holder);
-    if (alive === undefined) return now().getTime() - Date.parse(heartbeatAt) < Math.max(3 * heartbeatMs, 300_000);
+    if (alive === undefined) return now().getTime() - Date.parse(heartbeatAt) < staleAfterMs(heartbeatMs);
     return alive || (pgid !== null && isGroupAlive(pgid));
   };
 }

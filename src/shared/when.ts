@@ -18,8 +18,18 @@ export function parseWhen(option: string, text: string, now: Date): string {
     if (!Number.isFinite(new Date(at).getTime())) throw badOption(option, text, 'too far back to name a date');
     return new Date(at).toISOString();
   }
-  const m = DATE.exec(trimmed);
-  if (!m) throw badOption(option, text, HINT);
+  const date = parseDate(option, trimmed);
+  if (date === null) throw badOption(option, text, HINT);
+  return date;
+}
+
+/**
+ * An ISO-8601 date or date-time as stored (UTC), local time unless it carries Z or an offset; null when
+ * the text is not shaped like one, an error naming the option when it names no real time.
+ */
+export function parseDate(option: string, text: string): string | null {
+  const m = DATE.exec(text);
+  if (!m) return null;
   const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
   const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
   // Date.UTC rolls 2024-02-30 over into March: a field that changed means no such date or time.

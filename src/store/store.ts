@@ -21,8 +21,8 @@ export interface RunFilter {
   limit?: number;
 }
 
-/** A recorded `running` run as overlap protection sees it. */
-export interface RunningRun {
+/** A recorded `running` run as overlap protection sees it: the job's current lease holder. */
+export interface LeaseHolder {
   id: string;
   holder: ProcessIdentity;
   pgid: number | null;
@@ -31,7 +31,7 @@ export interface RunningRun {
 }
 
 /** Decides whether a recorded `running` run still has a live holder (overlap). */
-export type HolderCheck = (run: RunningRun) => boolean;
+export type HolderCheck = (run: LeaseHolder) => boolean;
 
 /** The write side of a run's life: the wrapper's calls, in the order it makes them. */
 export interface RunWriter {

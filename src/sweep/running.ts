@@ -1,6 +1,7 @@
 import { formatDuration } from '../shared/duration.ts';
 import type { ProcessIdentity } from '../shared/types.ts';
 import type { LostRun, Problem, RunningRun } from '../shared/sweep-model.ts';
+import { staleAfterMs } from '../shared/heartbeat.ts';
 
 const MINUTE = 60_000;
 /**
@@ -29,7 +30,7 @@ export function judgeRunning(
   const lost: LostRun[] = [];
   for (const run of runs) {
     const alive = live.wrapper({ host: run.host, pid: run.pid, startTicks: run.pidStart });
-    const staleAfter = limits.staleMs ?? Math.max(3 * run.heartbeatMs, 5 * MINUTE);
+    const staleAfter = limits.staleMs ?? staleAfterMs(run.heartbeatMs);
     const silence = at - Date.parse(run.heartbeatAt);
     const stale = silence > staleAfter;
     const base = { job: run.job, runId: run.id };

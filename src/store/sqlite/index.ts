@@ -7,17 +7,29 @@ import { sqliteRunReader } from './reads.ts';
 import { sqliteRunWriter } from './runs.ts';
 import { sqliteSweepRepo } from './sweep.ts';
 
+/** A value made on first use: each repo prepares its statements only when a command needs it. */
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
 /** A Store kept in one SQLite file. */
 export function openSqliteStore(path: string, readonly: boolean): Store {
   const db = openDatabase(path, readonly);
+  const runs = once(() => sqliteRunWriter(db));
+  const reads = once(() => sqliteRunReader(db));
+  const prune = once(() => sqliteRunPruner(db));
+  const alerts = once(() => sqliteAlertStore(db));
+  const metrics = once(() => sqliteMetricsReader(db));
+  const sweep = once(() => sqliteSweepRepo(db));
   return {
     path,
-    runs: sqliteRunWriter(db),
-    reads: sqliteRunReader(db),
-    prune: sqliteRunPruner(db),
-    alerts: sqliteAlertStore(db),
-    metrics: sqliteMetricsReader(db),
-    sweep: sqliteSweepRepo(db),
+    get runs() { return runs(); },
+    get reads() { return reads(); },
+    get prune() { return prune(); },
+    get alerts() { return alerts(); },
+    get metrics() { return metrics(); },
+    get sweep() { return sweep(); },
     close: () => db.close(),
   };
 }

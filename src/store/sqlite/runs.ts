@@ -18,7 +18,8 @@ export function sqliteRunWriter(db: SqliteDatabase): RunWriter {
     ON CONFLICT (name) DO UPDATE SET
       schedule = coalesce(excluded.schedule, schedule), tz = coalesce(excluded.tz, tz),
       grace_ms = coalesce(excluded.grace_ms, grace_ms), updated_at = excluded.updated_at`);
-  const runningOfJob = db.prepare(`SELECT id, host, pid, pid_start, pgid, heartbeat_at, heartbeat_ms FROM runs WHERE job = ? AND status = 'running'`);
+  // Only --overlap skip|wait asks: prepared on first use.
+  let runningOfJob: ReturnType<SqliteDatabase['prepare']> | undefined;
   const insertAttempt = db.prepare(`INSERT OR REPLACE INTO attempts (${ATTEMPT_COLUMNS}) VALUES (${ATTEMPT_VALUES})`);
 
   const noteJob = (run: RunRecord, schedule: JobSchedule | null): void => {
@@ -32,6 +33,7 @@ export function sqliteRunWriter(db: SqliteDatabase): RunWriter {
     insertRun.run(runParams(run));
   });
   const beginExclusive = db.transaction((run: RunRecord, schedule: JobSchedule | null, isLive: HolderCheck) => {
+    runningOfJob ??= db.prepare(`SELECT id, host, pid, pid_start, pgid, heartbeat_at, heartbeat_ms FROM runs WHERE job = ? AND status = 'running'`);
     const rows = runningOfJob.all(run.job) as Array<Pick<RunRow, 'id' | 'host' | 'pid' | 'pid_start' | 'pgid' | 'heartbeat_at' | 'heartbeat_ms'>>;
     const live = rows.find((r) => isLive({
       id: r.id, holder: { host: r.host, pid: r.pid, startTicks: r.pid_start }, pgid: r.pgid,
