@@ -68,8 +68,8 @@ export class Recorder {
   }
 
   /** Closes the run in the store, or spools the whole record when the store failed at any point. */
-  async finish(run: RunRecord, ending: RunEnding, schedule: JobSchedule | null): Promise<void> {
-    await this.write((s) => s.runs.finish(run.id, ending));
+  async finish(run: RunRecord, ending: RunEnding, schedule: JobSchedule | null, lastAttempt: AttemptRecord | null = null): Promise<void> {
+    await this.write((s) => s.runs.finish(run.id, ending, lastAttempt));
     if (!this.failure) return;
     const entry = { run, schedule };
     try {

@@ -66,6 +66,8 @@ export function newRun(plan: RunPlan, now: Date): RunRecord {
 export async function executeRun(plan: RunPlan, run: RunRecord, deps: RunDeps): Promise<RunOutcome> {
   const heartbeat = setInterval(() => void deps.recorder.heartbeat(run.id, iso(deps.clock.now())), plan.heartbeatMs);
   let last: AttemptResult | null = null;
+  // The final attempt is written with the run's ending, in one transaction.
+  let unrecorded: AttemptRecord | null = null;
   try {
     for (let n = 1; n <= plan.retries + 1; n++) {
       last = await runAttempt({
@@ -78,19 +80,22 @@ export async function executeRun(plan: RunPlan, run: RunRecord, deps: RunDeps): 
       }, deps);
       const attempt = attemptRecord(n, last);
       run.attempts.push(attempt);
+      if (n > plan.retries || !shouldRetry(last, plan.retryOn) || deps.interrupts.received) {
+        unrecorded = attempt;
+        break;
+      }
       await deps.recorder.attempt(run.id, attempt);
-      if (n > plan.retries || !shouldRetry(last, plan.retryOn) || deps.interrupts.received) break;
       const interrupted = await interruptibleSleep(backoffDelayMs(n, plan.retryDelayMs, plan.retryMaxDelayMs, deps.random), deps.interrupts);
       if (interrupted) break;
     }
   } finally {
     clearInterval(heartbeat);
   }
-  return finishRun(plan, run, last, deps);
+  return finishRun(plan, run, last, unrecorded, deps);
 }
 
 /** Closes the record: the last attempt decides, an interrupt during a backoff wait makes it `killed`. */
-async function finishRun(plan: RunPlan, run: RunRecord, last: AttemptResult | null, deps: RunDeps): Promise<RunOutcome> {
+async function finishRun(plan: RunPlan, run: RunRecord, last: AttemptResult | null, unrecorded: AttemptRecord | null, deps: RunDeps): Promise<RunOutcome> {
   const endedAt = deps.clock.now();
   const signal = deps.interrupts.received;
   const interruptedBetween = signal !== null && last?.status !== 'killed';
@@ -103,7 +108,7 @@ async function finishRun(plan: RunPlan, run: RunRecord, last: AttemptResult | nu
     reason: interruptedBetween ? `cronguard received ${signal} between attempts` : last?.reason ?? null,
   };
   Object.assign(run, ending, { heartbeatAt: ending.endedAt });
-  await deps.recorder.finish(run, ending, plan.schedule);
+  await deps.recorder.finish(run, ending, plan.schedule, unrecorded);
   const exitCode = interruptedBetween ? signalExitCode(signal) : last?.code ?? 1;
   return { run, exitCode };
 }

@@ -46,7 +46,8 @@ export interface RunWriter {
   setGroup(runId: string, pgid: number): Promise<void>;
   heartbeat(runId: string, at: string): Promise<void>;
   addAttempt(runId: string, attempt: AttemptRecord): Promise<void>;
-  finish(runId: string, ending: RunEnding): Promise<void>;
+  /** Closes the run, together with its last attempt when that is not recorded yet: one transaction, not two. */
+  finish(runId: string, ending: RunEnding, lastAttempt?: AttemptRecord | null): Promise<void>;
   /** Writes a complete run (from the spool) unless a finished record of it exists; true when written. */
   ingest(run: RunRecord, schedule: JobSchedule | null): Promise<boolean>;
 }

@@ -44,6 +44,12 @@ export function sqliteRunWriter(db: SqliteDatabase): RunWriter {
     insertRun.run(runParams(run));
     return null;
   });
+  const closeRun = db.prepare(`UPDATE runs SET status = ?, exit_code = ?, signal = ?, ended_at = ?, heartbeat_at = ?,
+    duration_ms = ?, reason = ? WHERE id = ?`);
+  const finish = db.transaction((runId: string, e: RunEnding, lastAttempt: AttemptRecord | null) => {
+    if (lastAttempt) insertAttempt.run(attemptParams(runId, lastAttempt));
+    closeRun.run(e.status, e.exitCode, e.signal, e.endedAt, e.endedAt, e.durationMs, e.reason, runId);
+  });
   const ingest = db.transaction((run: RunRecord, schedule: JobSchedule | null) => {
     const existing = db.prepare('SELECT status FROM runs WHERE id = ?').get(run.id) as { status: string } | undefined;
     if (existing && existing.status !== 'running' && existing.status !== 'lost') return false;
@@ -69,10 +75,8 @@ export function sqliteRunWriter(db: SqliteDatabase): RunWriter {
     async addAttempt(runId: string, attempt: AttemptRecord) {
       insertAttempt.run(attemptParams(runId, attempt));
     },
-    async finish(runId: string, e: RunEnding) {
-      db.prepare(`UPDATE runs SET status = ?, exit_code = ?, signal = ?, ended_at = ?, heartbeat_at = ?,
-        duration_ms = ?, reason = ? WHERE id = ?`)
-        .run(e.status, e.exitCode, e.signal, e.endedAt, e.endedAt, e.durationMs, e.reason, runId);
+    async finish(runId: string, e: RunEnding, lastAttempt?: AttemptRecord | null) {
+      finish.immediate(runId, e, lastAttempt ?? null);
     },
     async ingest(run, schedule) {
       return ingest.immediate(run, schedule);
