@@ -3,7 +3,6 @@
  * through. Memory stays at `limit` bytes whatever the command prints.
  */
 export class OutputCapture {
-  readonly limit: number;
   private readonly head: Buffer;
   private headLength = 0;
   private readonly tail: Buffer;
@@ -13,7 +12,6 @@ export class OutputCapture {
   total = 0;
 
   constructor(limit: number) {
-    this.limit = limit;
     this.head = Buffer.alloc(Math.ceil(limit / 2));
     this.tail = Buffer.alloc(limit - this.head.length);
   }

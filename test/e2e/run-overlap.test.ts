@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { cronEnv, cronguard, cronguardJson, fixture, tempDir, waitFor } from '../helpers/cli.ts';
+import { test } from 'node:test';
+import { cronguard, cronguardJson, fixture, tempDir, waitFor } from '../helpers/cli.ts';
 import { query } from '../helpers/db.ts';
-import { processesMarked } from '../helpers/procs.ts';
+import { markedJob, processesMarked } from '../helpers/procs.ts';
 
 const dir = tempDir();
 const db = join(dir, 'cg.db');
-const marks: string[] = [];
-// Whatever a failed assertion leaves running is killed when the file ends.
-after(() => { for (const m of marks) for (const pid of processesMarked(m)) process.kill(pid, 'SIGKILL'); });
 const statuses = async (job: string) =>
   (await cronguardJson<Array<{ status: string }>>(['history', job, '--json'], db)).map((r) => r.status).reverse();
 const runningCount = (job: string) => query(db, `SELECT 1 FROM runs WHERE job = ? AND status = 'running'`, job).length;
@@ -50,25 +46,22 @@ test('--overlap wait is bounded by --timeout: waiting in vain records skipped an
 });
 
 test('a holder killed with SIGKILL (wrapper and group) never blocks the job', async () => {
-  const value = randomUUID();
-  marks.push(`CG_TEST_MARK=${value}`);
+  const { mark, env } = markedJob();
   let pid = 0;
-  const holder = cronguard(['--db', db, '--name', 'stale', '--', fixture('sleep-forever.sh')], { env: cronEnv({ CG_TEST_MARK: value }), onSpawn: (p) => { pid = p; } });
+  const holder = cronguard(['--db', db, '--name', 'stale', '--', fixture('sleep-forever.sh')], { env, onSpawn: (p) => { pid = p; } });
   await waitFor(() => runningCount('stale') === 1, 10_000, 'the holder');
   process.kill(pid, 'SIGKILL');
   await holder;
-  for (const p of processesMarked(`CG_TEST_MARK=${value}`)) process.kill(p, 'SIGKILL');
+  for (const p of processesMarked(mark)) process.kill(p, 'SIGKILL');
   const next = await cronguard(['--db', db, '--name', 'stale', '--overlap', 'skip', '--', 'true']);
   assert.equal(next.code, 0);
   assert.deepEqual(await statuses('stale'), ['running', 'success'], 'the dead holder stays running for sweep; the new run ran');
 });
 
 test('a wrapper gone but its command group alive still holds the job', async () => {
-  const value = randomUUID();
-  const mark = `CG_TEST_MARK=${value}`;
-  marks.push(mark);
+  const { mark, env } = markedJob();
   let pid = 0;
-  const holder = cronguard(['--db', db, '--name', 'orphan', '--', fixture('sleep-forever.sh')], { env: cronEnv({ CG_TEST_MARK: value }), onSpawn: (p) => { pid = p; } });
+  const holder = cronguard(['--db', db, '--name', 'orphan', '--', fixture('sleep-forever.sh')], { env, onSpawn: (p) => { pid = p; } });
   await waitFor(() => query(db, `SELECT 1 FROM runs WHERE job = 'orphan' AND pgid IS NOT NULL`).length === 1, 10_000, 'the holder and its command');
   process.kill(pid, 'SIGKILL');
   await holder;

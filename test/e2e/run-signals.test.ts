@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { cronEnv, cronguard, cronguardJson, fixture, sleep, tempDir, waitFor } from '../helpers/cli.ts';
-import { processesMarked } from '../helpers/procs.ts';
+import { test } from 'node:test';
+import { cronguard, cronguardJson, fixture, sleep, tempDir, waitFor } from '../helpers/cli.ts';
+import { markedJob, processesMarked } from '../helpers/procs.ts';
 import { query } from '../helpers/db.ts';
 
 const dir = tempDir();
 const db = join(dir, 'cg.db');
-const marks: string[] = [];
-after(() => { for (const m of marks) for (const pid of processesMarked(m)) process.kill(pid, 'SIGKILL'); });
-
-/** A fresh environment marker that every process of the job inherits. */
-function marked(): { mark: string; env: NodeJS.ProcessEnv } {
-  const value = randomUUID();
-  marks.push(`CG_TEST_MARK=${value}`);
-  return { mark: `CG_TEST_MARK=${value}`, env: cronEnv({ CG_TEST_MARK: value }) };
-}
 
 /** Starts a guarded fork-grandchildren job and resolves once it runs; returns its result promise and wrapper pid. */
 async function startTree(name: string, env: NodeJS.ProcessEnv, mark: string) {
@@ -28,7 +18,7 @@ async function startTree(name: string, env: NodeJS.ProcessEnv, mark: string) {
 
 for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 129]] as const) {
   test(`${signal} to cronguard is forwarded to the whole group: exit ${code}, run killed, nothing survives`, async () => {
-    const { mark, env } = marked();
+    const { mark, env } = markedJob();
     const name = `sig-${signal}`;
     const { result, pid } = await startTree(name, env, mark);
     process.kill(pid, signal);
@@ -56,7 +46,7 @@ test('an interrupt during the backoff between attempts ends the run as killed', 
 });
 
 test('a wrapper killed with SIGKILL leaves its run running, with its pid, start time and group, for sweep', async () => {
-  const { mark, env } = marked();
+  const { mark, env } = markedJob();
   const { result, pid } = await startTree('sigkill', env, mark);
   process.kill(pid, 'SIGKILL');
   const r = await result;

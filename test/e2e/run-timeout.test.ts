@@ -1,19 +1,17 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cronEnv, cronguard, cronguardJson, fixture, sleep, tempDir } from '../helpers/cli.ts';
-import { processesMarked } from '../helpers/procs.ts';
+import { cronguard, cronguardJson, fixture, sleep, tempDir } from '../helpers/cli.ts';
+import { markedJob, processesMarked } from '../helpers/procs.ts';
 
 const dir = tempDir();
 const db = join(dir, 'cg.db');
 
 test('timeout kills the whole process tree, grandchildren included, and exits 124', async () => {
-  const mark = `CG_TEST_MARK=${randomUUID()}`;
-  const [key = '', value = ''] = mark.split('=');
+  const { mark, env } = markedJob();
   const started = Date.now();
   const r = await cronguard(['--db', db, '--name', 'tree', '--timeout', '1s', '--kill-after', '1s', '--', fixture('fork-grandchildren.sh')],
-    { env: cronEnv({ [key]: value }) });
+    { env });
   assert.equal(r.code, 124);
   assert.match(r.out, /job tree timeout/);
   assert.match(r.out, /forked/, 'output written before the timeout is kept');
@@ -26,11 +24,10 @@ test('timeout kills the whole process tree, grandchildren included, and exits 12
 });
 
 test('a command that ignores SIGTERM is SIGKILLed after --kill-after', async () => {
-  const mark = `CG_TEST_MARK=${randomUUID()}`;
-  const [key = '', value = ''] = mark.split('=');
+  const { mark, env } = markedJob();
   const started = Date.now();
   const r = await cronguard(['--db', db, '--name', 'stubborn', '--timeout', '500ms', '--kill-after', '1500ms', '--', fixture('ignore-term.sh')],
-    { env: cronEnv({ [key]: value }) });
+    { env });
   const took = Date.now() - started;
   assert.equal(r.code, 124);
   assert.ok(took >= 1900, `took ${took} ms: SIGKILL must wait for --kill-after`);

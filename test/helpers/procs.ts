@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
+import { after } from 'node:test';
+import { cronEnv } from './cli.ts';
 
 /** Whether a pid is a live (not zombie) process. */
 export function isAlive(pid: number): boolean {
@@ -23,4 +26,15 @@ export function processesMarked(marker: string): number[] {
     }
   }
   return found;
+}
+
+/**
+ * A fresh environment marker that every process of a job inherits, so a test can find its whole tree;
+ * whatever still carries it when the test file ends is killed, even after a failed assertion.
+ */
+export function markedJob(): { mark: string; env: NodeJS.ProcessEnv } {
+  const value = randomUUID();
+  const mark = `CG_TEST_MARK=${value}`;
+  after(() => { for (const pid of processesMarked(mark)) process.kill(pid, 'SIGKILL'); });
+  return { mark, env: cronEnv({ CG_TEST_MARK: value }) };
 }

@@ -6,9 +6,9 @@ import { ALL_JOBS, WITH_JOB_NAMES } from './job-names.ts';
 
 /**
  * The rows stats reads: each finished run's job, status and duration, straight from the covering
- * runs_by_job index (no table lookups). Exported for the benchmark, which runs it in the sqlite3 shell.
+ * runs_by_job index (no table lookups).
  */
-export function statsRowsSql(filter: { job?: string; since?: string }): string {
+function statsRowsSql(filter: { job?: string; since?: string }): string {
   return `${filter.job !== undefined ? '' : WITH_JOB_NAMES}
     SELECT job, status, duration_ms FROM runs
     WHERE ${filter.job !== undefined ? 'job = @job' : ALL_JOBS} ${filter.since !== undefined ? 'AND started_at >= @since' : ''}
