@@ -2,10 +2,14 @@ import { homedir } from 'node:os';
 import type { ParsedArgs } from '../shared/argv.ts';
 import { parseArgs } from '../shared/argv.ts';
 import type { CliContext, CommandMain } from '../commands/context.ts';
-import { CronguardError } from '../shared/errors.ts';
+import { badOption, CronguardError } from '../shared/errors.ts';
+import { useHostName } from '../shared/proc.ts';
 import type { CommandName } from '../shared/options.ts';
 
 declare const CRONGUARD_VERSION: string;
+
+/** What CRONGUARD_HOST may be: a host name's characters (it is shown in reports and spool names). */
+const HOST_NAME = /^[A-Za-z0-9._-]{1,253}$/;
 
 /** Each command's module, imported only when that command runs, so a cron tick loads the run path alone. */
 const COMMAND_MODULES: Record<CommandName, () => Promise<CommandMain>> = {
@@ -25,6 +29,11 @@ async function main(ctx: CliContext): Promise<number> {
   let args: ParsedArgs;
   try {
     args = parseArgs(ctx.argv);
+    const host = ctx.env['CRONGUARD_HOST'];
+    if (host) {
+      if (!HOST_NAME.test(host)) throw badOption('CRONGUARD_HOST', host, 'expected 1-253 characters of A-Z a-z 0-9 . _ -');
+      useHostName(host);
+    }
     if (args.version) {
       ctx.stdout(`${CRONGUARD_VERSION}\n`);
       return 0;

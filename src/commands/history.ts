@@ -14,7 +14,7 @@ export const historyMain: CommandMain = async (args, ctx) => {
   exclusive(args, 'json', 'csv');
   const filter = historyFilter(args, new Date());
   const machine = args.options['json'] === true || args.options['csv'] === true;
-  const store = openForReading(args, ctx);
+  const store = await openForReading(args, ctx);
   const runs = store === null ? [] : await withStore(store, 'read', async (s) => {
     const found = await s.reads.list(filter);
     // A typo deserves an error; a script asking for JSON or CSV gets the truthful empty answer instead.
@@ -24,7 +24,7 @@ export const historyMain: CommandMain = async (args, ctx) => {
   if (args.options['json']) ctx.stdout(`${JSON.stringify(runs.map((r) => runJson(r)), null, 2)}\n`);
   else if (args.options['csv']) ctx.stdout(historyCsv(runs));
   else if (runs.length === 0) ctx.stdout(store === null ? `no runs recorded in ${dbPathOf(args, ctx)}\n` : 'no runs match\n');
-  else ctx.stdout(historyTable(runs, makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY));
+  else ctx.stdout(historyTable(runs, makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY, new Set(runs.map((r) => r.host)).size > 1));
   return 0;
 };
 

@@ -14,7 +14,7 @@ const PROBLEM_KINDS = ['stuck', 'overrun', 'overdue', 'failing'];
 
 /** `cronguard metrics [--textfile PATH]`: Prometheus text for node_exporter's textfile collector. */
 export const metricsMain: CommandMain = async (args, ctx) => {
-  const store = openForReading(args, ctx);
+  const store = await openForReading(args, ctx);
   const text = exposition(store ? await withStore(store, 'read', collect) : emptyMetrics());
   const textfile = args.options['textfile'];
   if (typeof textfile !== 'string') {

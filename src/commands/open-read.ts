@@ -2,26 +2,35 @@ import { existsSync, statSync } from 'node:fs';
 import type { ParsedArgs } from '../shared/argv.ts';
 import type { CliContext } from './context.ts';
 import { CronguardError, describeError } from '../shared/errors.ts';
-import { openSqliteStore } from '../store/sqlite/index.ts';
+import { openTargetStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
-import { dbPathOf } from './db-path.ts';
+import type { StoreTarget } from '../store/target.ts';
+import { storeTargetOf } from './db-path.ts';
 
 /**
  * Opens the database read-only for a forensics command, so reading never holds a lock a job's write
- * waits for; null when there is no database yet (an empty file too): no runs recorded.
+ * waits for; null when there is no database file yet (an empty file too): no runs recorded.
  */
-export function openForReading(args: ParsedArgs, ctx: CliContext): Store | null {
-  const path = dbPathOf(args, ctx);
-  if (!existsSync(path) || statSync(path).size === 0) return null;
-  return openOrExplain(path, true);
+export async function openForReading(args: ParsedArgs, ctx: CliContext): Promise<Store | null> {
+  const target = storeTargetOf(args, ctx);
+  warnAboutPassword(target, ctx);
+  if (target.sqlitePath !== null && (!existsSync(target.sqlitePath) || statSync(target.sqlitePath).size === 0)) return null;
+  return openOrExplain(target, true);
 }
 
-/** Opens the store, turning a failure (not a database, unreadable, locked) into one clear line. */
-export function openOrExplain(path: string, readonly: boolean): Store {
+/** Opens the store, turning a failure (not a database, unreadable, locked, unreachable) into one clear line. */
+export async function openOrExplain(target: StoreTarget, readonly: boolean): Promise<Store> {
   try {
-    return openSqliteStore(path, readonly);
+    return await openTargetStore(target, readonly);
   } catch (error) {
     if (error instanceof CronguardError) throw error;
-    throw new CronguardError(`cannot ${readonly ? 'read' : 'open'} the database ${path}: ${describeError(error)}`, 125, { cause: error });
+    throw new CronguardError(`cannot ${readonly ? 'read' : 'open'} the database ${target.display}: ${describeError(error)}`, 125, { cause: error });
+  }
+}
+
+/** A password in the URL is shown by ps and in the crontab: said once on stderr, and used all the same. */
+export function warnAboutPassword(target: StoreTarget, ctx: CliContext): void {
+  if (target.postgres?.passwordInUrl) {
+    ctx.stderr('cronguard: the database URL carries a password, which ps and the crontab show to other users; use PGPASSWORD or ~/.pgpass (PGPASSFILE) instead\n');
   }
 }

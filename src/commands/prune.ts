@@ -6,7 +6,7 @@ import { parseWhen } from '../shared/when.ts';
 import { formatBytes } from '../report/bytes.ts';
 import { localTime } from '../report/local-time.ts';
 import type { PruneCount } from '../store/store.ts';
-import { dbPathOf } from './db-path.ts';
+import { storeTargetOf } from './db-path.ts';
 import { exclusive, stringOption, withStore } from './forensics.ts';
 import { openOrExplain } from './open-read.ts';
 
@@ -20,21 +20,24 @@ export const pruneMain: CommandMain = async (args, ctx) => {
   if (olderThan === undefined) throw new CronguardError('prune needs --older-than DUR, e.g. cronguard prune --older-than 90d');
   if (durationMs(olderThan) === undefined) throw badOption('--older-than', olderThan, DURATION_HINT);
   const cutoff = parseWhen('--older-than', olderThan, new Date());
-  const path = dbPathOf(args, ctx);
-  if (!existsSync(path) || statSync(path).size === 0) {
+  const target = storeTargetOf(args, ctx);
+  const path = target.sqlitePath;
+  if (path !== null && (!existsSync(path) || statSync(path).size === 0)) {
     ctx.stdout(`no runs recorded in ${path}; nothing to prune\n`);
     return 0;
   }
-  const before = fileBytes(path);
+  const before = path === null ? 0 : fileBytes(path);
   const dryRun = args.options['dry-run'] === true;
-  const counted = await withStore(openOrExplain(path, false), 'prune', async (store) => {
+  const counted = await withStore(await openOrExplain(target, false), 'prune', async (store) => {
     if (dryRun) return store.prune.count(cutoff);
     const removed = await store.prune.remove(cutoff);
     if (args.options['vacuum']) await store.prune.vacuum();
     return removed;
   });
   ctx.stdout(`${dryRun ? 'would delete' : 'deleted'} ${describe(counted)} that ended before ${localTime(cutoff)}\n`);
-  if (args.options['vacuum']) ctx.stdout(`vacuumed ${path}: ${formatBytes(before)} -> ${formatBytes(fileBytes(path))}\n`);
+  if (args.options['vacuum']) {
+    ctx.stdout(path === null ? `vacuumed ${target.display}\n` : `vacuumed ${path}: ${formatBytes(before)} -> ${formatBytes(fileBytes(path))}\n`);
+  }
   return 0;
 };
 

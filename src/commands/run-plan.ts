@@ -18,7 +18,7 @@ export interface AlertPlan {
 }
 
 /** The run line's options, checked and converted; anything wrong is refused before the command runs. */
-export async function resolveRunPlan(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<RunPlan & { overlap: OverlapMode; alerts: AlertPlan }> {
+export async function resolveRunPlan(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<RunPlan & { overlap: OverlapMode; once: boolean; alerts: AlertPlan }> {
   const o = args.options;
   const str = (name: string): string | undefined => (typeof o[name] === 'string' ? (o[name] as string) : undefined);
   const argv = args.positionals;
@@ -32,6 +32,9 @@ export async function resolveRunPlan(args: ParsedArgs, env: NodeJS.ProcessEnv): 
   };
   const overlap = str('overlap') ?? 'allow';
   if (!['allow', 'skip', 'wait'].includes(overlap)) throw badOption('--overlap', overlap, 'expected allow, skip or wait');
+  const once = o['once'] === true;
+  if (once && str('schedule') === undefined) throw new CronguardError('--once needs --schedule: the scheduled start it claims is the one nearest to now');
+  if (once && overlap !== 'allow') throw badOption('--overlap', overlap, 'cannot be combined with --once, which already runs each scheduled start at most once');
   const { settings, warnings } = notifySettings(o, env);
   const alertAfter = parseCount('--alert-after', str('alert-after') ?? '1', 1, 1_000_000);
   return {
@@ -49,6 +52,7 @@ export async function resolveRunPlan(args: ParsedArgs, env: NodeJS.ProcessEnv): 
     tee: null,
     checks: parseChecks(duration('min-duration', null), str('fail-on-output')),
     overlap: overlap as OverlapMode,
+    once,
     alerts: { settings, alertAfter, warnings },
   };
 }

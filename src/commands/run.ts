@@ -5,13 +5,16 @@ import { takeTurn } from '../runner/overlap.ts';
 import { signalExitCode } from '../runner/classify.ts';
 import { executeRun, newRun } from '../runner/run.ts';
 import { spawnCommand } from '../runner/spawn.ts';
-import { describeError } from '../shared/errors.ts';
+import { describeError, EXIT } from '../shared/errors.ts';
 import { iso, systemClock } from '../shared/time.ts';
-import { openSqliteStore } from '../store/sqlite/index.ts';
+import { openTargetStore, RUN_CALL_LIMIT_MS } from '../store/open.ts';
 import { ingestSpool } from '../store/spool.ts';
 import type { Store } from '../store/store.ts';
+import type { StoreTarget } from '../store/target.ts';
 import { failureReport } from '../report/failure.ts';
-import { dbPathOf } from './db-path.ts';
+import { storeTargetOf } from './db-path.ts';
+import { warnAboutPassword } from './open-read.ts';
+import { onceTurn } from './run-once.ts';
 import { resolveRunPlan } from './run-plan.ts';
 import { settleAlerts, startPing } from './run-alerts.ts';
 
@@ -19,16 +22,24 @@ import { settleAlerts, startPing } from './run-alerts.ts';
 export const runMain: CommandMain = async (args, ctx) => {
   const plan = await resolveRunPlan(args, ctx.env);
   if (args.options['tee']) plan.tee = (chunk) => ctx.stdout(chunk);
-  const dbPath = dbPathOf(args, ctx);
+  const target = storeTargetOf(args, ctx);
+  warnAboutPassword(target, ctx);
   const interrupts = catchInterrupts();
   const warn = (message: string) => ctx.stderr(`cronguard: ${message}\n`);
   const clock = systemClock;
   for (const warning of plan.alerts.warnings) warn(warning);
 
-  const { store, failure } = await openWritable(dbPath, warn);
-  const recorder = new Recorder(store, dbPath, ctx.stderr, failure);
+  const { store, failure } = await openWritable(target, warn);
   const run = newRun(plan, clock.now());
-  const turn = await takeTurn(plan.overlap, run, plan.schedule, recorder, { clock, interrupts, waitLimitMs: plan.timeoutMs, warn });
+  const once = plan.once ? await onceTurn(plan, run, store, failure, target.display) : null;
+  if (once && 'report' in once) {
+    interrupts.dispose();
+    store?.close();
+    ctx.stdout(once.report);
+    return EXIT.tempFail;
+  }
+  const recorder = new Recorder(store, target.display, target.spool, ctx.stderr, failure);
+  const turn = once ?? await takeTurn(plan.overlap, run, plan.schedule, recorder, { clock, interrupts, waitLimitMs: plan.timeoutMs, warn });
   let exitCode: number;
   let started: Promise<string | null> | null = null;
   const interruptedEarly = turn.go && interrupts.received !== null;
@@ -64,17 +75,17 @@ export const runMain: CommandMain = async (args, ctx) => {
 };
 
 /** Opens the database for writing and takes in any spooled records; a failure is returned, never thrown. */
-async function openWritable(dbPath: string, warn: (message: string) => void): Promise<{ store: Store | null; failure: string | null }> {
+async function openWritable(target: StoreTarget, warn: (message: string) => void): Promise<{ store: Store | null; failure: string | null }> {
   let store: Store;
   try {
-    store = openSqliteStore(dbPath, false);
+    store = await openTargetStore(target, false, RUN_CALL_LIMIT_MS);
   } catch (error) {
     return { store: null, failure: describeError(error) };
   }
   try {
-    await ingestSpool(store);
+    await ingestSpool(store, target.spool);
   } catch (error) {
-    warn(`could not take in the spool beside ${dbPath}: ${describeError(error)}`);
+    warn(`could not take in the spool ${target.spool}: ${describeError(error)}`);
   }
   return { store, failure: null };
 }

@@ -20,7 +20,7 @@ export const showMain: CommandMain = async (args, ctx) => {
   if (prefix === undefined) throw new CronguardError('show needs a RUN_ID (usage: cronguard show RUN_ID [--json|--raw])');
   if (!/^[0-9a-f-]{4,}$/i.test(prefix)) throw badOption('RUN_ID', prefix, 'expected at least 4 characters of a run id (hex digits and dashes)');
   const attemptText = stringOption(args, 'attempt');
-  const store = openForReading(args, ctx);
+  const store = await openForReading(args, ctx);
   const runs = store === null ? [] : await withStore(store, 'read', (s) => s.reads.findByPrefix(prefix, CANDIDATES + 1));
   const run = pickRun(runs, prefix, dbPathOf(args, ctx));
   let attempts = run.attempts;

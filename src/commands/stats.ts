@@ -10,11 +10,12 @@ import { openForReading } from './open-read.ts';
 export const statsMain: CommandMain = async (args, ctx) => {
   const job = args.positionals[0];
   const since = whenOption(args, 'since', new Date());
-  const store = openForReading(args, ctx);
+  const host = typeof args.options['host'] === 'string' ? args.options['host'] : undefined;
+  const store = await openForReading(args, ctx);
   const stats = store === null ? [] : await withStore(store, 'read', async (s) => {
     // As in history: an error for a person, the empty answer for a script.
     if (job !== undefined && args.options['json'] !== true) await requireKnownJob(s, job);
-    return s.reads.stats({ ...(job !== undefined ? { job } : {}), ...(since !== undefined ? { since } : {}) });
+    return s.reads.stats({ ...(job !== undefined ? { job } : {}), ...(since !== undefined ? { since } : {}), ...(host !== undefined ? { host } : {}) });
   });
   if (args.options['json']) ctx.stdout(`${JSON.stringify(stats.map(statsJson), null, 2)}\n`);
   else if (store === null) ctx.stdout(`no runs recorded in ${dbPathOf(args, ctx)}\n`);

@@ -10,7 +10,7 @@ import { openForReading } from './open-read.ts';
 
 /** `cronguard status`: one line per job (from runs and crontabs), and when sweep last ran. Read-only. */
 export const statusMain: CommandMain = async (args, ctx) => {
-  const store = openForReading(args, ctx);
+  const store = await openForReading(args, ctx);
   const { jobs, lastSweepAt } = store
     ? await withStore(store, 'read', async (s) => ({ jobs: await s.sweep.jobs(), lastSweepAt: await s.sweep.lastSweepAt() }))
     : { jobs: [] as JobFacts[], lastSweepAt: null };

@@ -11,13 +11,15 @@ import { CronguardError, describeError } from '../shared/errors.ts';
 import { parseInstant } from '../shared/instant.ts';
 import { isGroupAlive, isProcessAlive } from '../shared/proc.ts';
 import { iso, systemClock } from '../shared/time.ts';
-import { openSqliteStore } from '../store/sqlite/index.ts';
+import { openTargetStore } from '../store/open.ts';
+import type { StoreTarget } from '../store/target.ts';
 import { ingestSpool } from '../store/spool.ts';
 import type { Store } from '../store/store.ts';
 import { decideSweep, type SweepOutcome } from '../sweep/evaluate.ts';
 import type { CrontabSeen, SweepSnapshot } from '../shared/sweep-model.ts';
 import { crontabJobsFor } from '../sweep/sources.ts';
-import { dbPathOf } from './db-path.ts';
+import { storeTargetOf } from './db-path.ts';
+import { warnAboutPassword } from './open-read.ts';
 
 /**
  * `cronguard sweep`: judges every job and run, reports what is new or resolved (quiet otherwise, as cron
@@ -35,12 +37,14 @@ export const sweepMain: CommandMain = async (args, ctx) => {
   };
   const { settings, warnings: settingWarnings } = notifySettings(o, ctx.env);
   for (const w of settingWarnings) ctx.stderr(`cronguard: ${w}\n`);
-  const dbPath = dbPathOf(args, ctx);
+  const target = storeTargetOf(args, ctx);
+  warnAboutPassword(target, ctx);
+  const dbPath = target.display;
   const reading = await readCrontabs({ files: Array.isArray(o['crontab']) ? o['crontab'] : null, uid: ctx.uid, env: ctx.env });
   const crontab = crontabJobsFor(reading, dbPath, currentUser(ctx.env));
   let swept: { store: Store; outcome: SweepOutcome };
   try {
-    swept = await sweepDatabase(dbPath, iso(at), crontab, (snapshot) => decideSweep(snapshot, {
+    swept = await sweepDatabase(target, iso(at), crontab, (snapshot) => decideSweep(snapshot, {
       at: at.getTime(), ...limits, bootMs: bootTimeMs(), crontabWarnings: reading.warnings,
       liveness: { wrapper: isProcessAlive, group: isGroupAlive },
     }), ctx.stderr);
@@ -88,19 +92,20 @@ function reportSweep(outcome: SweepOutcome, at: string, o: ParsedArgs['options']
 
 /** Opens the database for writing, ingests the spool, sweeps in one transaction, checkpoints the WAL; the caller closes the store. */
 async function sweepDatabase(
-  dbPath: string, at: string, crontab: CrontabSeen[],
+  target: StoreTarget, at: string, crontab: CrontabSeen[],
   decide: (snapshot: SweepSnapshot) => SweepOutcome, stderr: (text: string) => void,
 ): Promise<{ store: Store; outcome: SweepOutcome }> {
+  const dbPath = target.display;
   let store: Store;
   try {
-    store = openSqliteStore(dbPath, false);
+    store = await openTargetStore(target, false);
   } catch (error) {
     if (error instanceof CronguardError) throw error;
     throw new CronguardError(`cannot open the database ${dbPath}: ${describeError(error)}`);
   }
   try {
     try {
-      await ingestSpool(store);
+      await ingestSpool(store, target.spool);
     } catch (error) {
       stderr(`cronguard: could not ingest the spool beside ${dbPath}: ${describeError(error)}\n`);
     }

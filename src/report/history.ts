@@ -17,20 +17,22 @@ export function exitText(r: Pick<RunRecord, 'exitCode' | 'signal'>): string {
 
 /**
  * The human history: one line per run, local times, coloured by status when `style` colours. On a
- * terminal, recorded text (a job or host name) is neutralised like captured output.
+ * terminal, recorded text (a job or host name) is neutralised like captured output. The host column is
+ * shown when the runs listed come from more than one host.
  */
-export function historyTable(runs: readonly RunRecord[], style: ChalkInstance, terminal: boolean): string {
+export function historyTable(runs: readonly RunRecord[], style: ChalkInstance, terminal: boolean, withHost = false): string {
   const safe = terminal ? neutralise : (s: string) => s;
   const rows = runs.map((r) => [
     localTime(r.startedAt),
     safe(r.job),
+    ...(withHost ? [safe(r.host)] : []),
     styleStatus(style, r.status),
     exitText(r),
     r.durationMs === null ? '-' : formatDuration(r.durationMs),
     String(r.attempts.length),
     style.dim(r.id.slice(0, ID_PREFIX_LENGTH)),
   ]);
-  return table(['STARTED', 'JOB', 'STATUS', 'EXIT', 'DURATION', 'ATTEMPTS', 'RUN'], rows, style);
+  return table(['STARTED', 'JOB', ...(withHost ? ['HOST'] : []), 'STATUS', 'EXIT', 'DURATION', 'ATTEMPTS', 'RUN'], rows, style);
 }
 
 const CSV_HEADER = ['id', 'job', 'status', 'exit_code', 'signal', 'started_at', 'ended_at', 'duration_ms', 'host', 'pid',

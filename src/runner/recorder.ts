@@ -15,6 +15,7 @@ export class Recorder {
   constructor(
     private readonly store: Store | null,
     private readonly dbPath: string,
+    private readonly spool: string,
     private readonly stderr: (text: string) => void,
     openFailure: string | null = null,
   ) {
@@ -25,6 +26,11 @@ export class Recorder {
   /** One `cronguard:` line on stderr. */
   private warn(message: string): void {
     this.stderr(`cronguard: ${message}\n`);
+  }
+
+  /** Why the store is off, once it is. */
+  get failureText(): string | null {
+    return this.failure;
   }
 
   /** The store while it works, else null. */
@@ -73,7 +79,7 @@ export class Recorder {
     if (!this.failure) return;
     const entry = { run, schedule };
     try {
-      appendToSpool(this.dbPath, entry);
+      appendToSpool(this.spool, entry);
     } catch (error) {
       this.warn(`cannot spool the record beside ${this.dbPath} either (${describeError(error)}); here it is:`);
       this.stderr(spoolLine(entry));

@@ -5,6 +5,8 @@ export const EXIT = {
   usage: 125,
   cannotExecute: 126,
   notFound: 127,
+  /** sysexits' EX_TEMPFAIL: a --once job could not learn whether it may run (SPEC §8). */
+  tempFail: 75,
 } as const;
 
 /** The one error type of cronguard: a one-line message for the user and the exit code it stands for. */

@@ -25,7 +25,8 @@ export interface CommandSpec {
 
 export type CommandName = 'run' | 'sweep' | 'history' | 'show' | 'status' | 'stats' | 'prune' | 'metrics' | 'completion';
 
-const db: OptionSpec = { name: 'db', kind: 'string', value: 'PATH', describe: 'the database file (also CRONGUARD_DB)' };
+const db: OptionSpec = { name: 'db', kind: 'string', value: 'PATH|URL', describe: 'the database file, or a postgres:// URL shared by many hosts (also CRONGUARD_DB)' };
+const host: OptionSpec = { name: 'host', kind: 'string', value: 'NAME', describe: 'only runs of this host (hosts are named by their hostname, or CRONGUARD_HOST)' };
 const json: OptionSpec = { name: 'json', kind: 'boolean', describe: 'print JSON for machines' };
 const help: OptionSpec = { name: 'help', kind: 'boolean', describe: 'show this help' };
 const notifyCommand: OptionSpec = { name: 'notify-command', kind: 'list', value: 'CMD', describe: 'run CMD with /bin/sh -c on an alert: event JSON on stdin, CRONGUARD_* variables (repeatable; also CRONGUARD_NOTIFY_COMMAND)' };
@@ -48,6 +49,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'retry-on', kind: 'string', value: 'LIST', describe: 'failures to retry: exit codes and/or "timeout", comma-separated', defaultText: 'every failure' },
       { name: 'overlap', kind: 'string', value: 'MODE', describe: 'while an earlier run is alive: allow, skip or wait', defaultText: 'allow' },
       { name: 'schedule', kind: 'string', value: 'CRON', describe: "the job's schedule, for overdue detection by sweep", defaultText: 'from the crontab' },
+      { name: 'once', kind: 'boolean', describe: 'run at most once per scheduled start across every host sharing the database (needs --schedule); exit 75 when the database cannot say' },
       { name: 'grace', kind: 'string', value: 'DUR', describe: 'how late a run may start before the job is overdue', defaultText: '5m' },
       { name: 'tz', kind: 'string', value: 'ZONE', describe: 'IANA time zone of the schedule', defaultText: 'CRON_TZ, TZ, system' },
       { name: 'heartbeat', kind: 'string', value: 'DUR', describe: "how often a running job's heartbeat is written", defaultText: '30s' },
@@ -87,7 +89,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'until', kind: 'string', value: 'DUR|DATE', describe: 'runs started before' },
       { name: 'status', kind: 'string', value: 'LIST', describe: 'only these statuses, comma-separated (e.g. failed,timeout)' },
       { name: 'limit', kind: 'string', value: 'N', describe: 'at most N runs (0: all)', defaultText: '50' },
-      { name: 'host', kind: 'string', value: 'HOST', describe: 'only runs on this host' },
+      host,
       json,
       { name: 'csv', kind: 'boolean', describe: 'print CSV (RFC 4180)' },
       db, help,
@@ -117,7 +119,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: 'cronguard stats [JOB] [options]',
     summary: 'runs, success rate and durations per job',
     maxPositionals: 1,
-    options: [{ name: 'since', kind: 'string', value: 'DUR|DATE', describe: 'only runs started since (7d ago, or a date)', defaultText: 'all' }, json, db, help],
+    options: [{ name: 'since', kind: 'string', value: 'DUR|DATE', describe: 'only runs started since (7d ago, or a date)', defaultText: 'all' }, host, json, db, help],
   },
   {
     name: 'prune',

@@ -9,9 +9,16 @@ export function processStartTicks(pid: number): string | null {
   return fields && fields[0] !== 'Z' ? (fields[19] ?? null) : null;
 }
 
-/** This host's name as recorded with every run. */
+let hostOverride: string | null = null;
+
+/** Names this host otherwise than the system does (CRONGUARD_HOST: containers sharing one kernel name). */
+export function useHostName(name: string): void {
+  hostOverride = name;
+}
+
+/** This host's name as recorded with every run: CRONGUARD_HOST when set, else the system's hostname. */
 export function hostName(): string {
-  return hostname();
+  return hostOverride ?? hostname();
 }
 
 /** The identity of this process. */

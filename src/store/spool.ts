@@ -1,8 +1,7 @@
-import { appendFileSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isProcessAlive, processStartTicks, hostName } from '../shared/proc.ts';
 import type { JobSchedule, RunRecord } from '../shared/types.ts';
-import { spoolPath } from './paths.ts';
 import type { Store } from './store.ts';
 
 /** One spooled record: a complete run that could not be written to the database. */
@@ -32,9 +31,12 @@ export function parseSpoolLine(line: string): SpoolEntry | null {
   }
 }
 
-/** Appends a record beside the database with one O_APPEND write, so concurrent writers never interleave. */
-export function appendToSpool(dbPath: string, entry: SpoolEntry): string {
-  const path = spoolPath(dbPath);
+/**
+ * Appends a record to the spool with one O_APPEND write, so concurrent writers never interleave. The
+ * directory is created (0700) when missing: a network database's spool lives in §5's directory.
+ */
+export function appendToSpool(path: string, entry: SpoolEntry): string {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   appendFileSync(path, spoolLine(entry), { mode: 0o600 });
   return path;
 }
@@ -44,8 +46,7 @@ export function appendToSpool(dbPath: string, entry: SpoolEntry): string {
  * after this process (new records then start a new spool), ingested idempotently by run id, then removed.
  * A claim left by a process that died mid-way is taken over. Returns how many runs were written.
  */
-export async function ingestSpool(store: Store): Promise<number> {
-  const spool = spoolPath(store.path);
+export async function ingestSpool(store: Store, spool: string): Promise<number> {
   const dir = dirname(spool);
   const base = basename(spool);
   let names: string[];

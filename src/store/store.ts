@@ -30,6 +30,12 @@ export interface LeaseHolder {
   heartbeatMs: number;
 }
 
+/** The run that claimed a scheduled start first (--once). */
+export interface OnceWinner {
+  runId: string;
+  host: string;
+}
+
 /** Decides whether a recorded `running` run still has a live holder (overlap). */
 export type HolderCheck = (run: LeaseHolder) => boolean;
 
@@ -42,6 +48,11 @@ export interface RunWriter {
    * (read and insert in one BEGIN IMMEDIATE); returns the id of a live holder instead.
    */
   beginExclusive(run: RunRecord, schedule: JobSchedule | null, isLive: HolderCheck): Promise<string | null>;
+  /**
+   * --once: like begin, but only when no run of the job (on any host sharing the store) has claimed this
+   * scheduled start; the claim is one unique key on (job, scheduled start). Returns the winner otherwise.
+   */
+  claimOnce(run: RunRecord, schedule: JobSchedule | null, scheduledAt: string): Promise<OnceWinner | null>;
   /** Notes the process group the command runs in, for sweep. */
   setGroup(runId: string, pgid: number): Promise<void>;
   heartbeat(runId: string, at: string): Promise<void>;
@@ -61,7 +72,7 @@ export interface RunReader {
   /** Every job name recorded (by a run or otherwise), sorted. */
   jobNames(): Promise<string[]>;
   /** Per job, figures over its finished runs (not `running`, not `skipped`) started at or after `since`. */
-  stats(filter: { job?: string; since?: string }): Promise<JobStats[]>;
+  stats(filter: { job?: string; since?: string; host?: string }): Promise<JobStats[]>;
 }
 
 /** One job's figures, as `cronguard stats` shows them. */

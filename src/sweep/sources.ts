@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import type { CrontabReading } from '../schedule/crontab.ts';
 import type { CrontabSeen } from '../shared/sweep-model.ts';
+import { isPostgresTarget, redact } from '../store/postgres/target.ts';
+
+/** Whether a crontab line's --db names this store: the same file, or the same URL (passwords aside). */
+function sameStore(db: string, display: string): boolean {
+  return isPostgresTarget(db) ? redact(db) === display : resolve(db) === display;
+}
 
 /**
  * The crontab jobs whose runs land in this database, grouped by name (a job may have several lines).
@@ -10,7 +16,7 @@ import type { CrontabSeen } from '../shared/sweep-model.ts';
 export function crontabJobsFor(reading: CrontabReading, dbPath: string, user: string): CrontabSeen[] {
   const byName = new Map<string, CrontabSeen>();
   for (const job of reading.jobs) {
-    const ours = job.db !== null ? resolve(job.db) === dbPath : job.user === null || job.user === user;
+    const ours = job.db !== null ? sameStore(job.db, dbPath) : job.user === null || job.user === user;
     if (!ours) continue;
     let seen = byName.get(job.name);
     if (!seen) byName.set(job.name, (seen = { name: job.name, schedules: [] }));

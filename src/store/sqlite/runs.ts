@@ -1,4 +1,4 @@
-import type { HolderCheck, RunEnding, RunWriter } from '../store.ts';
+import type { HolderCheck, OnceWinner, RunEnding, RunWriter } from '../store.ts';
 import type { AttemptRecord, JobSchedule, RunRecord } from '../../shared/types.ts';
 import type { SqliteDatabase } from './database.ts';
 import { attemptParams, runParams, type RunRow } from './rows.ts';
@@ -44,6 +44,17 @@ export function sqliteRunWriter(db: SqliteDatabase): RunWriter {
     insertRun.run(runParams(run));
     return null;
   });
+  const claimOnce = db.transaction((run: RunRecord, schedule: JobSchedule | null, scheduledAt: string): OnceWinner | null => {
+    const claimed = db.prepare(`INSERT INTO once_claims (job, scheduled_at, run_id, host, claimed_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (job, scheduled_at) DO NOTHING`).run(run.job, scheduledAt, run.id, run.host, run.startedAt).changes === 1;
+    if (!claimed) {
+      const winner = db.prepare('SELECT run_id, host FROM once_claims WHERE job = ? AND scheduled_at = ?').get(run.job, scheduledAt) as { run_id: string; host: string };
+      return { runId: winner.run_id, host: winner.host };
+    }
+    noteJob(run, schedule);
+    insertRun.run(runParams(run));
+    return null;
+  });
   const closeRun = db.prepare(`UPDATE runs SET status = ?, exit_code = ?, signal = ?, ended_at = ?, heartbeat_at = ?,
     duration_ms = ?, reason = ? WHERE id = ?`);
   const finish = db.transaction((runId: string, e: RunEnding, lastAttempt: AttemptRecord | null) => {
@@ -65,6 +76,9 @@ export function sqliteRunWriter(db: SqliteDatabase): RunWriter {
     },
     async beginExclusive(run, schedule, isLive) {
       return beginExclusive.immediate(run, schedule, isLive);
+    },
+    async claimOnce(run, schedule, scheduledAt) {
+      return claimOnce.immediate(run, schedule, scheduledAt);
     },
     async setGroup(runId, pgid) {
       db.prepare('UPDATE runs SET pgid = ? WHERE id = ?').run(pgid, runId);

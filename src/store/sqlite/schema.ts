@@ -141,6 +141,21 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX outbox_channel ON outbox (channel, id) WHERE delivered_at IS NULL AND dead_at IS NULL;
     `,
   },
+  {
+    // --once: one row per job and scheduled start; its primary key is the claim (SPEC §8): several
+    // crontab lines of one host (or containers sharing the file) run the start at most once.
+    version: 5,
+    sql: `
+      CREATE TABLE once_claims (
+        job TEXT NOT NULL,
+        scheduled_at TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        host TEXT NOT NULL,
+        claimed_at TEXT NOT NULL,
+        PRIMARY KEY (job, scheduled_at)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this cronguard writes. */

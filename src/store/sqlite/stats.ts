@@ -8,10 +8,11 @@ import { ALL_JOBS, WITH_JOB_NAMES } from './job-names.ts';
  * The rows stats reads: each finished run's job, status and duration, straight from the covering
  * runs_by_job index (no table lookups).
  */
-function statsRowsSql(filter: { job?: string; since?: string }): string {
+function statsRowsSql(filter: { job?: string; since?: string; host?: string }): string {
   return `${filter.job !== undefined ? '' : WITH_JOB_NAMES}
     SELECT job, status, duration_ms FROM runs
     WHERE ${filter.job !== undefined ? 'job = @job' : ALL_JOBS} ${filter.since !== undefined ? 'AND started_at >= @since' : ''}
+      ${filter.host !== undefined ? 'AND host = @host' : ''}
       AND status NOT IN ('running', 'skipped')`;
 }
 
@@ -20,10 +21,11 @@ function statsRowsSql(filter: { job?: string; since?: string }): string {
  * rather than with SQL window functions: sorting each job's durations in memory is about twice as fast
  * as SQLite's row_number() over a million rows.
  */
-export function jobStats(db: SqliteDatabase, filter: { job?: string; since?: string }): JobStats[] {
+export function jobStats(db: SqliteDatabase, filter: { job?: string; since?: string; host?: string }): JobStats[] {
   const params: Record<string, string> = {};
   if (filter.job !== undefined) params['job'] = filter.job;
   if (filter.since !== undefined) params['since'] = filter.since;
+  if (filter.host !== undefined) params['host'] = filter.host;
   const byJob = new Map<string, { stats: JobStats; durations: number[] }>();
   const rows = db.prepare(statsRowsSql(filter)).raw().iterate(params) as IterableIterator<[string, string, number | null]>;
   for (const [job, status, durationMs] of rows) {

@@ -1,0 +1,66 @@
+import { FAILURE_STATUSES } from '../../shared/types.ts';
+import type { AlertStore, OutboxItem } from '../store.ts';
+import type { PgClient } from './client.ts';
+
+const FAILURE_SQL = FAILURE_STATUSES.map((s) => `'${s}'`).join(', ');
+const PENDING = 'delivered_at IS NULL AND dead_at IS NULL';
+
+interface OutboxRow {
+  id: number; event_id: string; event_type: string; job: string | null; channel: string; payload: string;
+  attempts: number; created_at: string;
+}
+
+/** The outbox's claims are taken one process at a time, so no two hosts claim the same row. */
+const OUTBOX_LOCK = 0x6f757462;
+
+/** Failure streaks and the notification outbox in PostgreSQL (same rules as sqlite/alerts.ts). */
+export function pgAlertStore(db: PgClient): AlertStore {
+  return {
+    failuresBefore: (job, runId, startedAt) => db.call(async (sql) => {
+      const [row] = await sql<Array<{ n: number }>>`SELECT count(*) AS n FROM runs
+        WHERE job = ${job} AND id <> ${runId} AND started_at < ${startedAt} AND status IN (${sql.unsafe(FAILURE_SQL)})
+          AND started_at > coalesce((SELECT max(started_at) FROM runs
+            WHERE job = ${job} AND id <> ${runId} AND started_at < ${startedAt} AND status = 'success'), '')`;
+      return row?.n ?? 0;
+    }),
+    enqueue: (items, at) => db.call((sql) => sql.begin(async (tx) => {
+      const ids: number[] = [];
+      for (const item of items) {
+        const [row] = await tx<Array<{ id: number }>>`INSERT INTO outbox (event_id, event_type, job, channel, payload, created_at, next_at)
+          VALUES (${item.eventId}, ${item.eventType}, ${item.job}, ${item.channel}, ${item.payload}, ${at}, ${at}) RETURNING id`;
+        ids.push(row?.id ?? 0);
+      }
+      return ids;
+    })),
+    hasDue: (now) => db.call(async (sql) =>
+      (await sql`SELECT 1 FROM outbox WHERE ${sql.unsafe(PENDING)} AND next_at <= ${now} LIMIT 1`).length > 0),
+    claim: (now, until, token, limit) => db.call((sql) => sql.begin(async (tx) => {
+      await tx`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`;
+      // A row waits while an older row of its channel is pending and not due, or claimed by someone.
+      const rows = await tx<OutboxRow[]>`
+        SELECT id, event_id, event_type, job, channel, payload, attempts, created_at FROM outbox o
+        WHERE ${tx.unsafe(PENDING)} AND next_at <= ${now} AND (claim_until IS NULL OR claim_until < ${now})
+          AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel AND p.id < o.id
+            AND p.delivered_at IS NULL AND p.dead_at IS NULL AND (p.next_at > ${now} OR p.claim_until >= ${now}))
+        ORDER BY id LIMIT ${limit}`;
+      for (const row of rows) await tx`UPDATE outbox SET claim_token = ${token}, claim_until = ${until} WHERE id = ${row.id}`;
+      return rows.map((r): OutboxItem => ({
+        id: r.id, eventId: r.event_id, eventType: r.event_type, job: r.job, channel: r.channel, payload: r.payload,
+        attempts: r.attempts, createdAt: r.created_at,
+      }));
+    })),
+    markDelivered: (id, token, at) => db.call(async (sql) =>
+      (await sql`UPDATE outbox SET delivered_at = ${at}, attempts = attempts + 1, last_error = NULL, claim_token = NULL,
+        claim_until = NULL WHERE id = ${id} AND claim_token = ${token} AND delivered_at IS NULL`).count === 1),
+    async markFailed(id, token, f) {
+      await db.call((sql) => sql`UPDATE outbox SET attempts = attempts + 1, last_error = ${f.error}, next_at = ${f.nextAt},
+        dead_at = ${f.deadAt}, claim_token = NULL, claim_until = NULL WHERE id = ${id} AND claim_token = ${token}`);
+    },
+    async release(ids, token) {
+      await db.call((sql) => sql`UPDATE outbox SET claim_token = NULL, claim_until = NULL
+        WHERE id IN (SELECT json_array_elements_text(${JSON.stringify(ids)}::text::json)::bigint) AND claim_token = ${token}`);
+    },
+    purgeDelivered: (before) => db.call(async (sql) =>
+      (await sql`DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ${before}`).count),
+  };
+}

@@ -1,0 +1,84 @@
+import postgres from 'postgres';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { PostgresTarget } from './target.ts';
+
+export type Sql = postgres.Sql<Record<string, never>>;
+export type Tx = postgres.TransactionSql<Record<string, never>>;
+
+/** How long a call keeps retrying a server that is full (`too many connections`) before it gives up. */
+export const FULL_SERVER_BUDGET_MS = 5000;
+
+/** How long an idle connection stays open: a long job's heartbeats then hold no connection in between. */
+const IDLE_CLOSE_S = 2;
+
+/** Server errors that mean "not now" rather than "no": the server is full or just starting. */
+const RETRYABLE = new Set(['53300', '57P03']);
+
+/** One process's connection to the server: at most one at a time, opened on demand, closed when idle. */
+export interface PgClient {
+  readonly sql: Sql;
+  /** Runs a call, retrying with backoff while the server is full, for at most FULL_SERVER_BUDGET_MS. */
+  call<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
+  end(): Promise<void>;
+}
+
+/** The postgres.js options for a target: int8 and counts as numbers, no notices on stdout. */
+export function clientOf(target: PostgresTarget, callLimitMs: number | null): PgClient {
+  const sql = postgres({
+    host: target.host,
+    port: target.port,
+    database: target.database,
+    username: target.user,
+    ...(target.password !== null ? { password: target.password } : {}),
+    ssl: sslOption(target.sslmode),
+    max: 1,
+    idle_timeout: IDLE_CLOSE_S,
+    connect_timeout: target.connectTimeoutS,
+    // One round trip fewer per connection: cronguard passes no arrays (lists travel as JSON).
+    fetch_types: false,
+    onnotice: () => {},
+    connection: { application_name: 'cronguard' },
+    types: {
+      bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
+    },
+  }) as unknown as Sql;
+  return {
+    sql,
+    async call(work) {
+      const deadline = Date.now() + FULL_SERVER_BUDGET_MS;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await (callLimitMs === null ? work(sql) : bounded(work(sql), callLimitMs));
+        } catch (error) {
+          const code = (error as { code?: string }).code ?? '';
+          const wait = Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
+          if (!RETRYABLE.has(code) || Date.now() + wait > deadline) throw error;
+          await sleep(wait);
+        }
+      }
+    },
+    end: () => sql.end({ timeout: 1 }),
+  };
+}
+
+/**
+ * A call that has not answered in time fails (the connection is dropped by postgres.js later): a server
+ * that vanished behind a dead network link must not hold a finished job's wrapper for ever.
+ */
+function bounded<T>(work: Promise<T>, limitMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the server did not answer within ${limitMs / 1000}s`)), limitMs);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** libpq's sslmode in postgres.js terms. */
+function sslOption(mode: PostgresTarget['sslmode']): boolean | 'require' | 'allow' | 'prefer' | 'verify-full' | object {
+  switch (mode) {
+    case 'disable': return false;
+    // Chain checked, host name not: what libpq's verify-ca means.
+    case 'verify-ca': return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
+    default: return mode;
+  }
+}

@@ -1,0 +1,135 @@
+import type { SweepRepo } from '../store.ts';
+import type { CrontabSeen, JobFacts, Problem, RunGist, RunningRun, ScheduleEntry, SweepSnapshot, SweepVerdict } from '../../shared/sweep-model.ts';
+import type { RunStatus } from '../../shared/types.ts';
+import type { PgClient, Sql, Tx } from './client.ts';
+
+/** How many sweeps the log keeps. */
+const SWEEP_LOG_KEPT = 1000;
+const GIST = 'id, status, started_at, ended_at, duration_ms, exit_code, signal';
+const FINISHED = `status NOT IN ('running', 'skipped')`;
+/** Sweeps of every host take turns deciding ('swep'): each problem is then reported by exactly one of them. */
+const SWEEP_LOCK = 0x73776570;
+
+interface GistRow { id: string; status: string; started_at: string; ended_at: string | null; duration_ms: number | null; exit_code: number | null; signal: string | null }
+
+const gist = (row: GistRow | undefined): RunGist | null => row ? {
+  id: row.id, status: row.status as RunStatus, startedAt: row.started_at, endedAt: row.ended_at,
+  durationMs: row.duration_ms, exitCode: row.exit_code, signal: row.signal,
+} : null;
+
+/** One schedule per distinct (schedule, zone, grace): the same crontab on several hosts is one expectation. */
+function mergeSchedules(lists: ScheduleEntry[][]): ScheduleEntry[] {
+  const seen = new Map<string, ScheduleEntry>();
+  for (const entry of lists.flat()) {
+    const key = JSON.stringify([entry.schedule, entry.tz, entry.graceMs]);
+    if (!seen.has(key)) seen.set(key, entry);
+  }
+  return [...seen.values()];
+}
+
+/** Every job known from runs or any host's crontab, with its latest runs (whatever host ran them) and streak. */
+async function jobFacts(sql: Sql | Tx): Promise<JobFacts[]> {
+  const recorded = await sql<Array<{ name: string; schedule: string | null; tz: string | null; grace_ms: number | null; first_seen_at: string }>>`
+    SELECT name, schedule, tz, grace_ms, first_seen_at FROM jobs`;
+  const crontab = await sql<Array<{ name: string; schedules: string; first_seen_at: string }>>`
+    SELECT name, schedules, first_seen_at FROM crontab_jobs`;
+  const facts = new Map<string, JobFacts & { lists: ScheduleEntry[][] }>();
+  const fact = (name: string) => {
+    let f = facts.get(name);
+    if (!f) facts.set(name, (f = { job: name, recorded: null, crontab: [], lists: [], firstSeenAt: null, last: null, lastFinished: null, streak: { count: 0, since: null } }));
+    return f;
+  };
+  const earliest = (a: string | null, b: string) => (a === null || b < a ? b : a);
+  for (const r of recorded) {
+    const f = fact(r.name);
+    if (r.schedule !== null) f.recorded = { schedule: r.schedule, tz: r.tz, graceMs: r.grace_ms, source: '--schedule' };
+    f.firstSeenAt = earliest(f.firstSeenAt, r.first_seen_at);
+  }
+  for (const c of crontab) {
+    const f = fact(c.name);
+    f.lists.push(JSON.parse(c.schedules) as ScheduleEntry[]);
+    f.firstSeenAt = earliest(f.firstSeenAt, c.first_seen_at);
+  }
+  for (const f of facts.values()) {
+    f.crontab = mergeSchedules(f.lists);
+    const [last] = await sql<GistRow[]>`SELECT ${sql.unsafe(GIST)} FROM runs WHERE job = ${f.job} ORDER BY started_at DESC LIMIT 1`;
+    f.last = gist(last);
+    if (f.last && f.last.status !== 'running' && f.last.status !== 'skipped') f.lastFinished = f.last;
+    else f.lastFinished = gist((await sql<GistRow[]>`SELECT ${sql.unsafe(GIST)} FROM runs WHERE job = ${f.job} AND ${sql.unsafe(FINISHED)} ORDER BY started_at DESC LIMIT 1`)[0]);
+    if (f.lastFinished && f.lastFinished.status !== 'success') {
+      const [streak] = await sql<Array<{ count: number; since: string | null }>>`
+        SELECT count(*) AS count, min(ended_at) AS since FROM runs
+        WHERE job = ${f.job} AND ${sql.unsafe(FINISHED)} AND status <> 'success' AND started_at > coalesce(
+          (SELECT started_at FROM runs WHERE job = ${f.job} AND status = 'success' ORDER BY started_at DESC LIMIT 1), '')`;
+      if (streak) f.streak = streak;
+    }
+  }
+  return [...facts.values()].map(({ lists: _lists, ...f }) => f).sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0));
+}
+
+/** The rest of the snapshot: every host's running runs, open problems, the sweep log. */
+async function snapshot(tx: Tx): Promise<SweepSnapshot> {
+  const running = (await tx<Array<Record<string, unknown>>>`
+    SELECT id, job, started_at, heartbeat_at, host, pid, pid_start, pgid, timeout_ms, kill_after_ms, heartbeat_ms,
+      (SELECT max(ended_at) FROM attempts WHERE run_id = runs.id) AS last_attempt_ended_at
+    FROM runs WHERE status = 'running' ORDER BY started_at`).map((r): RunningRun => ({
+    id: r['id'] as string, job: r['job'] as string, startedAt: r['started_at'] as string, heartbeatAt: r['heartbeat_at'] as string,
+    host: r['host'] as string, pid: r['pid'] as number, pidStart: r['pid_start'] as string | null, pgid: r['pgid'] as number | null,
+    timeoutMs: r['timeout_ms'] as number | null, killAfterMs: r['kill_after_ms'] as number, heartbeatMs: r['heartbeat_ms'] as number,
+    lastAttemptEndedAt: r['last_attempt_ended_at'] as string | null,
+  }));
+  const open = (await tx<Array<Record<string, string | null>>>`SELECT job, kind, since, run_id, message FROM problems ORDER BY job, kind`)
+    .map((p) => ({ job: p['job'], kind: p['kind'], since: p['since'], runId: p['run_id'], message: p['message'] }) as Problem);
+  const sweeps = await tx<Array<{ at: string; warnings: string }>>`SELECT at, warnings FROM sweeps ORDER BY id DESC LIMIT 20`;
+  return { running, jobs: await jobFacts(tx), open, sweeps: sweeps.map((s) => s.at), previousWarnings: JSON.parse(sweeps[0]?.warnings ?? '[]') as string[] };
+}
+
+/** Sweep's tables in PostgreSQL; `host` is this host: its crontab jobs are recorded under its name. */
+export function pgSweepRepo(db: PgClient, host: string): SweepRepo {
+  /** Records this host's crontab jobs; those no longer in its crontabs are forgotten (other hosts' stay). */
+  const noteCrontab = async (tx: Tx, at: string, seen: CrontabSeen[]) => {
+    for (const job of seen) {
+      await tx`INSERT INTO crontab_jobs (host, name, schedules, first_seen_at, last_seen_at)
+        VALUES (${host}, ${job.name}, ${JSON.stringify(job.schedules)}, ${at}, ${at})
+        ON CONFLICT (host, name) DO UPDATE SET schedules = excluded.schedules, last_seen_at = excluded.last_seen_at,
+          first_seen_at = least(crontab_jobs.first_seen_at, excluded.first_seen_at)`;
+    }
+    await tx`DELETE FROM crontab_jobs WHERE host = ${host}
+      AND name NOT IN (SELECT json_array_elements_text(${JSON.stringify(seen.map((j) => j.name))}::text::json))`;
+  };
+
+  const write = async (tx: Tx, at: string, v: SweepVerdict) => {
+    for (const l of v.lost) {
+      await tx`UPDATE runs SET status = 'lost', ended_at = ${at}, duration_ms = ${l.durationMs}, reason = ${l.reason}
+        WHERE id = ${l.runId} AND status = 'running'`;
+    }
+    for (const p of v.opened) {
+      await tx`INSERT INTO problems (job, kind, since, run_id, message, opened_at) VALUES (${p.job}, ${p.kind}, ${p.since}, ${p.runId}, ${p.message}, ${at})
+        ON CONFLICT (job, kind) DO UPDATE SET since = excluded.since, run_id = excluded.run_id, message = excluded.message, opened_at = excluded.opened_at`;
+    }
+    for (const p of v.closed) await tx`DELETE FROM problems WHERE job = ${p.job} AND kind = ${p.kind}`;
+    const [logged] = await tx<Array<{ id: number }>>`INSERT INTO sweeps (at, host, problems, reported, resolved, lost, warnings)
+      VALUES (${at}, ${host}, ${v.counts.current}, ${v.counts.reported}, ${v.counts.resolved}, ${v.lost.length}, ${JSON.stringify(v.warnings)}) RETURNING id`;
+    await tx`DELETE FROM sweeps WHERE id <= ${(logged?.id ?? 0) - SWEEP_LOG_KEPT}`;
+  };
+
+  return {
+    sweep: <T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T) => db.call(async (sql) => {
+      let verdict: T | undefined;
+      await sql.begin(async (tx) => {
+      // Sweeps take turns (runs never wait for this lock): the second one reads what the first decided,
+      // so a problem is reported once however many hosts sweep at the same minute.
+      await tx`SELECT pg_advisory_xact_lock(${SWEEP_LOCK})`;
+      await noteCrontab(tx, at, crontab);
+      verdict = decide(await snapshot(tx));
+      await write(tx, at, verdict);
+      });
+      return verdict as T;
+    }),
+    async checkpoint() {
+      // PostgreSQL checkpoints by itself.
+    },
+    jobs: () => db.call((sql) => jobFacts(sql)),
+    lastSweepAt: () => db.call(async (sql) => (await sql<Array<{ at: string }>>`SELECT at FROM sweeps ORDER BY id DESC LIMIT 1`)[0]?.at ?? null),
+  };
+}
