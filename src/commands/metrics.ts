@@ -15,7 +15,8 @@ const PROBLEM_KINDS = ['stuck', 'overrun', 'overdue', 'failing'];
 /** `cronguard metrics [--textfile PATH]`: Prometheus text for node_exporter's textfile collector. */
 export const metricsMain: CommandMain = async (args, ctx) => {
   const store = await openForReading(args, ctx);
-  const text = exposition(store ? await withStore(store, 'read', collect) : emptyMetrics());
+  const host = typeof args.options['host'] === 'string' ? args.options['host'] : undefined;
+  const text = exposition(store ? await withStore(store, 'read', (s) => collect(s, host)) : emptyMetrics());
   const textfile = args.options['textfile'];
   if (typeof textfile !== 'string') {
     ctx.stdout(text);
@@ -45,9 +46,9 @@ function writeAtomically(path: string, text: string): void {
 const seconds = (at: string): number => Date.parse(at) / 1000;
 
 /** Every metric family, from the store. */
-async function collect(store: Store): Promise<Metric[]> {
+async function collect(store: Store, host: string | undefined): Promise<Metric[]> {
   const [jobs, problems, lastSweepAt, outbox] = await Promise.all([
-    store.metrics.jobs(), store.metrics.problems(), store.sweep.lastSweepAt(), store.metrics.outbox(),
+    store.metrics.jobs(host), store.metrics.problems(), store.sweep.lastSweepAt(), store.metrics.outbox(),
   ]);
   const m = emptyMetrics();
   const family = (name: string) => m.find((f) => f.name === `cronguard_${name}`)?.samples ?? [];

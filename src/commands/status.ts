@@ -11,8 +11,9 @@ import { openForReading } from './open-read.ts';
 /** `cronguard status`: one line per job (from runs and crontabs), and when sweep last ran. Read-only. */
 export const statusMain: CommandMain = async (args, ctx) => {
   const store = await openForReading(args, ctx);
+  const host = typeof args.options['host'] === 'string' ? args.options['host'] : undefined;
   const { jobs, lastSweepAt } = store
-    ? await withStore(store, 'read', async (s) => ({ jobs: await s.sweep.jobs(), lastSweepAt: await s.sweep.lastSweepAt() }))
+    ? await withStore(store, 'read', async (s) => ({ jobs: await s.sweep.jobs(host), lastSweepAt: await s.sweep.lastSweepAt() }))
     : { jobs: [] as JobFacts[], lastSweepAt: null };
   const now = systemClock.now().getTime();
   const cache = new ScheduleCache();
@@ -38,6 +39,7 @@ function statusLine(job: JobFacts, now: number, cache: ScheduleCache): StatusLin
     lastStatus: job.last?.status ?? null,
     lastStartedAt: job.last?.startedAt ?? null,
     lastDurationMs: job.last?.durationMs ?? null,
+    lastHost: job.last?.host ?? null,
     nextExpectedAt: next === null ? null : new Date(next).toISOString(),
     failureStreak: job.streak.count,
   };

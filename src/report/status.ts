@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../shared/duration.ts';
 import { systemZone, wallText } from '../schedule/zone.ts';
 import { localTime } from './sweep.ts';
+import { neutralise } from './neutralise.ts';
 import { styleStatus, table } from './style.ts';
 
 /** One job's line of `cronguard status`, in the JSON shape of SPEC §6. */
@@ -12,6 +13,8 @@ export interface StatusLine {
   lastStatus: string | null;
   lastStartedAt: string | null;
   lastDurationMs: number | null;
+  /** The host of the latest run (shown when jobs ran on more than one host; not in the JSON of SPEC §6). */
+  lastHost?: string | null;
   nextExpectedAt: string | null;
   failureStreak: number;
 }
@@ -28,17 +31,18 @@ export function statusJson(lastSweepAt: string | null, jobs: readonly StatusLine
 /** The human table: times in local time, the next start in the job's own zone when it has one. */
 export function statusText(lastSweepAt: string | null, jobs: readonly StatusLine[], now: number, style: ChalkInstance): string {
   const here = systemZone();
+  const withHost = new Set(jobs.map((j) => j.lastHost).filter((h) => h)).size > 1;
   const rows = jobs.map((j) => {
     const zone = j.tz && !j.tz.includes(';') ? j.tz : here;
     const next = j.nextExpectedAt === null ? (j.schedule === '@reboot' ? 'at boot' : '-')
       : `${wallText(zone, Date.parse(j.nextExpectedAt))}${zone === here ? '' : ` ${zone}`}`;
     return [
-      j.job, j.schedule ?? '-', j.lastStatus ? styleStatus(style, j.lastStatus) : 'never run',
+      j.job, j.schedule ?? '-', ...(withHost ? [neutralise(j.lastHost ?? '-')] : []), j.lastStatus ? styleStatus(style, j.lastStatus) : 'never run',
       j.lastStartedAt ? localTime(j.lastStartedAt) : '-', j.lastDurationMs === null ? '-' : formatDuration(j.lastDurationMs),
       next, j.failureStreak ? style.red(String(j.failureStreak)) : '0',
     ];
   });
-  const body = jobs.length ? table(['JOB', 'SCHEDULE', 'LAST', 'STARTED', 'DURATION', 'NEXT', 'FAILING'], rows, style) : 'no jobs recorded yet\n';
+  const body = jobs.length ? table(['JOB', 'SCHEDULE', ...(withHost ? ['HOST'] : []), 'LAST', 'STARTED', 'DURATION', 'NEXT', 'FAILING'], rows, style) : 'no jobs recorded yet\n';
   const sweep = lastSweepAt === null
     ? 'sweep has never run on this database: add `*/30 * * * * cronguard sweep` to your crontab'
     : `last sweep: ${localTime(lastSweepAt)} (${formatDuration(Math.max(0, now - Date.parse(lastSweepAt)))} ago)`;

@@ -112,7 +112,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: 'cronguard status [options]',
     summary: 'one line per job: last run, next expected start, failure streak; when sweep last ran',
     maxPositionals: 0,
-    options: [json, db, help],
+    options: [host, json, db, help],
   },
   {
     name: 'stats',
@@ -140,7 +140,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     maxPositionals: 0,
     options: [
       { name: 'textfile', kind: 'string', value: 'PATH', describe: 'write the metrics to PATH atomically instead of stdout' },
-      db, help,
+      host, db, help,
     ],
   },
   {

@@ -46,6 +46,8 @@ export interface RunningRun {
 /** The gist of one run. */
 export interface RunGist {
   id: string;
+  /** The host that ran it (status shows it when jobs ran on several hosts). */
+  host?: string;
   status: RunStatus;
   startedAt: string;
   endedAt: string | null;

@@ -114,8 +114,8 @@ export interface SweepRepo {
   sweep<T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T): Promise<T>;
   /** Folds the WAL back into the database and truncates it, so it cannot grow without bound. */
   checkpoint(): Promise<void>;
-  /** Every job known from runs or crontabs, with its facts. */
-  jobs(): Promise<JobFacts[]>;
+  /** Every job known from runs or crontabs, with its facts; with a host, only jobs that host ran, judged by its runs. */
+  jobs(host?: string): Promise<JobFacts[]>;
   /** When the latest sweep ran; null when none has. */
   lastSweepAt(): Promise<string | null>;
 }
@@ -191,7 +191,8 @@ export interface JobMetrics {
 
 /** What `cronguard metrics` reads. */
 export interface MetricsReader {
-  jobs(): Promise<JobMetrics[]>;
+  /** Every job's figures; with a host, only that host's runs count (and only jobs it ran). */
+  jobs(host?: string): Promise<JobMetrics[]>;
   /** The problems sweep holds open. */
   problems(): Promise<Array<{ job: string; kind: string }>>;
   outbox(): Promise<{ queued: number; dead: number }>;

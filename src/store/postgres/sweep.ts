@@ -5,15 +5,15 @@ import type { PgClient, Sql, Tx } from './client.ts';
 
 /** How many sweeps the log keeps. */
 const SWEEP_LOG_KEPT = 1000;
-const GIST = 'id, status, started_at, ended_at, duration_ms, exit_code, signal';
+const GIST = 'id, status, started_at, ended_at, duration_ms, exit_code, signal, host';
 const FINISHED = `status NOT IN ('running', 'skipped')`;
 /** Sweeps of every host take turns deciding ('swep'): each problem is then reported by exactly one of them. */
 const SWEEP_LOCK = 0x73776570;
 
-interface GistRow { id: string; status: string; started_at: string; ended_at: string | null; duration_ms: number | null; exit_code: number | null; signal: string | null }
+interface GistRow { id: string; host: string; status: string; started_at: string; ended_at: string | null; duration_ms: number | null; exit_code: number | null; signal: string | null }
 
 const gist = (row: GistRow | undefined): RunGist | null => row ? {
-  id: row.id, status: row.status as RunStatus, startedAt: row.started_at, endedAt: row.ended_at,
+  id: row.id, host: row.host, status: row.status as RunStatus, startedAt: row.started_at, endedAt: row.ended_at,
   durationMs: row.duration_ms, exitCode: row.exit_code, signal: row.signal,
 } : null;
 
@@ -28,7 +28,8 @@ function mergeSchedules(lists: ScheduleEntry[][]): ScheduleEntry[] {
 }
 
 /** Every job known from runs or any host's crontab, with its latest runs (whatever host ran them) and streak. */
-async function jobFacts(sql: Sql | Tx): Promise<JobFacts[]> {
+async function jobFacts(sql: Sql | Tx, host: string | null = null): Promise<JobFacts[]> {
+  const ofHost = host === null ? sql`` : sql`AND host = ${host}`;
   const recorded = await sql<Array<{ name: string; schedule: string | null; tz: string | null; grace_ms: number | null; first_seen_at: string }>>`
     SELECT name, schedule, tz, grace_ms, first_seen_at FROM jobs`;
   const crontab = await sql<Array<{ name: string; schedules: string; first_seen_at: string }>>`
@@ -52,19 +53,19 @@ async function jobFacts(sql: Sql | Tx): Promise<JobFacts[]> {
   }
   for (const f of facts.values()) {
     f.crontab = mergeSchedules(f.lists);
-    const [last] = await sql<GistRow[]>`SELECT ${sql.unsafe(GIST)} FROM runs WHERE job = ${f.job} ORDER BY started_at DESC LIMIT 1`;
+    const [last] = await sql<GistRow[]>`SELECT ${sql.unsafe(GIST)} FROM runs WHERE job = ${f.job} ${ofHost} ORDER BY started_at DESC LIMIT 1`;
     f.last = gist(last);
     if (f.last && f.last.status !== 'running' && f.last.status !== 'skipped') f.lastFinished = f.last;
-    else f.lastFinished = gist((await sql<GistRow[]>`SELECT ${sql.unsafe(GIST)} FROM runs WHERE job = ${f.job} AND ${sql.unsafe(FINISHED)} ORDER BY started_at DESC LIMIT 1`)[0]);
+    else f.lastFinished = gist((await sql<GistRow[]>`SELECT ${sql.unsafe(GIST)} FROM runs WHERE job = ${f.job} ${ofHost} AND ${sql.unsafe(FINISHED)} ORDER BY started_at DESC LIMIT 1`)[0]);
     if (f.lastFinished && f.lastFinished.status !== 'success') {
       const [streak] = await sql<Array<{ count: number; since: string | null }>>`
         SELECT count(*) AS count, min(ended_at) AS since FROM runs
-        WHERE job = ${f.job} AND ${sql.unsafe(FINISHED)} AND status <> 'success' AND started_at > coalesce(
-          (SELECT started_at FROM runs WHERE job = ${f.job} AND status = 'success' ORDER BY started_at DESC LIMIT 1), '')`;
+        WHERE job = ${f.job} ${ofHost} AND ${sql.unsafe(FINISHED)} AND status <> 'success' AND started_at > coalesce(
+          (SELECT started_at FROM runs WHERE job = ${f.job} ${ofHost} AND status = 'success' ORDER BY started_at DESC LIMIT 1), '')`;
       if (streak) f.streak = streak;
     }
   }
-  return [...facts.values()].map(({ lists: _lists, ...f }) => f).sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0));
+  return [...facts.values()].map(({ lists: _lists, ...f }) => f).filter((f) => host === null || f.last !== null).sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0));
 }
 
 /** The rest of the snapshot: every host's running runs, open problems, the sweep log. */
@@ -129,7 +130,7 @@ export function pgSweepRepo(db: PgClient, host: string): SweepRepo {
     async checkpoint() {
       // PostgreSQL checkpoints by itself.
     },
-    jobs: () => db.call((sql) => jobFacts(sql)),
+    jobs: (onHost) => db.call((sql) => jobFacts(sql, onHost ?? null)),
     lastSweepAt: () => db.call(async (sql) => (await sql<Array<{ at: string }>>`SELECT at FROM sweeps ORDER BY id DESC LIMIT 1`)[0]?.at ?? null),
   };
 }

@@ -5,31 +5,33 @@ import type { SqliteDatabase } from './database.ts';
 
 /** How many sweeps the log keeps: enough to know the usual interval, bounded for ever-running hosts. */
 const SWEEP_LOG_KEPT = 1000;
-const GIST = 'id, status, started_at, ended_at, duration_ms, exit_code, signal';
+const GIST = 'id, status, started_at, ended_at, duration_ms, exit_code, signal, host';
 const FINISHED = `status NOT IN ('running', 'skipped')`;
 
-interface GistRow { id: string; status: string; started_at: string; ended_at: string | null; duration_ms: number | null; exit_code: number | null; signal: string | null }
+interface GistRow { id: string; host: string; status: string; started_at: string; ended_at: string | null; duration_ms: number | null; exit_code: number | null; signal: string | null }
 
 /** A run's gist from its row. */
 const gist = (row: GistRow | undefined): RunGist | null => row ? {
-  id: row.id, status: row.status as RunStatus, startedAt: row.started_at, endedAt: row.ended_at,
+  id: row.id, host: row.host, status: row.status as RunStatus, startedAt: row.started_at, endedAt: row.ended_at,
   durationMs: row.duration_ms, exitCode: row.exit_code, signal: row.signal,
 } : null;
 
 /** Sweep's tables in SQLite. Statements are prepared per call: a read-only status prepares no writes. */
 export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
   /** Every job from the jobs table and the crontab table, with its latest runs and failure streak. */
-  const jobFacts = (): JobFacts[] => {
+  const jobFacts = (host: string | null = null): JobFacts[] => {
     const recorded = db.prepare('SELECT name, schedule, tz, grace_ms, first_seen_at FROM jobs').all() as
       Array<{ name: string; schedule: string | null; tz: string | null; grace_ms: number | null; first_seen_at: string }>;
     const crontab = db.prepare('SELECT name, schedules, first_seen_at FROM crontab_jobs').all() as
       Array<{ name: string; schedules: string; first_seen_at: string }>;
-    const last = db.prepare(`SELECT ${GIST} FROM runs WHERE job = ? ORDER BY started_at DESC LIMIT 1`);
-    const lastFinished = db.prepare(`SELECT ${GIST} FROM runs WHERE job = ? AND ${FINISHED} ORDER BY started_at DESC LIMIT 1`);
+    // --host: only that host's runs count (@host NULL: every host's).
+    const ofHost = '(@host IS NULL OR host = @host)';
+    const last = db.prepare(`SELECT ${GIST} FROM runs WHERE job = @job AND ${ofHost} ORDER BY started_at DESC LIMIT 1`);
+    const lastFinished = db.prepare(`SELECT ${GIST} FROM runs WHERE job = @job AND ${ofHost} AND ${FINISHED} ORDER BY started_at DESC LIMIT 1`);
     const streak = db.prepare(`
       SELECT count(*) AS count, min(ended_at) AS since FROM runs
-      WHERE job = @job AND ${FINISHED} AND status <> 'success' AND started_at > coalesce(
-        (SELECT started_at FROM runs WHERE job = @job AND status = 'success' ORDER BY started_at DESC LIMIT 1), '')`);
+      WHERE job = @job AND ${ofHost} AND ${FINISHED} AND status <> 'success' AND started_at > coalesce(
+        (SELECT started_at FROM runs WHERE job = @job AND ${ofHost} AND status = 'success' ORDER BY started_at DESC LIMIT 1), '')`);
     const facts = new Map<string, JobFacts>();
     const fact = (name: string): JobFacts => {
       let f = facts.get(name);
@@ -48,11 +50,12 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
       f.firstSeenAt = earliest(f.firstSeenAt, c.first_seen_at);
     }
     for (const f of facts.values()) {
-      f.last = gist(last.get(f.job) as GistRow | undefined);
-      f.lastFinished = f.last && f.last.status !== 'running' && f.last.status !== 'skipped' ? f.last : gist(lastFinished.get(f.job) as GistRow | undefined);
-      if (f.lastFinished && f.lastFinished.status !== 'success') f.streak = streak.get({ job: f.job }) as JobFacts['streak'];
+      const key = { job: f.job, host };
+      f.last = gist(last.get(key) as GistRow | undefined);
+      f.lastFinished = f.last && f.last.status !== 'running' && f.last.status !== 'skipped' ? f.last : gist(lastFinished.get(key) as GistRow | undefined);
+      if (f.lastFinished && f.lastFinished.status !== 'success') f.streak = streak.get(key) as JobFacts['streak'];
     }
-    return [...facts.values()].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0));
+    return [...facts.values()].filter((f) => host === null || f.last !== null).sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0));
   };
 
   /** Records the crontab jobs of this sweep; jobs no longer in any crontab read are forgotten. */
@@ -109,8 +112,8 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
     async checkpoint() {
       db.pragma('wal_checkpoint(TRUNCATE)');
     },
-    async jobs() {
-      return jobFacts();
+    async jobs(host) {
+      return jobFacts(host ?? null);
     },
     async lastSweepAt() {
       const row = db.prepare('SELECT at FROM sweeps ORDER BY id DESC LIMIT 1').get() as { at: string } | undefined;

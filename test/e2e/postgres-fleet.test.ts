@@ -1,0 +1,131 @@
+// Several hosts on one PostgreSQL database: --once across hosts, hosts in the listings, a host killed
+// mid-run seen by another host's sweep (separate UTS/PID namespaces), many sweeps reporting once.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { BIN, cronEnv, cronguard, tempDir, waitFor, type CliResult } from '../helpers/cli.ts';
+import { type PgCluster, postgresMissing, startCluster } from '../helpers/postgres.ts';
+
+const missing = postgresMissing();
+const dir = tempDir();
+const pg = (missing ? null : await startCluster()) as PgCluster;
+const env = (db: string, host: string) => cronEnv({ CRONGUARD_DB: db, CRONGUARD_HOST: host, CRONGUARD_SPOOL_DIR: join(dir, 'spool') });
+const ok = (r: CliResult) => assert.equal(r.code, 0, r.stderr);
+
+test('three hosts run the same --once job in the same second, 100 times: 100 runs, 200 skipped naming the winner', { skip: missing ?? false, timeout: 900_000 }, async () => {
+  const db = await pg.createDatabase();
+  ok(await cronguard(['--name', 'warm', '--', 'true'], { env: env(db, 'h0') }));
+  // Each job's scheduled start nearest to now is the same 1 January for all three hosts.
+  const round = async (i: number) => Promise.all(['h1', 'h2', 'h3'].map((host) => cronguard(
+    ['--once', '--schedule', '0 0 1 1 *', '--tz', 'UTC', '--name', `once-${i}`, '--', 'true'], { env: env(db, host), limitMs: 300_000 })));
+  const results: CliResult[] = [];
+  for (let i = 0; i < 100; i += 10) {
+    for (const batch of await Promise.all(Array.from({ length: 10 }, (_, k) => round(i + k)))) results.push(...batch);
+  }
+  for (const r of results) assert.deepEqual([r.code, r.out, r.stderr], [0, '', '']);
+  const sql = pg.admin(new URL(db).pathname.slice(1));
+  const rows = await sql<Array<{ job: string; status: string; host: string; reason: string | null }>>`
+    SELECT job, status, host, reason FROM runs WHERE job LIKE 'once-%' ORDER BY job, status`;
+  assert.equal(rows.filter((r) => r.status === 'success').length, 100);
+  assert.equal(rows.filter((r) => r.status === 'skipped').length, 200);
+  for (let i = 0; i < 100; i++) {
+    const mine = rows.filter((r) => r.job === `once-${i}`);
+    const winner = mine.find((r) => r.status === 'success');
+    assert.ok(winner, `once-${i} ran`);
+    for (const loser of mine.filter((r) => r.status === 'skipped')) {
+      assert.notEqual(loser.host, winner.host);
+      assert.match(loser.reason ?? '', new RegExp(`claimed by host ${winner.host} `));
+    }
+  }
+});
+
+test('--once: a usage error without --schedule (125); an unreachable database: the job does not run, a report, exit 75; SQLite works too', { skip: missing ?? false }, async () => {
+  const noSchedule = await cronguard(['--once', '--', 'true'], { env: cronEnv({ CRONGUARD_DB: join(dir, 'x.db') }) });
+  assert.equal(noSchedule.code, 125);
+  assert.match(noSchedule.stderr, /^cronguard: --once needs --schedule/);
+  const marker = join(dir, 'ran');
+  const down = (await pg.createDatabase()).replace(`:${pg.port}/`, ':1/');
+  const r = await cronguard(['--once', '--schedule', '*/5 * * * *', '--name', 'guarded', '--', 'touch', marker], { env: env(down, 'h1') });
+  assert.equal(r.code, 75);
+  assert.match(r.out, /^cronguard: job guarded did not run: --once must claim its start at .* ECONNREFUSED/);
+  assert.equal(existsSync(marker), false);
+  // SQLite: several crontab lines of one host share a file.
+  const file = join(dir, 'once.db');
+  const both = await Promise.all([1, 2].map(() => cronguard(['--once', '--schedule', '@daily', '--name', 'daily', '--', 'true'], { env: cronEnv({ CRONGUARD_DB: file }) })));
+  for (const b of both) assert.deepEqual([b.code, b.out, b.stderr], [0, '', '']);
+  const runs = JSON.parse((await cronguard(['history', '--json'], { env: cronEnv({ CRONGUARD_DB: file }) })).out) as Array<{ status: string }>;
+  assert.deepEqual(runs.map((x) => x.status).sort(), ['skipped', 'success']);
+});
+
+test('history, stats, status and metrics across hosts, and narrowed with --host', { skip: missing ?? false }, async () => {
+  const db = await pg.createDatabase();
+  ok(await cronguard(['--name', 'web', '--', 'true'], { env: env(db, 'web1') }));
+  ok(await cronguard(['--name', 'web', '--', 'true'], { env: env(db, 'web2') }));
+  assert.equal((await cronguard(['--name', 'web', '--', 'false'], { env: env(db, 'web2') })).code, 1);
+  const read = (args: string[]) => cronguard(args, { env: env(db, 'reader') });
+  const table = (await read(['history'])).out;
+  assert.match(table.split('\n')[0] ?? '', /JOB\s+HOST\s+STATUS/);
+  assert.match(table, /web\s+web2\s+failed/);
+  const hosts = (args: string[]) => read([...args, '--json']).then((r) => (JSON.parse(r.out) as Array<{ host: string }>).map((x) => x.host));
+  assert.deepEqual(await hosts(['history', '--host', 'web1']), ['web1']);
+  const stats = JSON.parse((await read(['stats', '--json', '--host', 'web2'])).out) as Array<{ runs: number; successes: number }>;
+  assert.deepEqual(stats.map((s) => [s.runs, s.successes]), [[2, 1]]);
+  const status = JSON.parse((await read(['status', '--json', '--host', 'web1'])).out) as { jobs: Array<{ lastStatus: string; failureStreak: number }> };
+  assert.deepEqual(status.jobs.map((j) => [j.lastStatus, j.failureStreak]), [['success', 0]]);
+  assert.deepEqual((JSON.parse((await read(['status', '--json', '--host', 'nowhere'])).out) as { jobs: unknown[] }).jobs, []);
+  // Status names each job's latest host once its lines span more than one.
+  ok(await cronguard(['--name', 'cache', '--', 'true'], { env: env(db, 'web1') }));
+  assert.match((await read(['status'])).out, /JOB\s+SCHEDULE\s+HOST\s+LAST[^\n]*\ncache\s+-\s+web1\s+success[^\n]*\nweb\s+-\s+web2\s+failed/);
+  assert.match((await read(['metrics', '--host', 'web1'])).out, /cronguard_job_runs_total\{job="web"\} 1\n/);
+  assert.match((await read(['metrics'])).out, /cronguard_job_runs_total\{job="web"\} 3\n/);
+  // A single-host database shows no host column.
+  const single = await pg.createDatabase();
+  ok(await cronguard(['--name', 'solo', '--', 'true'], { env: env(single, 'only') }));
+  assert.doesNotMatch((await cronguard(['history'], { env: env(single, 'only') })).out, /HOST/);
+});
+
+test('a host killed mid-run (its own PID and UTS namespace): another host\'s sweep marks the run lost once its heartbeat is stale', { skip: missing ?? (spawnSync('unshare', ['--pid', '--fork', '--uts', 'true']).status === 0 ? false : 'unshare --pid --uts is not permitted here') }, async () => {
+  const db = await pg.createDatabase();
+  const marker = join(dir, 'victim-started');
+  // The victim "host": its own hostname and process table; killing its init kills everything in it.
+  const victim = spawn('unshare', ['--pid', '--fork', '--uts', '--kill-child', 'sh', '-c', `hostname victim; exec ${process.execPath} ${BIN} --name longjob --heartbeat 1s -- sh -c 'touch ${marker}; exec sleep 600'`],
+    { env: cronEnv({ CRONGUARD_DB: db, CRONGUARD_SPOOL_DIR: join(dir, 'spool') }), stdio: 'ignore' });
+  try {
+    await waitFor(() => existsSync(marker), 60_000, 'the victim job to start');
+    const sweep = (args: string[] = []) => cronguard(['sweep', '--json', '--crontab', '/dev/null', '--stale', '3s', ...args], { env: env(db, 'watcher') });
+    type SweepJson = { problems: Array<{ job: string; kind: string; message: string }> };
+    // While its heartbeats come, the run on the other host is left alone.
+    const fresh = await sweep();
+    assert.equal(fresh.code, 0, fresh.out + fresh.stderr);
+    victim.kill('SIGKILL');
+    let lost: SweepJson | null = null;
+    await (async () => {
+      const until = Date.now() + 120_000;
+      while (lost === null && Date.now() < until) {
+        const r = await sweep();
+        const parsed = JSON.parse(r.out) as SweepJson;
+        if (parsed.problems.some((p) => p.kind === 'stuck')) lost = parsed;
+      }
+    })();
+    assert.ok(lost, 'a sweep reported the run stuck');
+    assert.match((lost as SweepJson).problems.find((p) => p.kind === 'stuck')?.message ?? '', /no heartbeat from host victim/);
+    const runs = JSON.parse((await cronguard(['history', '--json'], { env: env(db, 'watcher') })).out) as Array<{ host: string; status: string }>;
+    assert.deepEqual(runs.map((r) => [r.host, r.status]), [['victim', 'lost']]);
+  } finally {
+    victim.kill('SIGKILL');
+  }
+});
+
+test('sweeps on five hosts at once report each problem once', { skip: missing ?? false }, async () => {
+  const db = await pg.createDatabase();
+  for (const [i, host] of ['a', 'b', 'c'].entries()) {
+    assert.equal((await cronguard(['--name', `bad${i}`, '--', 'false'], { env: env(db, host) })).code, 1);
+  }
+  const sweeps = await Promise.all(['s1', 's2', 's3', 's4', 's5'].map((host) =>
+    cronguard(['sweep', '--json', '--crontab', '/dev/null'], { env: env(db, host), limitMs: 120_000 })));
+  const reported = sweeps.flatMap((s) => (JSON.parse(s.out) as { problems: Array<{ job: string; kind: string }> }).problems.map((p) => `${p.job}/${p.kind}`));
+  assert.deepEqual(reported.sort(), ['bad0/failing', 'bad1/failing', 'bad2/failing']);
+  assert.equal(sweeps.filter((s) => s.code === 1).length, 1);
+});
