@@ -62,8 +62,8 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts a cluster for this test file. */
-export async function startCluster(): Promise<PgCluster> {
+/** Starts a cluster; `cleanUpAfter` registers its removal (the test file's `after` by default; the bench passes its own). */
+export async function startCluster(cleanUpAfter: (fn: () => Promise<void>) => void = after): Promise<PgCluster> {
   const bin = postgresBin() as string;
   const user = serverUser() as { uid: number; gid: number };
   const dir = mkdtempSync(join(tmpdir(), 'cronguard-pg-'));
@@ -93,7 +93,7 @@ export async function startCluster(): Promise<PgCluster> {
     rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', remove);
-  after(async () => {
+  cleanUpAfter(async () => {
     await Promise.all(clients.map((c) => c.end({ timeout: 1 })));
     remove();
   });

@@ -69,7 +69,7 @@ async function jobFacts(sql: Sql | Tx, host: string | null = null): Promise<JobF
 }
 
 /** The rest of the snapshot: every host's running runs, open problems, the sweep log. */
-async function snapshot(tx: Tx): Promise<SweepSnapshot> {
+async function snapshot(tx: Tx, host: string): Promise<SweepSnapshot> {
   const running = (await tx<Array<Record<string, unknown>>>`
     SELECT id, job, started_at, heartbeat_at, host, pid, pid_start, pgid, timeout_ms, kill_after_ms, heartbeat_ms,
       (SELECT max(ended_at) FROM attempts WHERE run_id = runs.id) AS last_attempt_ended_at
@@ -81,7 +81,8 @@ async function snapshot(tx: Tx): Promise<SweepSnapshot> {
   }));
   const open = (await tx<Array<Record<string, string | null>>>`SELECT job, kind, since, run_id, message FROM problems ORDER BY job, kind`)
     .map((p) => ({ job: p['job'], kind: p['kind'], since: p['since'], runId: p['run_id'], message: p['message'] }) as Problem);
-  const sweeps = await tx<Array<{ at: string; warnings: string }>>`SELECT at, warnings FROM sweeps ORDER BY id DESC LIMIT 20`;
+  // The watcher watches this host's own sweeps: other hosts sweeping the same minute are not its rhythm.
+  const sweeps = await tx<Array<{ at: string; warnings: string }>>`SELECT at, warnings FROM sweeps WHERE host = ${host} ORDER BY id DESC LIMIT 20`;
   return { running, jobs: await jobFacts(tx), open, sweeps: sweeps.map((s) => s.at), previousWarnings: JSON.parse(sweeps[0]?.warnings ?? '[]') as string[] };
 }
 
@@ -122,7 +123,7 @@ export function pgSweepRepo(db: PgClient, host: string): SweepRepo {
       // so a problem is reported once however many hosts sweep at the same minute.
       await tx`SELECT pg_advisory_xact_lock(${SWEEP_LOCK})`;
       await noteCrontab(tx, at, crontab);
-      verdict = decide(await snapshot(tx));
+      verdict = decide(await snapshot(tx, host));
       await write(tx, at, verdict);
       });
       return verdict as T;
