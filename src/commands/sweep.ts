@@ -5,9 +5,10 @@ import { notifySettings } from '../notify/settings.ts';
 import { sweepJson, sweepText, watcherText } from '../report/sweep.ts';
 import { makeStyle } from '../report/style.ts';
 import { bootTimeMs } from '../schedule/boot.ts';
+import { detectCron } from '../schedule/cron-flavour.ts';
 import { readCrontabs } from '../schedule/discover.ts';
 import { parseDuration } from '../shared/duration.ts';
-import { CronguardError, describeError } from '../shared/errors.ts';
+import { badOption, CronguardError, describeError } from '../shared/errors.ts';
 import { parseInstant } from '../shared/instant.ts';
 import { isGroupAlive, isProcessAlive } from '../shared/proc.ts';
 import { iso, systemClock } from '../shared/time.ts';
@@ -36,7 +37,11 @@ export const sweepMain: CommandMain = async (args, ctx) => {
   const { settings, warnings: settingWarnings } = notifySettings(o, ctx.env);
   for (const w of settingWarnings) ctx.stderr(`cronguard: ${w}\n`);
   const dbPath = dbPathOf(args, ctx);
-  const reading = await readCrontabs({ files: Array.isArray(o['crontab']) ? o['crontab'] : null, uid: ctx.uid, env: ctx.env });
+  const cron = text('cron');
+  if (cron !== null && cron !== 'cronie' && cron !== 'debian') throw badOption('--cron', cron, 'expected cronie or debian');
+  const reading = await readCrontabs({
+    files: Array.isArray(o['crontab']) ? o['crontab'] : null, uid: ctx.uid, home: ctx.home, env: ctx.env, flavour: detectCron(cron).flavour,
+  });
   const crontab = crontabJobsFor(reading, dbPath, currentUser(ctx.env));
   let swept: { store: Store; outcome: SweepOutcome };
   try {

@@ -70,6 +70,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'stale', kind: 'string', value: 'DUR', describe: 'heartbeat age that makes a running run stuck', defaultText: '3 heartbeats, at least 5m' },
       { name: 'max-runtime', kind: 'string', value: 'DUR', describe: 'a run alive longer than this is overrunning', defaultText: 'none' },
       { name: 'crontab', kind: 'list', value: 'FILE', describe: 'read this crontab file instead of `crontab -l` (and, for root, /etc/crontab and /etc/cron.d); repeatable' },
+      { name: 'cron', kind: 'string', value: 'NAME', describe: 'read crontabs by the rules of this cron: cronie or debian', defaultText: 'the installed one' },
       { name: 'all', kind: 'boolean', describe: 'list every current problem, not only new and resolved ones' },
       { name: 'at', kind: 'string', value: 'TIME', describe: 'sweep (and record the sweep) as if the clock read TIME (ISO-8601, local time unless it has an offset)' },
       notifyCommand, notifyUrl, notifyFormat,
