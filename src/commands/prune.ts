@@ -1,13 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import type { CommandMain } from './context.ts';
-import { DURATION_HINT, durationMs } from '../shared/duration.ts';
-import { badOption, CronguardError } from '../shared/errors.ts';
-import { parseWhen } from '../shared/when.ts';
+import { CronguardError } from '../shared/errors.ts';
+import { flagGiven, optionValue } from '../shared/option-values.ts';
+import { PRUNE } from '../shared/options.ts';
 import { formatBytes } from '../report/bytes.ts';
 import { localTime } from '../report/local-time.ts';
 import type { PruneCount } from '../store/store.ts';
 import { dbPathOf } from './db-path.ts';
-import { exclusive, stringOption, withStore } from './forensics.ts';
+import { exclusive, withStore } from './forensics.ts';
 import { openOrExplain } from './open-read.ts';
 
 /**
@@ -16,17 +16,15 @@ import { openOrExplain } from './open-read.ts';
  */
 export const pruneMain: CommandMain = async (args, ctx) => {
   exclusive(args, 'dry-run', 'vacuum');
-  const olderThan = stringOption(args, 'older-than');
-  if (olderThan === undefined) throw new CronguardError('prune needs --older-than DUR, e.g. cronguard prune --older-than 90d');
-  if (durationMs(olderThan) === undefined) throw badOption('--older-than', olderThan, DURATION_HINT);
-  const cutoff = parseWhen('--older-than', olderThan, new Date());
+  const cutoff = optionValue(args, PRUNE.olderThan);
+  if (cutoff === undefined) throw new CronguardError('prune needs --older-than DUR, e.g. cronguard prune --older-than 90d');
   const path = dbPathOf(args, ctx);
   if (!existsSync(path) || statSync(path).size === 0) {
     ctx.stdout(`no runs recorded in ${path}; nothing to prune\n`);
     return 0;
   }
   const before = fileBytes(path);
-  const dryRun = args.options['dry-run'] === true;
+  const dryRun = flagGiven(args, PRUNE.dryRun);
   const counted = await withStore(openOrExplain(path, false), 'prune', async (store) => {
     if (dryRun) return store.prune.count(cutoff);
     const removed = await store.prune.remove(cutoff);

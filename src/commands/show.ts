@@ -7,7 +7,9 @@ import { rawOutput, showText } from '../report/show.ts';
 import { makeStyle } from '../report/style.ts';
 import type { RunRecord } from '../shared/types.ts';
 import { dbPathOf } from './db-path.ts';
-import { exclusive, stringOption, withStore } from './forensics.ts';
+import { optionValue } from '../shared/option-values.ts';
+import { SHOW } from '../shared/options.ts';
+import { exclusive, withStore } from './forensics.ts';
 import { openForReading } from './open-read.ts';
 
 /** How many candidates an ambiguous prefix lists. */
@@ -19,7 +21,7 @@ export const showMain: CommandMain = async (args, ctx) => {
   const prefix = args.positionals[0];
   if (prefix === undefined) throw new CronguardError('show needs a RUN_ID (usage: cronguard show RUN_ID [--json|--raw])');
   if (!/^[0-9a-f-]{4,}$/i.test(prefix)) throw badOption('RUN_ID', prefix, 'expected at least 4 characters of a run id (hex digits and dashes)');
-  const attemptText = stringOption(args, 'attempt');
+  const attemptText = optionValue(args, SHOW.attempt);
   const store = openForReading(args, ctx);
   const runs = store === null ? [] : await withStore(store, 'read', (s) => s.reads.findByPrefix(prefix, CANDIDATES + 1));
   const run = pickRun(runs, prefix, dbPathOf(args, ctx));

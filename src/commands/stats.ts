@@ -3,13 +3,15 @@ import { statsJson } from '../report/json.ts';
 import { makeStyle } from '../report/style.ts';
 import { statsTable } from '../report/stats.ts';
 import { dbPathOf } from './db-path.ts';
-import { requireKnownJob, whenOption, withStore } from './forensics.ts';
+import { optionValue } from '../shared/option-values.ts';
+import { STATS } from '../shared/options.ts';
+import { requireKnownJob, withStore } from './forensics.ts';
 import { openForReading } from './open-read.ts';
 
 /** `cronguard stats [JOB]`: per job, runs, successes, failures by status, success rate and duration percentiles. */
 export const statsMain: CommandMain = async (args, ctx) => {
   const job = args.positionals[0];
-  const since = whenOption(args, 'since', new Date());
+  const since = optionValue(args, STATS.since);
   const store = openForReading(args, ctx);
   const stats = store === null ? [] : await withStore(store, 'read', async (s) => {
     // As in history: an error for a person, the empty answer for a script.
