@@ -4,7 +4,7 @@
  */
 import { parseCount } from './count.ts';
 import { didYouMean } from './did-you-mean.ts';
-import { parseDuration } from './duration.ts';
+import { DURATION_HINT, durationMs, parseDuration } from './duration.ts';
 import { badOption } from './errors.ts';
 import { parseInstant } from './instant.ts';
 import { JOB_NAME } from './job-name.ts';
@@ -100,6 +100,6 @@ export const instant: OptionParser<Date> = (text, flag) => parseInstant(flag, te
 
 /** A duration ago, as the stored instant that long before now (prune --older-than). */
 export const ago: OptionParser<string> = (text, flag) => {
-  parseDuration(flag, text);
+  if (durationMs(text) === undefined) throw badOption(flag, text, DURATION_HINT);
   return parseWhen(flag, text, new Date());
 };
