@@ -1,6 +1,6 @@
 import type { ParsedArgs } from '../shared/argv.ts';
 import { didYouMean } from '../shared/did-you-mean.ts';
-import { CronguardError, describeError } from '../shared/errors.ts';
+import { CronguardError, describeError, EXIT } from '../shared/errors.ts';
 import type { Store } from '../store/store.ts';
 
 /** Refuses two options that exclude each other. */
@@ -13,7 +13,7 @@ export async function requireKnownJob(store: Store, job: string): Promise<void> 
   const names = await store.reads.jobNames();
   if (names.includes(job)) return;
   const hint = didYouMean(job, names) || ` (it knows ${names.length} job${names.length === 1 ? '' : 's'}; cronguard status lists them)`;
-  throw new CronguardError(`no job named ${JSON.stringify(job)} in ${store.path}${hint}`);
+  throw new CronguardError(`no job named ${JSON.stringify(job)} in ${store.describe()}${hint}`);
 }
 
 /** Runs `work` on the store, turning a database failure into one clear line; closes the store. */
@@ -22,7 +22,7 @@ export async function withStore<T>(store: Store, action: string, work: (store: S
     return await work(store);
   } catch (error) {
     if (error instanceof CronguardError) throw error;
-    throw new CronguardError(`cannot ${action} ${store.path}: ${describeError(error)}`, 125, { cause: error });
+    throw new CronguardError(`cannot ${action} ${store.describe()}: ${describeError(error)}`, EXIT.internal, { cause: error });
   } finally {
     store.close();
   }
