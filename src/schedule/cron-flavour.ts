@@ -1,7 +1,8 @@
 import { existsSync, type Stats } from 'node:fs';
+import type { CronFlavour } from '../shared/types.ts';
 
 /** The two crons whose rules sweep knows: cronie (Fedora, RHEL, Arch, SUSE) and Debian's cron (Debian, Ubuntu). */
-export type CronFlavour = 'cronie' | 'debian';
+export type { CronFlavour };
 
 /** Which cron reads the crontabs here, and how that was decided (for --help and the man page: "how it decides"). */
 export interface CronChoice {
@@ -14,8 +15,8 @@ export interface CronChoice {
  * daemon's file name (cronie installs /usr/sbin/crond, Debian's cron /usr/sbin/cron); else Debian's cron on a
  * Debian-based system (/etc/debian_version) and cronie everywhere else.
  */
-export function detectCron(given: string | null, exists: (path: string) => boolean = existsSync): CronChoice {
-  if (given === 'cronie' || given === 'debian') return { flavour: given, why: '--cron' };
+export function detectCron(given: CronFlavour | null, exists: (path: string) => boolean = existsSync): CronChoice {
+  if (given !== null) return { flavour: given, why: '--cron' };
   if (exists('/var/lib/dpkg/info/cronie.list')) return { flavour: 'cronie', why: 'the cronie package is installed' };
   if (exists('/var/lib/dpkg/info/cron.list')) return { flavour: 'debian', why: "Debian's cron package is installed" };
   if (exists('/usr/sbin/crond')) return { flavour: 'cronie', why: '/usr/sbin/crond exists' };

@@ -1,7 +1,8 @@
 import { parseArgs } from '../shared/argv.ts';
-import { durationMs } from '../shared/duration.ts';
 import { CronguardError } from '../shared/errors.ts';
-import { derivedName, JOB_NAME } from '../shared/job-name.ts';
+import { derivedName } from '../shared/job-name.ts';
+import { optionGiven, optionValue } from '../shared/option-values.ts';
+import { RUN, SWEEP } from '../shared/options.ts';
 import { defaultPath } from './cron-flavour.ts';
 import type { CronEntry } from './cron-line.ts';
 import type { CrontabContext, CrontabJob, CrontabSweepLine } from './crontab.ts';
@@ -113,19 +114,24 @@ function addInvocation(inv: Invocation, line: CrontabSweepLine, out: { jobs: Cro
     return error instanceof CronguardError ? `cronguard: ${error.message}` : String(error);
   }
   if (args.command === 'sweep' && !args.options['help']) {
-    const db = typeof args.options['db'] === 'string' ? args.options['db'] : line.db;
-    out.sweeps.push({ ...line, db });
+    out.sweeps.push({ ...line, db: optionValue(args, SWEEP.db) ?? line.db });
     return null;
   }
   // `cronguard --version`, `cronguard status` ...: cronguard runs, but no job.
   if (args.command !== 'run' || args.version || args.options['help']) return null;
   if (args.positionals.length === 0) return 'cronguard is given no command to run';
-  const given = args.options['name'];
-  if (typeof given === 'string' && !JOB_NAME.test(given)) return `--name ${JSON.stringify(given)}: expected 1-128 characters of A-Z a-z 0-9 . _ -`;
-  const grace = typeof args.options['grace'] === 'string' ? durationMs(args.options['grace']) : null;
-  const db = typeof args.options['db'] === 'string' ? args.options['db'] : line.db;
-  out.jobs.push({ ...line, name: typeof given === 'string' ? given : derivedName(args.positionals), graceMs: grace ?? null, db });
-  if (typeof given !== 'string' && inv.args.some((w) => w.expands)) {
+  let given: string | undefined;
+  let graceMs: number | null;
+  try {
+    // Read as the run itself will read them: a value cron's run would refuse is a warning here.
+    given = optionValue(args, RUN.name);
+    graceMs = optionGiven(args, RUN.grace) ? optionValue(args, RUN.grace) : null;
+  } catch (error) {
+    return error instanceof CronguardError ? `cronguard: ${error.message}` : String(error);
+  }
+  const db = optionValue(args, RUN.db) ?? line.db;
+  out.jobs.push({ ...line, name: given ?? derivedName(args.positionals), graceMs, db });
+  if (given === undefined && inv.args.some((w) => w.expands)) {
     return 'the job has no --name and its command uses shell expansion, so its derived name may not match its runs; give it --name';
   }
   return null;
