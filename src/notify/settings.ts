@@ -1,12 +1,8 @@
 import { durationMs, formatDuration } from '../shared/duration.ts';
+import type { Channel, NotifyFormat } from '../shared/channel.ts';
 import { badOption } from '../shared/errors.ts';
 
-/** Where a notification goes: a shell command, or an HTTP endpoint in JSON or Slack form. */
-export type Channel =
-  | { kind: 'command'; command: string }
-  | { kind: 'url'; url: string; format: NotifyFormat };
-
-export type NotifyFormat = 'json' | 'slack';
+export type { Channel, NotifyFormat } from '../shared/channel.ts';
 
 /** The notification options of a run line or a sweep, checked. */
 export interface NotifySettings {
