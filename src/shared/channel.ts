@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { NotifyFormat } from './types.ts';
 
 /** Where a notification goes: a shell command, or an HTTP endpoint in JSON or Slack form. */
 export type Channel =
   | { kind: 'command'; command: string }
   | { kind: 'url'; url: string; format: NotifyFormat };
-
-export type NotifyFormat = 'json' | 'slack';
 
 /**
  * What the outbox stores instead of the channel (SPEC §9): a hash that names the channel without saying
