@@ -46,7 +46,7 @@ export const sweepMain: CommandMain = async (args, ctx) => {
   const { store, outcome } = swept;
   try {
     const { code, printed } = reportSweep(outcome, iso(at), o, ctx);
-    if (settings.channels.length > 0 || settings.ping || (await store.alerts.hasDue(iso(systemClock.now())))) {
+    if (settings.channels.length > 0 || settings.ping) {
       const { notifySweep } = await import('../notify/sweep.ts');
       const warning = await notifySweep({
         problems: outcome.reported, resolved: outcome.resolved, settings, store, env: ctx.env, at: iso(at), exitCode: code, summary: printed,
