@@ -2,13 +2,13 @@ import { homedir } from 'node:os';
 import type { ParsedArgs } from '../shared/argv.ts';
 import { parseArgs } from '../shared/argv.ts';
 import type { CliContext, CommandMain } from '../commands/context.ts';
-import { badOption, CronguardError } from '../shared/errors.ts';
+import { badOption, CronguardError, describeError, EXIT } from '../shared/errors.ts';
 import { useHostName } from '../shared/proc.ts';
 import type { CommandName } from '../shared/options.ts';
 
 declare const CRONGUARD_VERSION: string;
 
-/** What CRONGUARD_HOST may be: a host name's characters (it is shown in reports and spool names). */
+/** What CRONGUARD_HOST may be: a host name's characters (it is shown in reports and names spool claims). */
 const HOST_NAME = /^[A-Za-z0-9._-]{1,253}$/;
 
 /** Each command's module, imported only when that command runs, so a cron tick loads the run path alone. */
@@ -20,6 +20,7 @@ const COMMAND_MODULES: Record<CommandName, () => Promise<CommandMain>> = {
   status: async () => (await import('../commands/status.ts')).statusMain,
   stats: async () => (await import('../commands/stats.ts')).statsMain,
   prune: async () => (await import('../commands/prune.ts')).pruneMain,
+  forget: async () => (await import('../commands/forget.ts')).forgetMain,
   metrics: async () => (await import('../commands/metrics.ts')).metricsMain,
   completion: async () => (await import('../commands/completion.ts')).completionMain,
 };
@@ -51,8 +52,8 @@ async function main(ctx: CliContext): Promise<number> {
       ctx.stderr(`cronguard: ${error.message}\n`);
       return error.exitCode;
     }
-    ctx.stderr(`cronguard: internal error: ${(error as Error)?.message ?? String(error)} (CRONGUARD_DEBUG=1 shows where)\n`);
-    return 125;
+    ctx.stderr(`cronguard: internal error: ${describeError(error)} (CRONGUARD_DEBUG=1 shows where)\n`);
+    return EXIT.internal;
   }
 }
 

@@ -7,15 +7,11 @@ import { executeRun, newRun } from '../runner/run.ts';
 import { spawnCommand } from '../runner/spawn.ts';
 import { describeError, EXIT } from '../shared/errors.ts';
 import { iso, systemClock } from '../shared/time.ts';
-import { openTargetStore, RUN_CALL_LIMIT_MS } from '../store/open.ts';
-import { ingestSpool } from '../store/spool.ts';
-import type { Store } from '../store/store.ts';
-import type { StoreTarget } from '../store/target.ts';
+import { openStore } from '../store/open.ts';
 import { failureReport } from '../report/failure.ts';
-import { storeTargetOf } from './db-path.ts';
-import { warnAboutPassword } from './open-read.ts';
-import { onceTurn } from './run-once.ts';
+import { storeTargetOf } from './store-target.ts';
 import { resolveRunPlan } from './run-plan.ts';
+import { onceTurn } from './run-once.ts';
 import { settleAlerts, startPing } from './run-alerts.ts';
 
 /** `cronguard [run] [options] -- COMMAND`: everything up to the spawn is checked; after it, nothing of ours may fail the job. */
@@ -23,22 +19,21 @@ export const runMain: CommandMain = async (args, ctx) => {
   const plan = await resolveRunPlan(args, ctx.env);
   if (args.options['tee']) plan.tee = (chunk) => ctx.stdout(chunk);
   const target = storeTargetOf(args, ctx);
-  warnAboutPassword(target, ctx);
   const interrupts = catchInterrupts();
   const warn = (message: string) => ctx.stderr(`cronguard: ${message}\n`);
   const clock = systemClock;
   for (const warning of plan.alerts.warnings) warn(warning);
 
-  const { store, failure } = await openWritable(target, warn);
+  const recording = await openStore(target, 'record', warn);
   const run = newRun(plan, clock.now());
-  const once = plan.once ? await onceTurn(plan, run, store, failure, target.display) : null;
+  const once = plan.once ? await onceTurn(plan, run, recording.store, recording.failure, recording.describe()) : null;
   if (once && 'report' in once) {
     interrupts.dispose();
-    store?.close();
+    recording.store?.close();
     ctx.stdout(once.report);
     return EXIT.tempFail;
   }
-  const recorder = new Recorder(store, target.display, target.spool, ctx.stderr, failure);
+  const recorder = new Recorder(recording, ctx.stderr);
   const turn = once ?? await takeTurn(plan.overlap, run, plan.schedule, recorder, { clock, interrupts, waitLimitMs: plan.timeoutMs, warn });
   let exitCode: number;
   let started: Promise<string | null> | null = null;
@@ -65,7 +60,7 @@ export const runMain: CommandMain = async (args, ctx) => {
     warn(`notifications failed: ${describeError(error)}`);
   }
   try {
-    store?.close();
+    recording.store?.close();
   } catch {
     // Closing can only fail on a database already reported broken.
   }
@@ -73,19 +68,3 @@ export const runMain: CommandMain = async (args, ctx) => {
   if (run.status !== 'success' && (run.status !== 'skipped' || waitedInVain)) ctx.stdout(failureReport(run, exitCode));
   return exitCode;
 };
-
-/** Opens the database for writing and takes in any spooled records; a failure is returned, never thrown. */
-async function openWritable(target: StoreTarget, warn: (message: string) => void): Promise<{ store: Store | null; failure: string | null }> {
-  let store: Store;
-  try {
-    store = await openTargetStore(target, false, RUN_CALL_LIMIT_MS);
-  } catch (error) {
-    return { store: null, failure: describeError(error) };
-  }
-  try {
-    await ingestSpool(store, target.spool);
-  } catch (error) {
-    warn(`could not take in the spool ${target.spool}: ${describeError(error)}`);
-  }
-  return { store, failure: null };
-}

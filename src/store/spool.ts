@@ -32,13 +32,12 @@ export function parseSpoolLine(line: string): SpoolEntry | null {
 }
 
 /**
- * Appends a record to the spool with one O_APPEND write, so concurrent writers never interleave. The
- * directory is created (0700) when missing: a network database's spool lives in §5's directory.
+ * Appends a record to the spool file with one O_APPEND write, so concurrent writers never interleave.
+ * Its directory is created (0700) when missing: a network database's spool lives in §5's directory.
  */
-export function appendToSpool(path: string, entry: SpoolEntry): string {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  appendFileSync(path, spoolLine(entry), { mode: 0o600 });
-  return path;
+export function appendToSpool(spool: string, entry: SpoolEntry): void {
+  mkdirSync(dirname(spool), { recursive: true, mode: 0o700 });
+  appendFileSync(spool, spoolLine(entry), { mode: 0o600 });
 }
 
 /**
@@ -46,7 +45,7 @@ export function appendToSpool(path: string, entry: SpoolEntry): string {
  * after this process (new records then start a new spool), ingested idempotently by run id, then removed.
  * A claim left by a process that died mid-way is taken over. Returns how many runs were written.
  */
-export async function ingestSpool(store: Store, spool: string): Promise<number> {
+export async function ingestSpool(spool: string, store: Store): Promise<number> {
   const dir = dirname(spool);
   const base = basename(spool);
   let names: string[];

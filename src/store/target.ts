@@ -1,30 +1,46 @@
-import { createHash } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
-import { CronguardError } from '../shared/errors.ts';
-import { defaultDbPath, spoolPath } from './paths.ts';
-import { isPostgresTarget, parsePostgresTarget, type PostgresTarget } from './postgres/target.ts';
+import { resolve } from 'node:path';
+import { badOption } from '../shared/errors.ts';
+import { redact } from './postgres/url.ts';
 
-/** Where the store is: a SQLite file, or a PostgreSQL database; and where this host spools what it cannot write. */
-export interface StoreTarget {
-  /** How messages name it: the file's path, or the URL without its password. */
-  display: string;
-  /** This host's spool for this store: beside the file, or in §5's directory for a database on the network. */
-  spool: string;
-  sqlitePath: string | null;
-  postgres: PostgresTarget | null;
+/**
+ * Where a cronguard history lives, as the user named it (--db, CRONGUARD_DB, the default of SPEC §5).
+ * Each kind has one backend in src/store/backend.ts. A PostgreSQL target keeps the URL as given (its
+ * password, if any, included) and how messages name it; `env`, `spoolDir` and `host` are what the
+ * command's context says (PG* variables, CRONGUARD_SPOOL_DIR, CRONGUARD_HOST), absent when a test names a
+ * target directly.
+ */
+export type StoreTarget =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; url: string; display: string; env?: NodeJS.ProcessEnv; spoolDir?: string; host?: string };
+
+const postgresTarget = (url: string): StoreTarget => ({ kind: 'postgres', url, display: redact(url) });
+
+/** URL schemes that name a backend; any other `scheme://` is refused, never taken for a relative file path. */
+const SCHEMES: Record<string, (text: string) => StoreTarget> = { postgres: postgresTarget, postgresql: postgresTarget };
+
+const URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
+
+/** The target a --db value (or CRONGUARD_DB) names; null for a URL whose scheme no backend serves. */
+export function targetOf(text: string): StoreTarget | null {
+  const scheme = URL_SCHEME.exec(text)?.[1]?.toLowerCase();
+  if (scheme === undefined) return { kind: 'sqlite', path: resolve(text) };
+  return SCHEMES[scheme]?.(text) ?? null;
 }
 
-/** What the target is read from: --db, else CRONGUARD_DB, else the default of SPEC §5. */
-export function storeTarget(given: string | undefined, env: NodeJS.ProcessEnv, uid: number, home: string): StoreTarget {
-  const text = given ?? (env['CRONGUARD_DB'] || undefined);
-  if (text === '') throw new CronguardError('--db "": expected a file path or a postgres:// URL');
-  if (text !== undefined && isPostgresTarget(text)) {
-    const postgres = parsePostgresTarget(text, env, home);
-    // One spool per database, named by a digest of its URL (never the password): two databases never mix.
-    const digest = createHash('sha256').update(postgres.display).digest('hex').slice(0, 12);
-    const dir = env['CRONGUARD_SPOOL_DIR']?.startsWith('/') ? env['CRONGUARD_SPOOL_DIR'] : dirname(defaultDbPath(env, uid, home));
-    return { display: postgres.display, spool: join(dir, `postgres-${digest}.spool`), sqlitePath: null, postgres };
-  }
-  const path = text !== undefined ? resolve(text) : defaultDbPath(env, uid, home);
-  return { display: path, spool: spoolPath(path), sqlitePath: path, postgres: null };
+/** Like targetOf, but a value naming nothing cronguard can open is the user's error (exit 125). */
+export function parseTarget(option: string, text: string): StoreTarget {
+  if (text === '') throw badOption(option, text, 'expected a file path');
+  const target = targetOf(text);
+  if (target === null) throw badOption(option, text, 'expected a file path; this cronguard has no database backend for that kind of URL');
+  return target;
+}
+
+/** The target as messages name it (never with a password in it). */
+export function describeTarget(target: StoreTarget): string {
+  return target.kind === 'sqlite' ? target.path : target.display;
+}
+
+/** Whether two targets name the same history (sweep: does a crontab line record here?). */
+export function sameTarget(a: StoreTarget, b: StoreTarget): boolean {
+  return describeTarget(a) === describeTarget(b) && a.kind === b.kind;
 }

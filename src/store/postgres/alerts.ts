@@ -6,7 +6,7 @@ const FAILURE_SQL = FAILURE_STATUSES.map((s) => `'${s}'`).join(', ');
 const PENDING = 'delivered_at IS NULL AND dead_at IS NULL';
 
 interface OutboxRow {
-  id: number; event_id: string; event_type: string; job: string | null; channel: string; payload: string;
+  id: number; event_id: string; event_type: string; job: string | null; channel_fp: string; payload: string;
   attempts: number; created_at: string;
 }
 
@@ -26,26 +26,25 @@ export function pgAlertStore(db: PgClient): AlertStore {
     enqueue: (items, at) => db.call((sql) => sql.begin(async (tx) => {
       const ids: number[] = [];
       for (const item of items) {
-        const [row] = await tx<Array<{ id: number }>>`INSERT INTO outbox (event_id, event_type, job, channel, payload, created_at, next_at)
-          VALUES (${item.eventId}, ${item.eventType}, ${item.job}, ${item.channel}, ${item.payload}, ${at}, ${at}) RETURNING id`;
+        const [row] = await tx<Array<{ id: number }>>`INSERT INTO outbox (event_id, event_type, job, channel_fp, payload, created_at, next_at)
+          VALUES (${item.eventId}, ${item.eventType}, ${item.job}, ${item.channelFp}, ${item.payload}, ${at}, ${at}) RETURNING id`;
         ids.push(row?.id ?? 0);
       }
       return ids;
     })),
-    hasDue: (now) => db.call(async (sql) =>
-      (await sql`SELECT 1 FROM outbox WHERE ${sql.unsafe(PENDING)} AND next_at <= ${now} LIMIT 1`).length > 0),
-    claim: (now, until, token, limit) => db.call((sql) => sql.begin(async (tx) => {
+    claim: async (now, until, token, limit, channelFps) => channelFps.length === 0 ? [] : db.call((sql) => sql.begin(async (tx) => {
       await tx`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`;
       // A row waits while an older row of its channel is pending and not due, or claimed by someone.
       const rows = await tx<OutboxRow[]>`
-        SELECT id, event_id, event_type, job, channel, payload, attempts, created_at FROM outbox o
+        SELECT id, event_id, event_type, job, channel_fp, payload, attempts, created_at FROM outbox o
         WHERE ${tx.unsafe(PENDING)} AND next_at <= ${now} AND (claim_until IS NULL OR claim_until < ${now})
-          AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel AND p.id < o.id
+          AND channel_fp IN (SELECT json_array_elements_text(${JSON.stringify(channelFps)}::text::json))
+          AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel_fp = o.channel_fp AND p.id < o.id
             AND p.delivered_at IS NULL AND p.dead_at IS NULL AND (p.next_at > ${now} OR p.claim_until >= ${now}))
         ORDER BY id LIMIT ${limit}`;
       for (const row of rows) await tx`UPDATE outbox SET claim_token = ${token}, claim_until = ${until} WHERE id = ${row.id}`;
       return rows.map((r): OutboxItem => ({
-        id: r.id, eventId: r.event_id, eventType: r.event_type, job: r.job, channel: r.channel, payload: r.payload,
+        id: r.id, eventId: r.event_id, eventType: r.event_type, job: r.job, channelFp: r.channel_fp, payload: r.payload,
         attempts: r.attempts, createdAt: r.created_at,
       }));
     })),

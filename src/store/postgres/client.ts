@@ -1,6 +1,6 @@
 import postgres from 'postgres';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PostgresTarget } from './target.ts';
+import type { PostgresSettings } from './url.ts';
 
 export type Sql = postgres.Sql<Record<string, never>>;
 export type Tx = postgres.TransactionSql<Record<string, never>>;
@@ -17,13 +17,16 @@ const RETRYABLE = new Set(['53300', '57P03']);
 /** One process's connection to the server: at most one at a time, opened on demand, closed when idle. */
 export interface PgClient {
   readonly sql: Sql;
-  /** Runs a call, retrying with backoff while the server is full, for at most FULL_SERVER_BUDGET_MS. */
-  call<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Runs a call, retrying with backoff while the server is full, for at most FULL_SERVER_BUDGET_MS; each
+   * try is bounded by the client's call limit unless `bounded` is false.
+   */
+  call<T>(work: (sql: Sql) => Promise<T>, bounded?: boolean): Promise<T>;
   end(): Promise<void>;
 }
 
 /** The postgres.js options for a target: int8 and counts as numbers, no notices on stdout. */
-export function clientOf(target: PostgresTarget, callLimitMs: number | null): PgClient {
+export function clientOf(target: PostgresSettings, callLimitMs: number | null): PgClient {
   const sql = postgres({
     host: target.host,
     port: target.port,
@@ -44,11 +47,11 @@ export function clientOf(target: PostgresTarget, callLimitMs: number | null): Pg
   }) as unknown as Sql;
   return {
     sql,
-    async call(work) {
+    async call(work, limited = true) {
       const deadline = Date.now() + FULL_SERVER_BUDGET_MS;
       for (let attempt = 0; ; attempt++) {
         try {
-          return await (callLimitMs === null ? work(sql) : bounded(work(sql), callLimitMs));
+          return await (callLimitMs === null || !limited ? work(sql) : bounded(work(sql), callLimitMs));
         } catch (error) {
           const code = (error as { code?: string }).code ?? '';
           const wait = Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
@@ -74,7 +77,7 @@ function bounded<T>(work: Promise<T>, limitMs: number): Promise<T> {
 }
 
 /** libpq's sslmode in postgres.js terms. */
-function sslOption(mode: PostgresTarget['sslmode']): boolean | 'require' | 'allow' | 'prefer' | 'verify-full' | object {
+function sslOption(mode: PostgresSettings['sslmode']): boolean | 'require' | 'allow' | 'prefer' | 'verify-full' | object {
   switch (mode) {
     case 'disable': return false;
     // Chain checked, host name not: what libpq's verify-ca means.

@@ -7,14 +7,14 @@ import { pgRunReader } from './reads.ts';
 import { pgRunWriter } from './runs.ts';
 import { migratePostgres } from './schema.ts';
 import { pgSweepRepo } from './sweep.ts';
-import type { PostgresTarget } from './target.ts';
+import type { PostgresSettings } from './url.ts';
 
 /**
  * A Store in a PostgreSQL database shared by many hosts. Connecting (and the first query) is bounded by
  * the target's connect timeout; the schema is brought up to date before anything else.
  * This module and postgres.js are bundled apart (dist/cronguard-postgres.cjs): a SQLite run never loads them.
  */
-export async function openPostgresStore(target: PostgresTarget, host: string, callLimitMs: number | null): Promise<Store> {
+export async function openPostgresStore(target: PostgresSettings, host: string, callLimitMs: number | null): Promise<Store> {
   const client = clientOf(target, callLimitMs);
   try {
     await client.call((sql) => migratePostgres(sql, target.display));
@@ -23,7 +23,9 @@ export async function openPostgresStore(target: PostgresTarget, host: string, ca
     throw error;
   }
   return {
-    path: target.display,
+    describe: () => target.display,
+    // PostgreSQL vacuums and checkpoints by itself.
+    maintain: async () => {},
     runs: pgRunWriter(client),
     reads: pgRunReader(client),
     prune: pgRunPruner(client),
@@ -34,4 +36,3 @@ export async function openPostgresStore(target: PostgresTarget, host: string, ca
   };
 }
 
-export { migratePostgres, PG_MIGRATIONS, PG_SCHEMA_VERSION } from './schema.ts';

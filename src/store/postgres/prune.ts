@@ -1,5 +1,6 @@
 import type { PruneCount, RunPruner } from '../store.ts';
 import type { PgClient, Sql } from './client.ts';
+import { pgForget } from './forget.ts';
 
 /** How many runs one delete transaction takes: small enough that a job's write never waits long. */
 const BATCH = 2000;
@@ -35,8 +36,13 @@ export function pgRunPruner(db: PgClient): RunPruner {
     }),
     async vacuum() {
       // Plain VACUUM: the space is reused by later runs rather than given back; VACUUM FULL would lock
-      // every host's writes out for its duration.
-      await db.call((sql) => sql.unsafe('VACUUM (ANALYZE) runs, attempts'));
+      // every host's writes out for its duration. It may take long on a big history: no call limit.
+      await db.call((sql) => sql.unsafe('VACUUM (ANALYZE) runs, attempts'), false);
     },
+    sizeBytes: () => db.call(async (sql) => {
+      const [row] = await sql<Array<{ n: number }>>`SELECT (pg_total_relation_size('runs') + pg_total_relation_size('attempts'))::bigint AS n`;
+      return row?.n ?? null;
+    }),
+    forget: pgForget(db),
   };
 }

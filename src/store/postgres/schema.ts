@@ -31,10 +31,10 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE TABLE sweeps (id bigserial PRIMARY KEY, at ${T} NOT NULL, host ${T} NOT NULL, problems integer NOT NULL,
         reported integer NOT NULL, resolved integer NOT NULL, lost integer NOT NULL, warnings text NOT NULL);
       CREATE TABLE outbox (id bigserial PRIMARY KEY, event_id text NOT NULL, event_type text NOT NULL, job text,
-        channel ${T} NOT NULL, payload text NOT NULL, created_at ${T} NOT NULL, attempts integer NOT NULL DEFAULT 0,
+        channel_fp ${T} NOT NULL, payload text NOT NULL, created_at ${T} NOT NULL, attempts integer NOT NULL DEFAULT 0,
         next_at ${T} NOT NULL, last_error text, claim_token text, claim_until ${T}, delivered_at ${T}, dead_at ${T});
       CREATE INDEX outbox_due ON outbox (next_at) WHERE delivered_at IS NULL AND dead_at IS NULL;
-      CREATE INDEX outbox_channel ON outbox (channel, id) WHERE delivered_at IS NULL AND dead_at IS NULL;
+      CREATE INDEX outbox_channel ON outbox (channel_fp, id) WHERE delivered_at IS NULL AND dead_at IS NULL;
     `,
   },
   {

@@ -128,9 +128,6 @@ export function pgSweepRepo(db: PgClient, host: string): SweepRepo {
       });
       return verdict as T;
     }),
-    async checkpoint() {
-      // PostgreSQL checkpoints by itself.
-    },
     jobs: (onHost) => db.call((sql) => jobFacts(sql, onHost ?? null)),
     lastSweepAt: () => db.call(async (sql) => (await sql<Array<{ at: string }>>`SELECT at FROM sweeps ORDER BY id DESC LIMIT 1`)[0]?.at ?? null),
   };

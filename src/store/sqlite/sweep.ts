@@ -109,9 +109,6 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
         return verdict;
       }).immediate();
     },
-    async checkpoint() {
-      db.pragma('wal_checkpoint(TRUNCATE)');
-    },
     async jobs(host) {
       return jobFacts(host ?? null);
     },

@@ -2,11 +2,6 @@ import { userInfo } from 'node:os';
 import { CronguardError } from '../../shared/errors.ts';
 import { pgpassPassword, pgpassPath } from './pgpass.ts';
 
-/** Whether a --db / CRONGUARD_DB value names a PostgreSQL database rather than a SQLite file. */
-export function isPostgresTarget(target: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(target);
-}
-
 /** The libpq sslmode values; absent means `prefer`, as with libpq. */
 const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 export type SslMode = (typeof SSL_MODES)[number];
@@ -14,8 +9,8 @@ export type SslMode = (typeof SSL_MODES)[number];
 /** How long connecting may take, in seconds, unless the URL's connect_timeout says otherwise (SPEC §8). */
 export const DEFAULT_CONNECT_TIMEOUT_S = 5;
 
-/** A PostgreSQL target, parsed: everything needed to connect, and how to name it without its password. */
-export interface PostgresTarget {
+/** A postgres:// URL, parsed: everything needed to connect, and how to name it without its password. */
+export interface PostgresSettings {
   host: string;
   port: number;
   database: string;
@@ -37,8 +32,8 @@ const KNOWN_PARAMS = new Set(['sslmode', 'connect_timeout', 'host', 'port', 'app
  * else the .pgpass file (PGPASSFILE or ~/.pgpass). A URL cronguard cannot use is the user's mistake:
  * refused before anything runs.
  */
-export function parsePostgresTarget(text: string, env: NodeJS.ProcessEnv, home: string): PostgresTarget {
-  const refuse = (why: string) => new CronguardError(`--db ${JSON.stringify(redact(text))}: ${why}`);
+export function parsePostgresUrl(option: string, text: string, env: NodeJS.ProcessEnv, home: string): PostgresSettings {
+  const refuse = (why: string) => new CronguardError(`${option} ${JSON.stringify(redact(text))}: ${why}`);
   let url: URL;
   try {
     url = new URL(text);

@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import type { Store } from './store.ts';
+import type { StoreTarget } from './target.ts';
+
+/** The target of one kind. */
+export type TargetOf<K extends StoreTarget['kind']> = Extract<StoreTarget, { kind: K }>;
+
+/**
+ * What openStore needs of one kind of storage. A backend opens, nothing more: openStore owns what every
+ * kind shares (error messages, read-only vs read-write, missing means empty, the spool).
+ */
+export interface Backend<K extends StoreTarget['kind']> {
+  /** Whether the target holds a history yet; a reader of one that does not answers "nothing recorded". */
+  exists(target: TargetOf<K>): Promise<boolean>;
+  /** Opens the store (creating and migrating it when writable); throws when it cannot. */
+  open(target: TargetOf<K>, writable: boolean): Promise<Store>;
+  /** The local file where records wait while the store cannot take them (always on this host). */
+  spoolPath(target: TargetOf<K>): string;
+}
+
+// Set by the production build: the PostgreSQL backend (with postgres.js) is a file of its own beside the
+// bundle, required only for a postgres:// target, so a SQLite run neither reads nor compiles it.
+declare const CRONGUARD_PG_CHUNK: string | undefined;
+
+/** Every backend, by target kind, loaded only when a target of that kind is opened. */
+const BACKENDS: { [K in StoreTarget['kind']]: () => Promise<Backend<K>> } = {
+  sqlite: async () => (await import('./sqlite/backend.ts')).sqliteBackend,
+  postgres: async () => (typeof CRONGUARD_PG_CHUNK === 'string'
+    ? require(join(__dirname, CRONGUARD_PG_CHUNK)) as typeof import('./postgres/backend.ts')
+    : await import('./postgres/backend.ts')).postgresBackend,
+};
+
+/** The backend serving a target. */
+export async function backendFor<K extends StoreTarget['kind']>(target: TargetOf<K>): Promise<Backend<K>> {
+  return (BACKENDS[target.kind] as () => Promise<Backend<K>>)();
+}
