@@ -35,6 +35,7 @@ export function pgForget(db: PgClient): (job: string, dryRun: boolean) => Promis
         await tx`DELETE FROM problems WHERE job = ${job}`;
         await tx`DELETE FROM crontab_jobs WHERE name = ${job}`;
         await tx`DELETE FROM jobs WHERE name = ${job}`;
+        await tx`DELETE FROM once_claims WHERE job = ${job}`;
         return null;
       }));
       if (left === null) return before;

@@ -31,8 +31,11 @@ export function pgRunPruner(db: PgClient): RunPruner {
         total.runs += runs;
         total.attempts += batch?.attempts ?? 0;
         total.outputBytes += batch?.outputBytes ?? 0;
-        if (runs < BATCH) return total;
+        if (runs < BATCH) break;
       }
+      // --once claims of starts that old decide nothing any more.
+      await sql`DELETE FROM once_claims WHERE scheduled_at < ${cutoff}`;
+      return total;
     }),
     async vacuum() {
       // Plain VACUUM: the space is reused by later runs rather than given back; VACUUM FULL would lock

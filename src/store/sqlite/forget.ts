@@ -30,6 +30,7 @@ export function sqliteForget(db: SqliteDatabase): (job: string, dryRun: boolean)
     db.prepare('DELETE FROM problems WHERE job = ?').run(job);
     db.prepare('DELETE FROM crontab_jobs WHERE name = ?').run(job);
     db.prepare('DELETE FROM jobs WHERE name = ?').run(job);
+    db.prepare('DELETE FROM once_claims WHERE job = ?').run(job);
     return null;
   });
   return async (job, dryRun) => {

@@ -45,8 +45,11 @@ export function sqliteRunPruner(db: SqliteDatabase, path: string): RunPruner {
         total.runs += batch.runs;
         total.attempts += batch.attempts;
         total.outputBytes += batch.outputBytes;
-        if (batch.runs < BATCH) return total;
+        if (batch.runs < BATCH) break;
       }
+      // --once claims of starts that old decide nothing any more.
+      db.prepare('DELETE FROM once_claims WHERE scheduled_at < ?').run(cutoff);
+      return total;
     },
     async vacuum() {
       db.exec('VACUUM');
