@@ -1,6 +1,6 @@
 import type { CommandMain } from './context.ts';
 import { parseCount } from '../shared/count.ts';
-import { badOption, CronguardError } from '../shared/errors.ts';
+import { badOption, CronguardError, EXIT } from '../shared/errors.ts';
 import { runJson } from '../wire/run-json.ts';
 import { localTime } from '../report/local-time.ts';
 import { rawOutput, showText } from '../report/show.ts';
@@ -35,7 +35,7 @@ export const showMain: CommandMain = async (args, ctx) => {
   if (args.options['json']) ctx.stdout(`${JSON.stringify(runJson({ ...run, attempts }, true), null, 2)}\n`);
   else if (args.options['raw']) ctx.stdout(rawOutput(attempts));
   else ctx.stdout(showText(run, attempts, makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY));
-  return 0;
+  return EXIT.ok;
 };
 
 /** The one run a prefix names; none or several is the user's error, with the candidates listed. */
