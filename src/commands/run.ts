@@ -57,6 +57,6 @@ export const runMain: CommandMain = async (args, ctx) => {
     // Closing can only fail on a database already reported broken.
   }
   const waitedInVain = run.status === 'skipped' && plan.overlap === 'wait';
-  if (run.status !== 'success' && (run.status !== 'skipped' || waitedInVain)) ctx.stdout(failureReport(run, exitCode));
+  if (run.status !== 'success' && (run.status !== 'skipped' || waitedInVain)) ctx.stdout(failureReport(run, exitCode, plan.tee !== null));
   return exitCode;
 };

@@ -1,14 +1,10 @@
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../shared/duration.ts';
-import { systemZone, wallText } from '../schedule/zone.ts';
+import { localTime } from '../shared/local-time.ts';
 import type { Problem } from '../shared/sweep-model.ts';
 import type { WatcherNote } from '../shared/sweep-model.ts';
 import { table } from './style.ts';
 
-/** A stored ISO time as this host's clock shows it. */
-export function localTime(iso: string): string {
-  return wallText(systemZone(), Date.parse(iso));
-}
 
 /** A problem in the stable JSON shape of SPEC §4 (keys in this order). */
 export function problemJson(p: Problem): Problem {
