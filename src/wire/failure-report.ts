@@ -1,5 +1,6 @@
-import { outcomeText, reasonText } from '../shared/outcome.ts';
+// A stable wire format: what cron mails when a run fails, and the body of a --ping's finish signal.
 import { localTime } from '../shared/local-time.ts';
+import { outcomeText, reasonText } from '../shared/outcome.ts';
 import { formatDuration } from '../shared/duration.ts';
 import type { AttemptRecord, RunRecord } from '../shared/types.ts';
 
@@ -17,7 +18,7 @@ export function attemptHeader(a: AttemptRecord): string {
 /**
  * The report printed to stdout when a run did not succeed, so cron mails it: a short summary, then the
  * kept output of each attempt exactly as it came (bytes, not text). With --tee the output already went
- * out as it came, so the mail would carry it twice: the report then has only the attempts' headers.
+ * out as it came, so the mail would carry it twice: `outputStreamed` leaves it out, keeping the headers.
  */
 export function failureReport(run: RunRecord, exitCode: number, outputStreamed = false): Buffer {
   const lines = [
