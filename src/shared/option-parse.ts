@@ -8,6 +8,7 @@ import { DURATION_HINT, durationMs, parseDuration } from './duration.ts';
 import { badOption } from './errors.ts';
 import { parseInstant } from './instant.ts';
 import { JOB_NAME } from './job-name.ts';
+import { readSecretFile } from './secret.ts';
 import { parseSize } from './size.ts';
 import { RUN_STATUSES, type RetryOn, type RunStatus } from './types.ts';
 import { parseWhen } from './when.ts';
@@ -84,6 +85,20 @@ export const httpUrl: OptionParser<string> = (text, flag) => {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badOption(flag, text, 'expected an http:// or https:// URL');
   return text;
+};
+
+/**
+ * `inner`, or the same read from a file given as `@/path` (a secret kept off the command line, SPEC §9).
+ * A file that does not hold a good value is refused without quoting what it holds.
+ */
+export const orSecretFile = <T>(inner: OptionParser<T>, what: string): OptionParser<T> => (text, flag) => {
+  if (!text.startsWith('@')) return inner(text, flag);
+  const secret = readSecretFile(text.slice(1), flag, text);
+  try {
+    return inner(secret, flag);
+  } catch {
+    throw badOption(flag, text, `the file does not hold ${what}`);
+  }
 };
 
 /** Free text that must not be blank (a shell command). */
