@@ -6,6 +6,7 @@ import { parseCount } from './count.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { DURATION_HINT, durationMs, parseDuration } from './duration.ts';
 import { badOption } from './errors.ts';
+import { quote } from './neutralise.ts';
 import { parseInstant } from './instant.ts';
 import { JOB_NAME } from './job-name.ts';
 import { readSecretFile } from './secret.ts';
@@ -47,7 +48,7 @@ export const statusList: OptionParser<RunStatus[]> = (text, flag) => {
   const statuses = text.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
   const wrong = statuses.find((s) => !(RUN_STATUSES as readonly string[]).includes(s));
   if (statuses.length === 0 || wrong !== undefined) {
-    const why = wrong === undefined ? 'no status given' : `"${wrong}" is not a status`;
+    const why = wrong === undefined ? 'no status given' : `${quote(wrong)} is not a status`;
     throw badOption(flag, text, `${why}; expected some of ${RUN_STATUSES.join(', ')}${wrong === undefined ? '' : didYouMean(wrong, RUN_STATUSES)}`);
   }
   return statuses as RunStatus[];
