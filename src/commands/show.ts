@@ -3,7 +3,7 @@ import { parseCount } from '../shared/count.ts';
 import { badOption, CronguardError } from '../shared/errors.ts';
 import { safeFields } from '../shared/neutralise.ts';
 import { runJson } from '../wire/run-json.ts';
-import { localTime } from '../report/local-time.ts';
+import { localTime } from '../shared/local-time.ts';
 import { rawOutput, showText } from '../report/show.ts';
 import { makeStyle } from '../report/style.ts';
 import type { RunRecord } from '../shared/types.ts';
