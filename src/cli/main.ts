@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import { neutralise } from '../shared/neutralise.ts';
 import type { ParsedArgs } from '../shared/argv.ts';
 import { parseArgs } from '../shared/argv.ts';
 import type { CliContext, CommandMain } from '../commands/context.ts';
@@ -37,12 +38,12 @@ async function main(ctx: CliContext): Promise<number> {
     }
     if (args.version) {
       ctx.stdout(`${CRONGUARD_VERSION}\n`);
-      return 0;
+      return EXIT.ok;
     }
     if (args.options['help']) {
       const { helpText } = await import('./help.ts');
       ctx.stdout(await helpText(args.command, process.stdout.columns ?? 80));
-      return 0;
+      return EXIT.ok;
     }
     const command = await COMMAND_MODULES[args.command]();
     return await command(args, ctx);
@@ -64,7 +65,9 @@ const ctx: CliContext = {
   home: process.env['HOME'] || homedir(),
   stdoutIsTTY: process.stdout.isTTY === true,
   stdout: (data) => void process.stdout.write(data),
-  stderr: (data) => void process.stderr.write(data),
+  // Everything cronguard itself says on stderr passes the one neutraliser (SPEC §9): a message that quotes
+  // a stored or given value can never drive the terminal. (The command's own output never goes this way.)
+  stderr: (data) => void process.stderr.write(typeof data === 'string' ? neutralise(data) : data),
 };
 // A closed stdout (the reader went away) must not crash the wrapper mid-run.
 process.stdout.on('error', () => {});

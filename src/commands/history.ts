@@ -1,7 +1,8 @@
 import type { CommandMain } from './context.ts';
-import { CronguardError } from '../shared/errors.ts';
+import { CronguardError, EXIT } from '../shared/errors.ts';
+import { safeFields } from '../shared/neutralise.ts';
 import { historyCsv, historyTable } from '../report/history.ts';
-import { runJson } from '../report/json.ts';
+import { runJson } from '../wire/run-json.ts';
 import { makeStyle } from '../report/style.ts';
 import type { RunFilter } from '../store/store.ts';
 import { optionValue } from '../shared/option-values.ts';
@@ -27,8 +28,8 @@ export const historyMain: CommandMain = async (args, ctx) => {
   if (args.options['json']) ctx.stdout(`${JSON.stringify(runs.map((r) => runJson(r)), null, 2)}\n`);
   else if (args.options['csv']) ctx.stdout(historyCsv(runs));
   else if (runs.length === 0) ctx.stdout(store === null ? `no runs recorded in ${describeTarget(target)}\n` : 'no runs match\n');
-  else ctx.stdout(historyTable(runs, makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY, new Set(runs.map((r) => r.host)).size > 1));
-  return 0;
+  else ctx.stdout(historyTable(safeFields(runs), makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY, new Set(runs.map((r) => r.host)).size > 1));
+  return EXIT.ok;
 };
 
 /** The listing the options ask for; --limit 0 lifts the limit. */

@@ -4,7 +4,7 @@ import { describeError } from '../shared/errors.ts';
 import { iso } from '../shared/time.ts';
 import type { JobSchedule, RunRecord } from '../shared/types.ts';
 import type { Store } from '../store/store.ts';
-import { neutralise } from '../report/neutralise.ts';
+import { neutralise } from '../shared/neutralise.ts';
 
 /** What --once decided: run (the run is recorded), leave it to the host that claimed the start, or cannot know. */
 export type OnceTurn =

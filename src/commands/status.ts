@@ -1,7 +1,9 @@
+import { EXIT } from '../shared/errors.ts';
 import type { CommandMain } from './context.ts';
 import { type StatusLine, statusJson, statusText } from '../report/status.ts';
 import { makeStyle } from '../report/style.ts';
 import { firstStartAfter } from '../schedule/walk.ts';
+import { safeFields } from '../shared/neutralise.ts';
 import { systemClock } from '../shared/time.ts';
 import type { JobFacts } from '../shared/sweep-model.ts';
 import { ScheduleCache, schedulesOf } from '../sweep/overdue.ts';
@@ -19,8 +21,8 @@ export const statusMain: CommandMain = async (args, ctx) => {
   const now = systemClock.now().getTime();
   const cache = new ScheduleCache();
   const lines = jobs.map((job) => statusLine(job, now, cache));
-  ctx.stdout(args.options['json'] ? statusJson(lastSweepAt, lines) : statusText(lastSweepAt, lines, now, makeStyle(ctx.stdoutIsTTY, ctx.env)));
-  return 0;
+  ctx.stdout(args.options['json'] ? statusJson(lastSweepAt, lines) : statusText(safeFields(lastSweepAt), safeFields(lines), now, makeStyle(ctx.stdoutIsTTY, ctx.env)));
+  return EXIT.ok;
 };
 
 /** A job's status line: its schedules (the crontab's win), latest run, next expected start and failure streak. */

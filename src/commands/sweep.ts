@@ -8,10 +8,11 @@ import { bootTimeMs } from '../schedule/boot.ts';
 import { detectCron } from '../schedule/cron-flavour.ts';
 import { readCrontabs } from '../schedule/discover.ts';
 import { CronguardError, describeError, EXIT } from '../shared/errors.ts';
+import { neutraliseLine, safeFields } from '../shared/neutralise.ts';
 import { listValues, optionGiven, optionValue } from '../shared/option-values.ts';
 import { SWEEP } from '../shared/options.ts';
 import { isGroupAlive, isProcessAlive } from '../shared/proc.ts';
-import { iso, systemClock } from '../shared/time.ts';
+import { iso, systemClock, nowMs } from '../shared/time.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import { decideSweep, type SweepOutcome } from '../sweep/evaluate.ts';
@@ -44,7 +45,7 @@ export const sweepMain: CommandMain = async (args, ctx) => {
     }), ctx.stderr);
   } catch (error) {
     // The dead-man switch hears of sweep's own failure too.
-    if (settings.ping) await (await import('../notify/sweep.ts')).pingSweep(settings.ping, EXIT.internal, describeError(error), Date.now() + settings.timeoutMs);
+    if (settings.ping) await (await import('../notify/sweep.ts')).pingSweep(settings.ping, EXIT.internal, describeError(error), nowMs() + settings.timeoutMs);
     throw error;
   }
   const { store, outcome } = swept;
@@ -70,7 +71,7 @@ function reportSweep(outcome: SweepOutcome, at: string, o: ParsedArgs['options']
   let printed = '';
   const problems = all ? outcome.current : outcome.reported;
   const warnings = all ? outcome.warnings : outcome.newWarnings;
-  for (const w of warnings) ctx.stderr(`cronguard: ${w}\n`);
+  for (const w of warnings) ctx.stderr(`cronguard: ${neutraliseLine(w)}\n`);
   const news = problems.length > 0 || outcome.resolved.length > 0 || outcome.watcher.late;
   if (o['json']) {
     printed = sweepJson(at, problems, outcome.resolved);
@@ -78,10 +79,10 @@ function reportSweep(outcome: SweepOutcome, at: string, o: ParsedArgs['options']
   } else if (news || all) {
     const fresh = new Set(outcome.reported);
     const marked = problems.map((p) => ({ ...p, fresh: fresh.has(p) }));
-    printed = sweepText(at, marked, outcome.resolved, outcome.watcher, makeStyle(ctx.stdoutIsTTY, ctx.env));
+    printed = sweepText(at, safeFields(marked), safeFields(outcome.resolved), safeFields(outcome.watcher), makeStyle(ctx.stdoutIsTTY, ctx.env));
   }
   if (printed) ctx.stdout(printed);
-  return { code: news || warnings.length > 0 ? 1 : 0, printed };
+  return { code: news || warnings.length > 0 ? EXIT.failure : EXIT.ok, printed };
 }
 
 /** Opens the store for writing (taking in the spool), sweeps in one transaction, then maintains it; the caller closes the store. */

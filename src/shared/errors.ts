@@ -1,6 +1,10 @@
+import { quote } from './neutralise.ts';
+
 /** Exit codes cronguard itself uses, as coreutils timeout(1) does. */
 export const EXIT = {
   ok: 0,
+  /** Something failed or was found: a check, a sweep that reports, a file that cannot be written. */
+  failure: 1,
   timeout: 124,
   usage: 125,
   /** cronguard's own trouble that is not the command line's fault: a database it cannot use, a bug. */
@@ -24,7 +28,7 @@ export class CronguardError extends Error {
 
 /** A refusal of one option's value, quoting the value as the user typed it. */
 export function badOption(option: string, value: string, why: string): CronguardError {
-  return new CronguardError(`${option} ${JSON.stringify(value)}: ${why}`);
+  return new CronguardError(`${option} ${quote(value)}: ${why}`);
 }
 
 /** The message of anything thrown, for one-line warnings. */

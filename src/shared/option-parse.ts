@@ -2,12 +2,15 @@
  * The parsers the option table hands each value to: each checks the text and converts it, or throws the
  * one-line usage error naming the option and the value (exit 125).
  */
+import { systemClock } from './time.ts';
 import { parseCount } from './count.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { DURATION_HINT, durationMs, parseDuration } from './duration.ts';
-import { badOption } from './errors.ts';
+import { badOption, describeError } from './errors.ts';
+import { quote } from './neutralise.ts';
 import { parseInstant } from './instant.ts';
 import { JOB_NAME } from './job-name.ts';
+import { readSecretFile } from './secret.ts';
 import { parseSize } from './size.ts';
 import { RUN_STATUSES, type RetryOn, type RunStatus } from './types.ts';
 import { parseWhen } from './when.ts';
@@ -46,7 +49,7 @@ export const statusList: OptionParser<RunStatus[]> = (text, flag) => {
   const statuses = text.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
   const wrong = statuses.find((s) => !(RUN_STATUSES as readonly string[]).includes(s));
   if (statuses.length === 0 || wrong !== undefined) {
-    const why = wrong === undefined ? 'no status given' : `"${wrong}" is not a status`;
+    const why = wrong === undefined ? 'no status given' : `${quote(wrong)} is not a status`;
     throw badOption(flag, text, `${why}; expected some of ${RUN_STATUSES.join(', ')}${wrong === undefined ? '' : didYouMean(wrong, RUN_STATUSES)}`);
   }
   return statuses as RunStatus[];
@@ -70,7 +73,7 @@ export const regex: OptionParser<RegExp> = (text, flag) => {
   try {
     return new RegExp(text);
   } catch (error) {
-    throw badOption(flag, text, `not a valid regular expression (${(error as Error).message})`);
+    throw badOption(flag, text, `not a valid regular expression (${describeError(error)})`);
   }
 };
 
@@ -86,6 +89,20 @@ export const httpUrl: OptionParser<string> = (text, flag) => {
   return text;
 };
 
+/**
+ * `inner`, or the same read from a file given as `@/path` (a secret kept off the command line, SPEC §9).
+ * A file that does not hold a good value is refused without quoting what it holds.
+ */
+export const orSecretFile = <T>(inner: OptionParser<T>, what: string): OptionParser<T> => (text, flag) => {
+  if (!text.startsWith('@')) return inner(text, flag);
+  const secret = readSecretFile(text.slice(1), flag, text);
+  try {
+    return inner(secret, flag);
+  } catch {
+    throw badOption(flag, text, `the file does not hold ${what}`);
+  }
+};
+
 /** Free text that must not be blank (a shell command). */
 export const nonBlank = (what: string): OptionParser<string> => (text, flag) => {
   if (text.trim() === '') throw badOption(flag, text, `expected ${what}`);
@@ -93,7 +110,7 @@ export const nonBlank = (what: string): OptionParser<string> => (text, flag) => 
 };
 
 /** A duration ago or an ISO-8601 date, as a stored instant (UTC ISO-8601), relative to now. */
-export const when: OptionParser<string> = (text, flag) => parseWhen(flag, text, new Date());
+export const when: OptionParser<string> = (text, flag) => parseWhen(flag, text, systemClock.now());
 
 /** An ISO-8601 time, local unless it carries an offset. */
 export const instant: OptionParser<Date> = (text, flag) => parseInstant(flag, text);
@@ -101,5 +118,5 @@ export const instant: OptionParser<Date> = (text, flag) => parseInstant(flag, te
 /** A duration ago, as the stored instant that long before now (prune --older-than). */
 export const ago: OptionParser<string> = (text, flag) => {
   if (durationMs(text) === undefined) throw badOption(flag, text, DURATION_HINT);
-  return parseWhen(flag, text, new Date());
+  return parseWhen(flag, text, systemClock.now());
 };

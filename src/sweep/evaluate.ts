@@ -1,7 +1,9 @@
 import { outcomeText } from '../shared/outcome.ts';
+import { localTime } from '../shared/local-time.ts';
 import type { JobFacts, LostRun, Problem, RunningRun, SweepSnapshot, SweepVerdict } from '../shared/sweep-model.ts';
 import { judgeOverdue, ScheduleCache } from './overdue.ts';
-import { type Finding, judgeRunning, type Liveness, shortId } from './running.ts';
+import { shortId } from '../shared/run-id.ts';
+import { type Finding, judgeRunning, type Liveness } from './running.ts';
 import type { WatcherNote } from '../shared/sweep-model.ts';
 import { type Reconciled, reconcile, watchTheWatcher } from './state.ts';
 
@@ -75,7 +77,7 @@ function judgeFailing(job: JobFacts, justLost: RunningRun | null, at: number): P
   if (!last || last.status === 'success') return null;
   return {
     job: job.job, kind: 'failing', since: job.streak.since ?? last.endedAt ?? last.startedAt, runId: last.id,
-    message: `latest run ${shortId(last.id)} ended ${outcomeText(last)} at ${last.endedAt ?? '?'}${streakText(job.streak.count)}`,
+    message: `latest run ${shortId(last.id)} ended ${outcomeText(last)} at ${localTime(last.endedAt)}${streakText(job.streak.count)}`,
   };
 }
 

@@ -1,12 +1,12 @@
 import type { SweepRepo } from '../store.ts';
 import type { CrontabSeen, JobFacts, Problem, RunGist, RunningRun, ScheduleEntry, SweepSnapshot, SweepVerdict } from '../../shared/sweep-model.ts';
-import type { RunStatus } from '../../shared/types.ts';
+import { isFinished, type RunStatus } from '../../shared/types.ts';
 import type { SqliteDatabase } from './database.ts';
+import { FINISHED_SQL, streakReader } from './streak.ts';
 
 /** How many sweeps the log keeps: enough to know the usual interval, bounded for ever-running hosts. */
 const SWEEP_LOG_KEPT = 1000;
 const GIST = 'id, status, started_at, ended_at, duration_ms, exit_code, signal, host';
-const FINISHED = `status NOT IN ('running', 'skipped')`;
 
 interface GistRow { id: string; host: string; status: string; started_at: string; ended_at: string | null; duration_ms: number | null; exit_code: number | null; signal: string | null }
 
@@ -27,11 +27,8 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
     // --host: only that host's runs count (@host NULL: every host's).
     const ofHost = '(@host IS NULL OR host = @host)';
     const last = db.prepare(`SELECT ${GIST} FROM runs WHERE job = @job AND ${ofHost} ORDER BY started_at DESC LIMIT 1`);
-    const lastFinished = db.prepare(`SELECT ${GIST} FROM runs WHERE job = @job AND ${ofHost} AND ${FINISHED} ORDER BY started_at DESC LIMIT 1`);
-    const streak = db.prepare(`
-      SELECT count(*) AS count, min(ended_at) AS since FROM runs
-      WHERE job = @job AND ${ofHost} AND ${FINISHED} AND status <> 'success' AND started_at > coalesce(
-        (SELECT started_at FROM runs WHERE job = @job AND ${ofHost} AND status = 'success' ORDER BY started_at DESC LIMIT 1), '')`);
+    const lastFinished = db.prepare(`SELECT ${GIST} FROM runs WHERE job = @job AND ${ofHost} AND ${FINISHED_SQL} ORDER BY started_at DESC LIMIT 1`);
+    const streak = streakReader(db);
     const facts = new Map<string, JobFacts>();
     const fact = (name: string): JobFacts => {
       let f = facts.get(name);
@@ -52,8 +49,8 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
     for (const f of facts.values()) {
       const key = { job: f.job, host };
       f.last = gist(last.get(key) as GistRow | undefined);
-      f.lastFinished = f.last && f.last.status !== 'running' && f.last.status !== 'skipped' ? f.last : gist(lastFinished.get(key) as GistRow | undefined);
-      if (f.lastFinished && f.lastFinished.status !== 'success') f.streak = streak.get(key) as JobFacts['streak'];
+      f.lastFinished = f.last && isFinished(f.last.status) ? f.last : gist(lastFinished.get(key) as GistRow | undefined);
+      if (f.lastFinished && f.lastFinished.status !== 'success') f.streak = streak(f.job, null, host);
     }
     return [...facts.values()].filter((f) => host === null || f.last !== null).sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0));
   };
