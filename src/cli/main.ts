@@ -55,6 +55,12 @@ const ctx: CliContext = {
   stdoutIsTTY: process.stdout.isTTY === true,
   stdout: (data) => void process.stdout.write(data),
   stderr: (data) => void process.stderr.write(data),
+  drain: () => new Promise((resolve) => {
+    if (!process.stdout.writableNeedDrain) return resolve();
+    // A reader that went away never drains: end the wait then too.
+    const done = () => { process.stdout.off('drain', done).off('close', done).off('error', done); resolve(); };
+    process.stdout.on('drain', done).on('close', done).on('error', done);
+  }),
 };
 // A closed stdout (the reader went away) must not crash the wrapper mid-run.
 process.stdout.on('error', () => {});

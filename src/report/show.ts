@@ -3,7 +3,7 @@ import { formatDuration } from '../shared/duration.ts';
 import type { AttemptRecord, RunRecord } from '../shared/types.ts';
 import { outcomeText } from '../shared/outcome.ts';
 import { attemptHeader, shellWords } from './failure.ts';
-import { localTime } from './local-time.ts';
+import { durationText, localTime } from './local-time.ts';
 import { neutralise } from './neutralise.ts';
 import { styleStatus } from './style.ts';
 
@@ -24,7 +24,7 @@ export function showText(run: RunRecord, attempts: readonly AttemptRecord[], sty
     field('host', `${safe(run.host)}, pid ${run.pid}${run.pgid === null ? '' : `, process group ${run.pgid}`}`),
     field('started', localTime(run.startedAt)),
     field('ended', run.endedAt === null ? `- (last heartbeat ${localTime(run.heartbeatAt)})` : localTime(run.endedAt)),
-    field('duration', run.durationMs === null ? '-' : formatDuration(run.durationMs)),
+    field('duration', durationText(run.durationMs)),
     field('timeout', run.timeoutMs === null ? 'none' : `${formatDuration(run.timeoutMs)}, then SIGKILL after ${formatDuration(run.killAfterMs)}`),
     field('attempts', String(run.attempts.length)),
   ];
