@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import type { ParsedArgs } from '../shared/argv.ts';
 import { parseArgs } from '../shared/argv.ts';
 import type { CliContext, CommandMain } from '../commands/context.ts';
-import { CronguardError } from '../shared/errors.ts';
+import { CronguardError, describeError, EXIT } from '../shared/errors.ts';
 import type { CommandName } from '../shared/options.ts';
 
 declare const CRONGUARD_VERSION: string;
@@ -16,6 +16,7 @@ const COMMAND_MODULES: Record<CommandName, () => Promise<CommandMain>> = {
   status: async () => (await import('../commands/status.ts')).statusMain,
   stats: async () => (await import('../commands/stats.ts')).statsMain,
   prune: async () => (await import('../commands/prune.ts')).pruneMain,
+  forget: async () => (await import('../commands/forget.ts')).forgetMain,
   metrics: async () => (await import('../commands/metrics.ts')).metricsMain,
   completion: async () => (await import('../commands/completion.ts')).completionMain,
 };
@@ -42,8 +43,8 @@ async function main(ctx: CliContext): Promise<number> {
       ctx.stderr(`cronguard: ${error.message}\n`);
       return error.exitCode;
     }
-    ctx.stderr(`cronguard: internal error: ${(error as Error)?.message ?? String(error)} (CRONGUARD_DEBUG=1 shows where)\n`);
-    return 125;
+    ctx.stderr(`cronguard: internal error: ${describeError(error)} (CRONGUARD_DEBUG=1 shows where)\n`);
+    return EXIT.internal;
   }
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { runJson } from '../report/json.ts';
+import { runJson } from '../wire/run-json.ts';
 import { outcomeText } from '../shared/outcome.ts';
 import type { RunRecord } from '../shared/types.ts';
 
@@ -77,4 +77,23 @@ export function eventEnv(e: NotifyEvent): Record<string, string> {
     CRONGUARD_ATTEMPTS: Array.isArray(run['attempts']) ? String(run['attempts'].length) : '',
     CRONGUARD_PROBLEM: text(e.problem?.kind),
   };
+}
+
+/**
+ * An event read back from the outbox, or null when the row does not hold one: it was written by another
+ * process (or planted), so its shape is checked before a channel gets it.
+ */
+export function readEvent(payload: string): NotifyEvent | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return null;
+  }
+  const e = value as Record<string, unknown> | null;
+  if (typeof e !== 'object' || e === null || e['version'] !== 1) return null;
+  const texts = ['id', 'type', 'at', 'job', 'host', 'message'].every((k) => typeof e[k] === 'string');
+  const objects = ['run', 'problem'].every((k) => e[k] === null || (typeof e[k] === 'object' && !Array.isArray(e[k])));
+  const types: readonly unknown[] = ['failure', 'recovery', 'problem', 'resolved'];
+  return texts && objects && types.includes(e['type']) ? (value as NotifyEvent) : null;
 }

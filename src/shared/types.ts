@@ -58,3 +58,30 @@ export interface RunRecord {
 
 /** The statuses of a finished run that count as a failure (streaks, alerts, metrics); skipped is neither. */
 export const FAILURE_STATUSES: readonly RunStatus[] = ['failed', 'timeout', 'killed', 'error', 'lost'];
+
+/** The one failure predicate: whether a run (or attempt) with this status failed. */
+export function isFailure(status: RunStatus): boolean {
+  return FAILURE_STATUSES.includes(status);
+}
+
+/** Whether a run with this status has ended (a skipped run never started, so it is not counted either). */
+export function isFinished(status: RunStatus): boolean {
+  return status !== 'running' && status !== 'skipped';
+}
+
+/** Which failures --retry-on retries: exit codes and/or timeouts. */
+export interface RetryOn {
+  codes: ReadonlySet<number>;
+  timeout: boolean;
+}
+
+/** What --overlap does while an earlier run of the job is alive. */
+export const OVERLAP_MODES = ['allow', 'skip', 'wait'] as const;
+/** The crons whose crontab rules sweep knows (sweep --cron). */
+export const CRON_FLAVOURS = ['cronie', 'debian'] as const;
+export type CronFlavour = (typeof CRON_FLAVOURS)[number];
+export type OverlapMode = (typeof OVERLAP_MODES)[number];
+
+/** The bodies --notify-format can give a --notify-url POST. */
+export const NOTIFY_FORMATS = ['json', 'slack'] as const;
+export type NotifyFormat = (typeof NOTIFY_FORMATS)[number];

@@ -1,3 +1,4 @@
+import { shortId } from '../shared/run-id.ts';
 import { formatDuration } from '../shared/duration.ts';
 import type { ProcessIdentity } from '../shared/types.ts';
 import type { LostRun, Problem, RunningRun } from '../shared/sweep-model.ts';
@@ -94,9 +95,4 @@ function oncePerJobAndKind(findings: Finding[]): Finding[] {
 /** How long a run has been silent, or that its heartbeat is not a valid time. */
 function silenceText(silence: number, before: string): string {
   return Number.isFinite(silence) ? `${before}${formatDuration(silence)}` : 'at a time that is not a valid one';
-}
-
-/** The first 8 characters of a run id, as people quote it. */
-export function shortId(id: string): string {
-  return id.slice(0, 8);
 }

@@ -2,6 +2,7 @@ import { FAILURE_STATUSES } from '../../shared/types.ts';
 import type { JobStats } from '../store.ts';
 import type { SqliteDatabase } from './database.ts';
 import { ALL_JOBS, WITH_JOB_NAMES } from './job-names.ts';
+import { FINISHED_SQL } from './streak.ts';
 
 /** Only a stored number is a duration SQL can rank; a malformed row's is left out of the figures. */
 const NUMERIC_DURATION = `(CASE typeof(duration_ms) WHEN 'integer' THEN duration_ms WHEN 'real' THEN duration_ms END)`;
@@ -21,7 +22,7 @@ function statsSql(oneJob: boolean, since: boolean, duration: string): string {
       percentile_disc(${duration}, 0.5) AS p50, percentile_disc(${duration}, 0.95) AS p95IfWhole,
       -percentile_disc(-${duration}, 0.05) AS p95, max(${duration}) AS max
     FROM runs WHERE ${oneJob ? 'job = @job' : ALL_JOBS} ${since ? 'AND started_at >= @since' : ''}
-      AND status NOT IN ('running', 'skipped')
+      AND ${FINISHED_SQL}
     GROUP BY job ORDER BY job`;
 }
 

@@ -1,13 +1,13 @@
 import type { SweepRepo } from '../store.ts';
 import type { CrontabSeen, JobFacts, Problem, RunGist, RunningRun, ScheduleEntry, SweepSnapshot, SweepVerdict } from '../../shared/sweep-model.ts';
-import type { RunStatus } from '../../shared/types.ts';
+import { isFinished, type RunStatus } from '../../shared/types.ts';
 import type { SqliteDatabase } from './database.ts';
+import { FINISHED_SQL, streakReader } from './streak.ts';
 
 /** How many sweeps the log keeps: enough to know the usual interval, bounded for ever-running hosts. */
 const SWEEP_LOG_KEPT = 1000;
 /** A run's gist: columns the covering runs_by_job index holds (with the id, the table's key). */
 const GIST = 'id, status, started_at, duration_ms';
-const FINISHED = `status NOT IN ('running', 'skipped')`;
 
 interface GistRow { id: string; status: string; started_at: string; duration_ms: number | null }
 
@@ -26,12 +26,9 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
       Array<{ name: string; schedules: string; first_seen_at: string }>;
     // Per job: two or three seeks into the covering index, and a table row only for a failing job's latest run.
     const last = db.prepare(`SELECT ${GIST} FROM runs WHERE job = ? ORDER BY started_at DESC LIMIT 1`);
-    const lastFinished = db.prepare(`SELECT ${GIST} FROM runs WHERE job = ? AND ${FINISHED} ORDER BY started_at DESC LIMIT 1`);
+    const lastFinished = db.prepare(`SELECT ${GIST} FROM runs WHERE job = ? AND ${FINISHED_SQL} ORDER BY started_at DESC LIMIT 1`);
     const ending = db.prepare('SELECT ended_at, exit_code, signal FROM runs WHERE id = ?');
-    const streakSince = `FROM runs WHERE job = @job AND ${FINISHED} AND status <> 'success' AND started_at > coalesce(
-        (SELECT started_at FROM runs WHERE job = @job AND status = 'success' ORDER BY started_at DESC LIMIT 1), '')`;
-    const streakCount = db.prepare(`SELECT count(*) ${streakSince}`).pluck();
-    const streakFirst = db.prepare(`SELECT ended_at ${streakSince} ORDER BY started_at LIMIT 1`).pluck();
+    const streak = streakReader(db);
     const facts = new Map<string, JobFacts>();
     const fact = (name: string): JobFacts => {
       let f = facts.get(name);
@@ -51,11 +48,11 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
     }
     for (const f of facts.values()) {
       f.last = gist(last.get(f.job) as GistRow | undefined);
-      f.lastFinished = f.last && f.last.status !== 'running' && f.last.status !== 'skipped' ? f.last : gist(lastFinished.get(f.job) as GistRow | undefined);
+      f.lastFinished = f.last && isFinished(f.last.status) ? f.last : gist(lastFinished.get(f.job) as GistRow | undefined);
       if (f.lastFinished && f.lastFinished.status !== 'success') {
         const end = ending.get(f.lastFinished.id) as { ended_at: string | null; exit_code: number | null; signal: string | null } | undefined;
         f.failed = { ...f.lastFinished, endedAt: end?.ended_at ?? null, exitCode: end?.exit_code ?? null, signal: end?.signal ?? null };
-        f.streak = { count: streakCount.get({ job: f.job }) as number, since: (streakFirst.get({ job: f.job }) as string | null | undefined) ?? null };
+        f.streak = streak(f.job);
       }
     }
     return [...facts.values()].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0));
@@ -111,9 +108,6 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
         write(at, verdict);
         return verdict;
       }).immediate();
-    },
-    async checkpoint() {
-      db.pragma('wal_checkpoint(TRUNCATE)');
     },
     async jobs() {
       return jobFacts();

@@ -1,5 +1,6 @@
+// A stable wire format: what cron mails when a run fails, and the body of a --ping's finish signal.
 import { outcomeText } from '../shared/outcome.ts';
-import { durationText } from './local-time.ts';
+import { formatDuration } from '../shared/duration.ts';
 import type { AttemptRecord, RunRecord } from '../shared/types.ts';
 
 /** The command line as a shell would need it typed: words with spaces or quotes are single-quoted. */
@@ -10,7 +11,7 @@ export function shellWords(argv: readonly string[]): string {
 /** "--- attempt 2: failed (exit 1) after 4.2s, 812 bytes of output ---": what precedes an attempt's output. */
 export function attemptHeader(a: AttemptRecord): string {
   const cut = a.output && a.outputBytes > a.output.length ? ', some cut' : '';
-  return `--- attempt ${a.n}: ${outcomeText(a)} after ${durationText(a.durationMs ?? 0)}, ${a.outputBytes} bytes of output${cut} ---`;
+  return `--- attempt ${a.n}: ${outcomeText(a)} after ${formatDuration(a.durationMs ?? 0)}, ${a.outputBytes} bytes of output${cut} ---`;
 }
 
 /**
@@ -24,7 +25,7 @@ export function failureReport(run: RunRecord, exitCode: number): Buffer {
     `  host      ${run.host}`,
     `  command   ${shellWords(run.command)}`,
     `  started   ${run.startedAt}`,
-    `  duration  ${durationText(run.durationMs ?? 0)}`,
+    `  duration  ${formatDuration(run.durationMs ?? 0)}`,
     `  attempts  ${run.attempts.length}`,
     `  exit      ${exitCode}`,
   ];
