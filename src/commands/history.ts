@@ -1,7 +1,7 @@
 import type { CliContext, CommandMain } from './context.ts';
 import { CronguardError } from '../shared/errors.ts';
+import { safeFields } from '../shared/neutralise.ts';
 import { historyCsvHeader, historyCsvRecord, historyTable } from '../report/history.ts';
-import { neutralise } from '../report/neutralise.ts';
 import { MalformedRuns } from '../shared/stored.ts';
 import { runJson } from '../wire/run-json.ts';
 import { makeStyle } from '../report/style.ts';
@@ -20,7 +20,7 @@ export const historyMain: CommandMain = async (args, ctx) => {
   const format = args.options['json'] === true ? 'json' : args.options['csv'] === true ? 'csv' : null;
   const target = storeTargetOf(args, ctx);
   const store = await openStore(target, 'read');
-  const malformed = new MalformedRuns((line) => ctx.stderr(`cronguard: ${neutralise(line)}\n`));
+  const malformed = new MalformedRuns((line) => ctx.stderr(`cronguard: ${line}\n`));
   if (format !== null) {
     // Streamed: an export of every run (--limit 0) holds one run at a time, never the whole answer.
     const out = new ChunkedOutput(ctx);
@@ -48,7 +48,7 @@ export const historyMain: CommandMain = async (args, ctx) => {
   for (const run of runs) malformed.check(run);
   malformed.finish();
   if (runs.length === 0) ctx.stdout(store === null ? `no runs recorded in ${describeTarget(target)}\n` : 'no runs match\n');
-  else ctx.stdout(historyTable(runs, makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY));
+  else ctx.stdout(historyTable(safeFields(runs), makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY));
   return 0;
 };
 

@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../shared/duration.ts';
 import { offsetMs, wallText } from '../schedule/zone.ts';
 import { storedMs } from '../shared/stored.ts';
-import { durationText, localTime } from './local-time.ts';
+import { durationText, localTime } from '../shared/local-time.ts';
 import { styleStatus, table } from './style.ts';
 
 /** One job's line of `cronguard status`, in the JSON shape of SPEC §6. */

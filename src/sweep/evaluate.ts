@@ -1,4 +1,5 @@
 import { outcomeText } from '../shared/outcome.ts';
+import { localTime } from '../shared/local-time.ts';
 import { firstValidTime, storedMs } from '../shared/stored.ts';
 import type { JobFacts, LostRun, Problem, RunningRun, SweepSnapshot, SweepVerdict } from '../shared/sweep-model.ts';
 import { judgeOverdue, ScheduleCache } from './overdue.ts';
@@ -92,7 +93,7 @@ function judgeFailing(job: JobFacts, justLost: RunningRun | null, at: number): P
   if (!last) return null;
   return {
     job: job.job, kind: 'failing', since: firstValidTime(job.streak.since, last.endedAt, last.startedAt) ?? atIso, runId: last.id,
-    message: `latest run ${shortId(last.id)} ended ${outcomeText(last)} at ${last.endedAt ?? '?'}${streakText(job.streak.count)}`,
+    message: `latest run ${shortId(last.id)} ended ${outcomeText(last)} at ${localTime(last.endedAt)}${streakText(job.streak.count)}`,
   };
 }
 

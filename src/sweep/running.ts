@@ -1,5 +1,6 @@
 import { shortId } from '../shared/run-id.ts';
 import { formatDuration } from '../shared/duration.ts';
+import { localTime } from '../shared/local-time.ts';
 import type { ProcessIdentity } from '../shared/types.ts';
 import type { LostRun, Problem, RunningRun } from '../shared/sweep-model.ts';
 import { staleAfterMs } from '../shared/heartbeat.ts';
@@ -45,7 +46,7 @@ export function judgeRunning(
       const group = alive === false && run.pgid !== null && live.group(run.pgid)
         ? `; its process group ${run.pgid} outlived the wrapper and is still running` : '';
       findings.push({ ...base, kind: 'stuck', since, transient: true,
-        message: `run ${shortId(run.id)} ${why}; last heartbeat ${run.heartbeatAt}; marked lost${group}` });
+        message: `run ${shortId(run.id)} ${why}; last heartbeat ${localTime(run.heartbeatAt)}; marked lost${group}` });
       const started = storedMs(run.startedAt);
       lost.push({ runId: run.id, durationMs: started === null ? null : Math.max(0, at - started), reason: `marked lost by sweep: ${why}${group}` });
       continue;
