@@ -1,5 +1,5 @@
 import type { CliContext, CommandMain } from './context.ts';
-import { CronguardError } from '../shared/errors.ts';
+import { CronguardError, EXIT } from '../shared/errors.ts';
 import { safeFields } from '../shared/neutralise.ts';
 import { historyCsvHeader, historyCsvRecord, historyTable } from '../report/history.ts';
 import { MalformedRuns } from '../shared/stored.ts';
@@ -37,7 +37,7 @@ export const historyMain: CommandMain = async (args, ctx) => {
     await out.write(format === 'json' ? `${count === 0 ? '' : '\n'}]\n` : '');
     await out.flush();
     malformed.finish();
-    return 0;
+    return EXIT.ok;
   }
   const runs = store === null ? [] : await withStore(store, 'read', async (s) => {
     const found = await s.reads.list(filter);
@@ -49,7 +49,7 @@ export const historyMain: CommandMain = async (args, ctx) => {
   malformed.finish();
   if (runs.length === 0) ctx.stdout(store === null ? `no runs recorded in ${describeTarget(target)}\n` : 'no runs match\n');
   else ctx.stdout(historyTable(safeFields(runs), makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY));
-  return 0;
+  return EXIT.ok;
 };
 
 /** Writes text to stdout in chunks of about 64 KiB, waiting for stdout to drain between them. */
