@@ -13,6 +13,22 @@ const JOB_NAMES = `WITH RECURSIVE v(x) AS (SELECT min(job) FROM runs
 /** The nearest-rank percentile of a sorted array, in integer arithmetic as shared/percentile.ts does it. */
 const rank = (p: number) => `d[greatest(1, (${p} * cardinality(d) + 99) / 100)]`;
 
+/** How many runs one page of a streamed listing reads. */
+const EACH_PAGE = 1000;
+
+/** The runs a filter matches, newest first, older than `after` (a keyset cursor) when given. */
+function page(sql: Sql, filter: RunFilter, after: Pick<RunRow, 'id' | 'started_at'> | null, limit: number | undefined) {
+  return sql<RunRow[]>`SELECT * FROM runs WHERE true
+    ${filter.job !== undefined ? sql`AND job = ${filter.job}` : sql``}
+    ${filter.since !== undefined ? sql`AND started_at >= ${filter.since}` : sql``}
+    ${filter.until !== undefined ? sql`AND started_at < ${filter.until}` : sql``}
+    ${filter.host !== undefined ? sql`AND host = ${filter.host}` : sql``}
+    ${filter.statuses?.length ? sql`AND status IN (SELECT json_array_elements_text(${JSON.stringify(filter.statuses)}::text::json))` : sql``}
+    ${after !== null ? sql`AND (started_at, id) < (${after.started_at}, ${after.id})` : sql``}
+    ORDER BY started_at DESC, id DESC
+    ${limit !== undefined ? sql`LIMIT ${limit}` : sql``}`;
+}
+
 /** The read side of runs in PostgreSQL. */
 export function pgRunReader(db: PgClient): RunReader {
   /** Attaches each run's attempts (one query for the whole page of runs). */
@@ -27,16 +43,21 @@ export function pgRunReader(db: PgClient): RunReader {
   };
 
   return {
-    list: (filter: RunFilter) => db.call(async (sql) => {
-      const rows = await sql<RunRow[]>`SELECT * FROM runs WHERE true
-        ${filter.job !== undefined ? sql`AND job = ${filter.job}` : sql``}
-        ${filter.since !== undefined ? sql`AND started_at >= ${filter.since}` : sql``}
-        ${filter.until !== undefined ? sql`AND started_at < ${filter.until}` : sql``}
-        ${filter.host !== undefined ? sql`AND host = ${filter.host}` : sql``}
-        ${filter.statuses?.length ? sql`AND status IN (SELECT json_array_elements_text(${JSON.stringify(filter.statuses)}::text::json))` : sql``}
-        ORDER BY started_at DESC, id DESC
-        ${filter.limit !== undefined ? sql`LIMIT ${filter.limit}` : sql``}`;
-      return withAttempts(sql, rows, false);
+    list: (filter: RunFilter) => db.call(async (sql) => withAttempts(sql, await page(sql, filter, null, filter.limit), false)),
+    /** Pages of EACH_PAGE runs, each page after the last one's (started_at, id): memory stays flat. */
+    each: (filter: RunFilter) => ({
+      async *[Symbol.asyncIterator]() {
+        let after: RunRow | null = null;
+        for (let left = filter.limit ?? Infinity; left > 0;) {
+          const cursor = after;
+          const want = Math.min(EACH_PAGE, left);
+          const runs = await db.call(async (sql) => withAttempts(sql, await page(sql, filter, cursor, want), false));
+          yield* runs;
+          if (runs.length < want) return;
+          left -= runs.length;
+          after = { id: runs[runs.length - 1]?.id, started_at: runs[runs.length - 1]?.startedAt } as RunRow;
+        }
+      },
     }),
     findByPrefix: (prefix: string, limit: number) => db.call(async (sql) => {
       const lower = prefix.toLowerCase();

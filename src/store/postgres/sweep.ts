@@ -1,6 +1,6 @@
 import type { SweepRepo } from '../store.ts';
-import type { CrontabSeen, JobFacts, Problem, RunGist, RunningRun, ScheduleEntry, SweepSnapshot, SweepVerdict } from '../../shared/sweep-model.ts';
-import type { RunStatus } from '../../shared/types.ts';
+import type { CrontabSeen, EndedRun, JobFacts, Problem, RunGist, RunningRun, ScheduleEntry, SweepSnapshot, SweepVerdict } from '../../shared/sweep-model.ts';
+import { isFinished, type RunStatus } from '../../shared/types.ts';
 import type { PgClient, Sql, Tx } from './client.ts';
 
 /** How many sweeps the log keeps. */
@@ -13,15 +13,17 @@ const SWEEP_LOCK = 0x73776570;
 interface GistRow { id: string; host: string; status: string; started_at: string; ended_at: string | null; duration_ms: number | null; exit_code: number | null; signal: string | null }
 
 const gist = (row: GistRow | undefined): RunGist | null => row ? {
-  id: row.id, host: row.host, status: row.status as RunStatus, startedAt: row.started_at, endedAt: row.ended_at,
-  durationMs: row.duration_ms, exitCode: row.exit_code, signal: row.signal,
+  id: row.id, host: row.host, status: row.status as RunStatus, startedAt: row.started_at, durationMs: row.duration_ms,
 } : null;
+
+/** The run with how it ended (sweep's `failing` says how). */
+const ended = (row: GistRow): EndedRun => ({ ...(gist(row) as RunGist), endedAt: row.ended_at, exitCode: row.exit_code, signal: row.signal });
 
 /** One schedule per distinct (schedule, zone, grace): the same crontab on several hosts is one expectation. */
 function mergeSchedules(lists: ScheduleEntry[][]): ScheduleEntry[] {
   const seen = new Map<string, ScheduleEntry>();
   for (const entry of lists.flat()) {
-    const key = JSON.stringify([entry.schedule, entry.tz, entry.graceMs]);
+    const key = JSON.stringify([entry.schedule, entry.tz, entry.dst ?? null, entry.graceMs]);
     if (!seen.has(key)) seen.set(key, entry);
   }
   return [...seen.values()];
@@ -37,7 +39,7 @@ async function jobFacts(sql: Sql | Tx, host: string | null = null): Promise<JobF
   const facts = new Map<string, JobFacts & { lists: ScheduleEntry[][] }>();
   const fact = (name: string) => {
     let f = facts.get(name);
-    if (!f) facts.set(name, (f = { job: name, recorded: null, crontab: [], lists: [], firstSeenAt: null, last: null, lastFinished: null, streak: { count: 0, since: null } }));
+    if (!f) facts.set(name, (f = { job: name, recorded: null, crontab: [], lists: [], firstSeenAt: null, last: null, lastFinished: null, failed: null, streak: { count: 0, since: null } }));
     return f;
   };
   const earliest = (a: string | null, b: string) => (a === null || b < a ? b : a);
@@ -55,9 +57,11 @@ async function jobFacts(sql: Sql | Tx, host: string | null = null): Promise<JobF
     f.crontab = mergeSchedules(f.lists);
     const [last] = await sql<GistRow[]>`SELECT ${sql.unsafe(GIST)} FROM runs WHERE job = ${f.job} ${ofHost} ORDER BY started_at DESC LIMIT 1`;
     f.last = gist(last);
-    if (f.last && f.last.status !== 'running' && f.last.status !== 'skipped') f.lastFinished = f.last;
-    else f.lastFinished = gist((await sql<GistRow[]>`SELECT ${sql.unsafe(GIST)} FROM runs WHERE job = ${f.job} ${ofHost} AND ${sql.unsafe(FINISHED)} ORDER BY started_at DESC LIMIT 1`)[0]);
-    if (f.lastFinished && f.lastFinished.status !== 'success') {
+    const finished = last && isFinished(last.status as RunStatus) ? last
+      : (await sql<GistRow[]>`SELECT ${sql.unsafe(GIST)} FROM runs WHERE job = ${f.job} ${ofHost} AND ${sql.unsafe(FINISHED)} ORDER BY started_at DESC LIMIT 1`)[0];
+    f.lastFinished = gist(finished);
+    if (finished && finished.status !== 'success') {
+      f.failed = ended(finished);
       const [streak] = await sql<Array<{ count: number; since: string | null }>>`
         SELECT count(*) AS count, min(ended_at) AS since FROM runs
         WHERE job = ${f.job} ${ofHost} AND ${sql.unsafe(FINISHED)} AND status <> 'success' AND started_at > coalesce(
