@@ -4,6 +4,7 @@ import { MAX_TIMER_MS, parseDuration } from '../shared/duration.ts';
 import { badOption, CronguardError } from '../shared/errors.ts';
 import { derivedName, JOB_NAME } from '../shared/job-name.ts';
 import { parseSize } from '../shared/size.ts';
+import { refuseNonUtf8 } from '../shared/utf8-only.ts';
 import type { OverlapMode } from '../runner/overlap.ts';
 import type { RetryOn, RunPlan } from '../runner/run.ts';
 import type { AttemptChecks } from '../runner/checks.ts';
@@ -23,6 +24,7 @@ export async function resolveRunPlan(args: ParsedArgs, env: NodeJS.ProcessEnv): 
   const str = (name: string): string | undefined => (typeof o[name] === 'string' ? (o[name] as string) : undefined);
   const argv = args.positionals;
   if (argv.length === 0 || argv[0] === '') throw new CronguardError('missing the command to run (usage: cronguard [options] -- COMMAND [ARGS...])');
+  refuseNonUtf8([...argv, ...Object.values(o).filter((v): v is string => typeof v === 'string')], env);
   const name = str('name');
   if (name !== undefined && !JOB_NAME.test(name)) throw badOption('--name', name, 'expected 1-128 characters of A-Z a-z 0-9 . _ -');
   const duration = (option: string, fallback: string | null, min = 0): number | null => {

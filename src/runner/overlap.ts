@@ -9,8 +9,8 @@ import type { Recorder } from './recorder.ts';
 
 export type OverlapMode = 'allow' | 'skip' | 'wait';
 
-/** How often a waiting run looks again whether the earlier one ended. */
-const WAIT_POLL_MS = 1000;
+/** How often a waiting run looks again whether the earlier one ended: it starts soon after. */
+const WAIT_POLL_MS = 250;
 
 /** Whether the job may start now, or why not. */
 export type Turn =
@@ -61,10 +61,12 @@ export async function takeTurn(
     }
     if (holder === null) return { go: true };
     if (mode === 'skip') return notStarted('skipped', `run ${holder} of ${run.job} is still running`);
-    if (deps.clock.now().getTime() + WAIT_POLL_MS > deadline) {
+    // The whole bound is waited: the last look is taken at the deadline itself.
+    const left = deadline - deps.clock.now().getTime();
+    if (left <= 0) {
       return notStarted('skipped', `waited ${Math.round(deps.waitLimitMs ?? 0) / 1000}s in vain for run ${holder} of ${run.job} to end`);
     }
-    if (await interruptibleSleep(WAIT_POLL_MS, deps.interrupts)) {
+    if (await interruptibleSleep(Math.min(WAIT_POLL_MS, left), deps.interrupts)) {
       return notStarted('killed', `cronguard received ${deps.interrupts.received} while waiting for run ${holder}`);
     }
   }

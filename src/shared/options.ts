@@ -50,7 +50,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'schedule', kind: 'string', value: 'CRON', describe: "the job's schedule, for overdue detection by sweep", defaultText: 'from the crontab' },
       { name: 'grace', kind: 'string', value: 'DUR', describe: 'how late a run may start before the job is overdue', defaultText: '5m' },
       { name: 'tz', kind: 'string', value: 'ZONE', describe: 'IANA time zone of the schedule', defaultText: 'CRON_TZ, TZ, system' },
-      { name: 'heartbeat', kind: 'string', value: 'DUR', describe: "how often a running job's heartbeat is written", defaultText: '30s' },
+      { name: 'heartbeat', kind: 'string', value: 'DUR', describe: "how often a running job's heartbeat is written (at least 1s)", defaultText: '30s' },
       { name: 'tee', kind: 'boolean', describe: "also stream the command's output live" },
       { name: 'output-limit', kind: 'string', value: 'SIZE', describe: 'output kept per attempt (half head, half tail)', defaultText: '1MiB' },
       { name: 'min-duration', kind: 'string', value: 'DUR', describe: 'an attempt finishing faster than this failed', defaultText: 'none' },
