@@ -1,5 +1,5 @@
 import type { ParsedArgs } from '../shared/argv.ts';
-import { CronguardError, describeError } from '../shared/errors.ts';
+import { CronguardError, describeError, EXIT } from '../shared/errors.ts';
 import { RUN_STATUSES, type RunStatus } from '../shared/types.ts';
 import { badOption } from '../shared/errors.ts';
 import { parseWhen } from '../shared/when.ts';
@@ -41,7 +41,7 @@ export async function requireKnownJob(store: Store, job: string): Promise<void> 
   const lower = job.toLowerCase();
   const alike = names.filter((n) => n.toLowerCase().includes(lower) || lower.includes(n.toLowerCase())).slice(0, 3);
   const hint = alike.length ? `; did you mean ${alike.join(', ')}?` : ` (it knows ${names.length} job${names.length === 1 ? '' : 's'}; cronguard stats lists them)`;
-  throw new CronguardError(`no job named ${JSON.stringify(job)} in ${store.path}${hint}`);
+  throw new CronguardError(`no job named ${JSON.stringify(job)} in ${store.describe()}${hint}`);
 }
 
 /** Runs `work` on the store, turning a database failure into one clear line; closes the store. */
@@ -50,7 +50,7 @@ export async function withStore<T>(store: Store, action: string, work: (store: S
     return await work(store);
   } catch (error) {
     if (error instanceof CronguardError) throw error;
-    throw new CronguardError(`cannot ${action} ${store.path}: ${describeError(error)}`, 125, { cause: error });
+    throw new CronguardError(`cannot ${action} ${store.describe()}: ${describeError(error)}`, EXIT.internal, { cause: error });
   } finally {
     store.close();
   }

@@ -5,16 +5,18 @@ import { historyCsv, historyTable } from '../report/history.ts';
 import { runJson } from '../report/json.ts';
 import { makeStyle } from '../report/style.ts';
 import type { RunFilter } from '../store/store.ts';
-import { dbPathOf } from './db-path.ts';
 import { exclusive, requireKnownJob, statusesOption, stringOption, whenOption, withStore } from './forensics.ts';
-import { openForReading } from './open-read.ts';
+import { openStore } from '../store/open.ts';
+import { describeTarget } from '../store/target.ts';
+import { storeTargetOf } from './store-target.ts';
 
 /** `cronguard history [JOB]`: runs newest first, as a table, JSON or CSV. */
 export const historyMain: CommandMain = async (args, ctx) => {
   exclusive(args, 'json', 'csv');
   const filter = historyFilter(args, new Date());
   const machine = args.options['json'] === true || args.options['csv'] === true;
-  const store = openForReading(args, ctx);
+  const target = storeTargetOf(args, ctx);
+  const store = await openStore(target, 'read');
   const runs = store === null ? [] : await withStore(store, 'read', async (s) => {
     const found = await s.reads.list(filter);
     // A typo deserves an error; a script asking for JSON or CSV gets the truthful empty answer instead.
@@ -23,7 +25,7 @@ export const historyMain: CommandMain = async (args, ctx) => {
   });
   if (args.options['json']) ctx.stdout(`${JSON.stringify(runs.map((r) => runJson(r)), null, 2)}\n`);
   else if (args.options['csv']) ctx.stdout(historyCsv(runs));
-  else if (runs.length === 0) ctx.stdout(store === null ? `no runs recorded in ${dbPathOf(args, ctx)}\n` : 'no runs match\n');
+  else if (runs.length === 0) ctx.stdout(store === null ? `no runs recorded in ${describeTarget(target)}\n` : 'no runs match\n');
   else ctx.stdout(historyTable(runs, makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY));
   return 0;
 };

@@ -6,11 +6,12 @@ import { systemClock } from '../shared/time.ts';
 import type { JobFacts } from '../shared/sweep-model.ts';
 import { ScheduleCache, schedulesOf } from '../sweep/overdue.ts';
 import { withStore } from './forensics.ts';
-import { openForReading } from './open-read.ts';
+import { openStore } from '../store/open.ts';
+import { storeTargetOf } from './store-target.ts';
 
 /** `cronguard status`: one line per job (from runs and crontabs), and when sweep last ran. Read-only. */
 export const statusMain: CommandMain = async (args, ctx) => {
-  const store = openForReading(args, ctx);
+  const store = await openStore(storeTargetOf(args, ctx), 'read');
   const { jobs, lastSweepAt } = store
     ? await withStore(store, 'read', async (s) => ({ jobs: await s.sweep.jobs(), lastSweepAt: await s.sweep.lastSweepAt() }))
     : { jobs: [] as JobFacts[], lastSweepAt: null };

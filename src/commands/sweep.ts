@@ -7,17 +7,17 @@ import { makeStyle } from '../report/style.ts';
 import { bootTimeMs } from '../schedule/boot.ts';
 import { readCrontabs } from '../schedule/discover.ts';
 import { parseDuration } from '../shared/duration.ts';
-import { CronguardError, describeError } from '../shared/errors.ts';
+import { CronguardError, describeError, EXIT } from '../shared/errors.ts';
 import { parseInstant } from '../shared/instant.ts';
 import { isGroupAlive, isProcessAlive } from '../shared/proc.ts';
 import { iso, systemClock } from '../shared/time.ts';
-import { openSqliteStore } from '../store/sqlite/index.ts';
-import { ingestSpool } from '../store/spool.ts';
+import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import { decideSweep, type SweepOutcome } from '../sweep/evaluate.ts';
 import type { CrontabSeen, SweepSnapshot } from '../shared/sweep-model.ts';
 import { crontabJobsFor } from '../sweep/sources.ts';
-import { dbPathOf } from './db-path.ts';
+import type { StoreTarget } from '../store/target.ts';
+import { storeTargetOf } from './store-target.ts';
 
 /**
  * `cronguard sweep`: judges every job and run, reports what is new or resolved (quiet otherwise, as cron
@@ -35,18 +35,18 @@ export const sweepMain: CommandMain = async (args, ctx) => {
   };
   const { settings, warnings: settingWarnings } = notifySettings(o, ctx.env);
   for (const w of settingWarnings) ctx.stderr(`cronguard: ${w}\n`);
-  const dbPath = dbPathOf(args, ctx);
+  const target = storeTargetOf(args, ctx);
   const reading = await readCrontabs({ files: Array.isArray(o['crontab']) ? o['crontab'] : null, uid: ctx.uid, env: ctx.env });
-  const crontab = crontabJobsFor(reading, dbPath, currentUser(ctx.env));
+  const crontab = crontabJobsFor(reading, target, currentUser(ctx.env));
   let swept: { store: Store; outcome: SweepOutcome };
   try {
-    swept = await sweepDatabase(dbPath, iso(at), crontab, (snapshot) => decideSweep(snapshot, {
+    swept = await sweepDatabase(target, iso(at), crontab, (snapshot) => decideSweep(snapshot, {
       at: at.getTime(), ...limits, bootMs: bootTimeMs(), crontabWarnings: reading.warnings,
       liveness: { wrapper: isProcessAlive, group: isGroupAlive },
     }), ctx.stderr);
   } catch (error) {
     // The dead-man switch hears of sweep's own failure too.
-    if (settings.ping) await (await import('../notify/sweep.ts')).pingSweep(settings.ping, 125, describeError(error), Date.now() + settings.timeoutMs);
+    if (settings.ping) await (await import('../notify/sweep.ts')).pingSweep(settings.ping, EXIT.internal, describeError(error), Date.now() + settings.timeoutMs);
     throw error;
   }
   const { store, outcome } = swept;
@@ -86,31 +86,20 @@ function reportSweep(outcome: SweepOutcome, at: string, o: ParsedArgs['options']
   return { code: news || warnings.length > 0 ? 1 : 0, printed };
 }
 
-/** Opens the database for writing, ingests the spool, sweeps in one transaction, checkpoints the WAL; the caller closes the store. */
+/** Opens the store for writing (taking in the spool), sweeps in one transaction, then maintains it; the caller closes the store. */
 async function sweepDatabase(
-  dbPath: string, at: string, crontab: CrontabSeen[],
+  target: StoreTarget, at: string, crontab: CrontabSeen[],
   decide: (snapshot: SweepSnapshot) => SweepOutcome, stderr: (text: string) => void,
 ): Promise<{ store: Store; outcome: SweepOutcome }> {
-  let store: Store;
+  const store = await openStore(target, 'write', (message) => stderr(`cronguard: ${message}\n`));
   try {
-    store = openSqliteStore(dbPath, false);
-  } catch (error) {
-    if (error instanceof CronguardError) throw error;
-    throw new CronguardError(`cannot open the database ${dbPath}: ${describeError(error)}`);
-  }
-  try {
-    try {
-      await ingestSpool(store);
-    } catch (error) {
-      stderr(`cronguard: could not ingest the spool beside ${dbPath}: ${describeError(error)}\n`);
-    }
     const outcome = await store.sweep.sweep(at, crontab, decide);
-    await store.sweep.checkpoint();
+    await store.maintain();
     return { store, outcome };
   } catch (error) {
     store.close();
     if (error instanceof CronguardError) throw error;
-    throw new CronguardError(`database ${dbPath}: ${describeError(error)}`);
+    throw new CronguardError(`database ${store.describe()}: ${describeError(error)}`, EXIT.internal, { cause: error });
   }
 }
 

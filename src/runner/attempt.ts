@@ -49,6 +49,9 @@ export async function runAttempt(plan: AttemptPlan, deps: AttemptDeps): Promise<
   const startedAt = deps.clock.now();
   const capture = new OutputCapture(plan.outputLimit);
   const child = await deps.spawn(plan.argv, { [RUN_ID_VAR]: plan.runId });
+  const pgid = child.pid;
+  // First thing after the spawn: the group goes on record before anything else the run writes.
+  if (pgid !== undefined) plan.onStart(pgid);
   const reclaim = outputReclaimer();
   const matcher = plan.checks?.failOnOutput ? new LineMatcher(plan.checks.failOnOutput) : null;
   child.onOutput((chunk) => {
@@ -61,14 +64,12 @@ export async function runAttempt(plan: AttemptPlan, deps: AttemptDeps): Promise<
   let timedOut = false;
   let interruptedBy: NodeJS.Signals | null = null;
   let stopping: Promise<JobProcess[]> | null = null;
-  const pgid = child.pid;
   const scope = pgid === undefined ? null : new JobScope(plan.runId, pgid);
   /** Signals the job's processes and arranges the SIGKILL; they are gone when the returned promise settles. */
   const stop = (signal: NodeJS.Signals) => {
     if (!scope || stopping) return;
     stopping = stopJob(scope, signal, plan.killAfterMs);
   };
-  if (pgid !== undefined) plan.onStart(pgid);
   const timer = plan.timeoutMs === null || pgid === undefined ? null : setTimeout(() => {
     timedOut = true;
     stop('SIGTERM');

@@ -75,7 +75,8 @@ export async function executeRun(plan: RunPlan, run: RunRecord, deps: RunDeps): 
         tee: plan.tee, checks: plan.checks,
         onStart: (pgid) => {
           run.pgid = pgid;
-          void deps.recorder.write((s) => s.runs.setGroup(run.id, pgid));
+          // Not awaited (the job's timers must not wait on the store), but queued ahead of every later write.
+          void deps.recorder.setGroup(run.id, pgid);
         },
       }, deps);
       const attempt = attemptRecord(n, last);
@@ -84,7 +85,7 @@ export async function executeRun(plan: RunPlan, run: RunRecord, deps: RunDeps): 
         unrecorded = attempt;
         break;
       }
-      await deps.recorder.attempt(run.id, attempt);
+      await deps.recorder.addAttempt(run.id, attempt);
       const interrupted = await interruptibleSleep(backoffDelayMs(n, plan.retryDelayMs, plan.retryMaxDelayMs, deps.random), deps.interrupts);
       if (interrupted) break;
     }

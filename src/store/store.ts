@@ -89,8 +89,10 @@ export interface RunPruner {
   count(cutoff: string): Promise<PruneCount>;
   /** Deletes them with their attempts, in short transactions so running jobs can write in between. */
   remove(cutoff: string): Promise<PruneCount>;
-  /** Rebuilds the file to give the freed pages back to the file system. */
+  /** Rebuilds the storage to give the room freed by `remove` back to the system. */
   vacuum(): Promise<void>;
+  /** How many bytes the history takes where it is kept, as `prune --vacuum` reports it; null when unknown. */
+  sizeBytes(): Promise<number | null>;
 }
 
 /** Sweep's side: its judgement of jobs and runs, its problem state and its own log (status reads it too). */
@@ -101,17 +103,21 @@ export interface SweepRepo {
    * transaction, so two sweeps never both report the same news.
    */
   sweep<T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T): Promise<T>;
-  /** Folds the WAL back into the database and truncates it, so it cannot grow without bound. */
-  checkpoint(): Promise<void>;
   /** Every job known from runs or crontabs, with its facts. */
   jobs(): Promise<JobFacts[]>;
   /** When the latest sweep ran; null when none has. */
   lastSweepAt(): Promise<string | null>;
 }
 
-/** A cronguard database, whatever holds it. */
+/**
+ * A cronguard history, whatever holds it: nothing here may assume a file. Opened only by openStore
+ * (src/store/open.ts); every backend passes the contract kit in test/contract/.
+ */
 export interface Store {
-  readonly path: string;
+  /** The store as messages name it (a file path, a URL without its password). */
+  describe(): string;
+  /** Housekeeping the backend needs now and then so it cannot grow without bound; sweep calls it after each sweep. */
+  maintain(): Promise<void>;
   readonly runs: RunWriter;
   readonly reads: RunReader;
   readonly prune: RunPruner;
