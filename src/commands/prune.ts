@@ -1,11 +1,11 @@
 import type { CommandMain } from './context.ts';
-import { DURATION_HINT, durationMs } from '../shared/duration.ts';
-import { badOption, CronguardError } from '../shared/errors.ts';
-import { parseWhen } from '../shared/when.ts';
+import { CronguardError } from '../shared/errors.ts';
+import { flagGiven, optionValue } from '../shared/option-values.ts';
+import { PRUNE } from '../shared/options.ts';
 import { formatBytes } from '../report/bytes.ts';
 import { localTime } from '../report/local-time.ts';
 import type { PruneCount } from '../store/store.ts';
-import { exclusive, stringOption, withStore } from './forensics.ts';
+import { exclusive, withStore } from './forensics.ts';
 import { openStore } from '../store/open.ts';
 import { describeTarget } from '../store/target.ts';
 import { storeTargetOf } from './store-target.ts';
@@ -16,18 +16,16 @@ import { storeTargetOf } from './store-target.ts';
  */
 export const pruneMain: CommandMain = async (args, ctx) => {
   exclusive(args, 'dry-run', 'vacuum');
-  const olderThan = stringOption(args, 'older-than');
-  if (olderThan === undefined) throw new CronguardError('prune needs --older-than DUR, e.g. cronguard prune --older-than 90d');
-  if (durationMs(olderThan) === undefined) throw badOption('--older-than', olderThan, DURATION_HINT);
-  const cutoff = parseWhen('--older-than', olderThan, new Date());
+  const cutoff = optionValue(args, PRUNE.olderThan);
+  if (cutoff === undefined) throw new CronguardError('prune needs --older-than DUR, e.g. cronguard prune --older-than 90d');
   const target = storeTargetOf(args, ctx);
   const opened = await openStore(target, 'update');
   if (opened === null) {
     ctx.stdout(`no runs recorded in ${describeTarget(target)}; nothing to prune\n`);
     return 0;
   }
-  const dryRun = args.options['dry-run'] === true;
-  const vacuum = args.options['vacuum'] === true;
+  const dryRun = flagGiven(args, PRUNE.dryRun);
+  const vacuum = flagGiven(args, PRUNE.vacuum);
   const { counted, sizes } = await withStore(opened, 'prune', async (store) => {
     const before = vacuum ? await store.prune.sizeBytes() : null;
     if (dryRun) return { counted: await store.prune.count(cutoff), sizes: null };

@@ -2,7 +2,9 @@ import type { CommandMain } from './context.ts';
 import { statsJson } from '../report/json.ts';
 import { makeStyle } from '../report/style.ts';
 import { statsTable } from '../report/stats.ts';
-import { requireKnownJob, whenOption, withStore } from './forensics.ts';
+import { optionValue } from '../shared/option-values.ts';
+import { STATS } from '../shared/options.ts';
+import { requireKnownJob, withStore } from './forensics.ts';
 import { openStore } from '../store/open.ts';
 import { describeTarget } from '../store/target.ts';
 import { storeTargetOf } from './store-target.ts';
@@ -10,7 +12,7 @@ import { storeTargetOf } from './store-target.ts';
 /** `cronguard stats [JOB]`: per job, runs, successes, failures by status, success rate and duration percentiles. */
 export const statsMain: CommandMain = async (args, ctx) => {
   const job = args.positionals[0];
-  const since = whenOption(args, 'since', new Date());
+  const since = optionValue(args, STATS.since);
   const target = storeTargetOf(args, ctx);
   const store = await openStore(target, 'read');
   const stats = store === null ? [] : await withStore(store, 'read', async (s) => {

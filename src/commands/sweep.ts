@@ -6,9 +6,9 @@ import { sweepJson, sweepText, watcherText } from '../report/sweep.ts';
 import { makeStyle } from '../report/style.ts';
 import { bootTimeMs } from '../schedule/boot.ts';
 import { readCrontabs } from '../schedule/discover.ts';
-import { parseDuration } from '../shared/duration.ts';
 import { CronguardError, describeError, EXIT } from '../shared/errors.ts';
-import { parseInstant } from '../shared/instant.ts';
+import { listValues, optionGiven, optionValue } from '../shared/option-values.ts';
+import { SWEEP } from '../shared/options.ts';
 import { isGroupAlive, isProcessAlive } from '../shared/proc.ts';
 import { iso, systemClock } from '../shared/time.ts';
 import { openStore } from '../store/open.ts';
@@ -25,18 +25,12 @@ import { storeTargetOf } from './store-target.ts';
  */
 export const sweepMain: CommandMain = async (args, ctx) => {
   const o = args.options;
-  const text = (name: string): string | null => (typeof o[name] === 'string' ? (o[name] as string) : null);
-  const at = text('at') !== null ? parseInstant('--at', text('at') as string) : systemClock.now();
-  const staleText = text('stale');
-  const maxText = text('max-runtime');
-  const limits = {
-    staleMs: staleText === null ? null : parseDuration('--stale', staleText, 1000),
-    maxRuntimeMs: maxText === null ? null : parseDuration('--max-runtime', maxText, 1000),
-  };
+  const at = optionValue(args, SWEEP.at) ?? systemClock.now();
+  const limits = { staleMs: optionValue(args, SWEEP.stale) ?? null, maxRuntimeMs: optionValue(args, SWEEP.maxRuntime) ?? null };
   const { settings, warnings: settingWarnings } = notifySettings(o, ctx.env);
   for (const w of settingWarnings) ctx.stderr(`cronguard: ${w}\n`);
   const target = storeTargetOf(args, ctx);
-  const reading = await readCrontabs({ files: Array.isArray(o['crontab']) ? o['crontab'] : null, uid: ctx.uid, env: ctx.env });
+  const reading = await readCrontabs({ files: optionGiven(args, SWEEP.crontab) ? listValues(args, SWEEP.crontab) : null, uid: ctx.uid, env: ctx.env });
   const crontab = crontabJobsFor(reading, target, currentUser(ctx.env));
   let swept: { store: Store; outcome: SweepOutcome };
   try {

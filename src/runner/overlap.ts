@@ -2,12 +2,12 @@ import { staleAfterMs } from '../shared/heartbeat.ts';
 import { isGroupAlive, isProcessAlive } from '../shared/proc.ts';
 import type { Clock } from '../shared/time.ts';
 import { iso } from '../shared/time.ts';
-import type { JobSchedule, RunRecord } from '../shared/types.ts';
+import type { JobSchedule, OverlapMode, RunRecord } from '../shared/types.ts';
 import type { HolderCheck } from '../store/store.ts';
 import { interruptibleSleep, type Interrupts } from './interrupts.ts';
 import type { Recorder } from './recorder.ts';
 
-export type OverlapMode = 'allow' | 'skip' | 'wait';
+export type { OverlapMode };
 
 /** How often a waiting run looks again whether the earlier one ended: it starts soon after. */
 const WAIT_POLL_MS = 250;
