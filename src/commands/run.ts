@@ -5,13 +5,12 @@ import { takeTurn } from '../runner/overlap.ts';
 import { signalExitCode } from '../runner/classify.ts';
 import { executeRun, newRun } from '../runner/run.ts';
 import { spawnCommand } from '../runner/spawn.ts';
-import { describeError } from '../shared/errors.ts';
 import { iso, systemClock } from '../shared/time.ts';
 import { openStore } from '../store/open.ts';
 import { failureReport } from '../report/failure.ts';
 import { storeTargetOf } from './store-target.ts';
 import { resolveRunPlan } from './run-plan.ts';
-import { settleAlerts, startPing } from './run-alerts.ts';
+import { settleAlertsUnlessInterrupted, startPing } from './run-alerts.ts';
 
 /** `cronguard [run] [options] -- COMMAND`: everything up to the spawn is checked; after it, nothing of ours may fail the job. */
 export const runMain: CommandMain = async (args, ctx) => {
@@ -45,18 +44,22 @@ export const runMain: CommandMain = async (args, ctx) => {
     exitCode = status === 'killed' && interrupts.received ? signalExitCode(interrupts.received) : 0;
   }
   interrupts.dispose();
-  // From here on the job's outcome is known: nothing of ours may change its exit code.
-  try {
-    await settleAlerts({ run, exitCode, alerts: plan.alerts, store: recorder.healthy, env: ctx.env, started, warn });
-  } catch (error) {
-    warn(`notifications failed: ${describeError(error)}`);
+  // From here on the job's outcome is known: the report goes out first, so cron mails it whatever happens
+  // to the notifications after it.
+  const waitedInVain = run.status === 'skipped' && plan.overlap === 'wait';
+  if (run.status !== 'success' && (run.status !== 'skipped' || waitedInVain)) ctx.stdout(failureReport(run, exitCode));
+  // Nothing of ours may change the job's exit code, except a signal that stops the delivery.
+  const delivering = catchInterrupts();
+  const stoppedBy = await settleAlertsUnlessInterrupted({ run, exitCode, alerts: plan.alerts, store: recorder.healthy, env: ctx.env, started, warn }, delivering);
+  delivering.dispose();
+  if (stoppedBy) {
+    warn(`received ${stoppedBy} while delivering notifications: stopped them, the undelivered stay queued`);
+    exitCode = signalExitCode(stoppedBy);
   }
   try {
     recording.store?.close();
   } catch {
     // Closing can only fail on a database already reported broken.
   }
-  const waitedInVain = run.status === 'skipped' && plan.overlap === 'wait';
-  if (run.status !== 'success' && (run.status !== 'skipped' || waitedInVain)) ctx.stdout(failureReport(run, exitCode));
   return exitCode;
 };

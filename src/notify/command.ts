@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Delivery } from './http.ts';
 import { remaining } from './http.ts';
+import { trackGroup } from './abort.ts';
 
 /** How much of the command's stderr is kept for the warning when it fails. */
 const STDERR_TAIL = 300;
@@ -13,6 +14,7 @@ const STDERR_TAIL = 300;
 export function runNotifyCommand(command: string, stdin: string, env: NodeJS.ProcessEnv, deadline: number): Promise<Delivery> {
   return new Promise((resolve) => {
     const child = spawn('/bin/sh', ['-c', command], { detached: true, stdio: ['pipe', 'ignore', 'pipe'], env });
+    const untrack = child.pid === undefined ? () => false : trackGroup(child.pid);
     let stderr = '';
     let timedOut = false;
     child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString('utf8')).slice(-STDERR_TAIL); });
@@ -29,11 +31,13 @@ export function runNotifyCommand(command: string, stdin: string, env: NodeJS.Pro
     }, remaining(deadline));
     child.on('error', (error) => {
       clearTimeout(timer);
+      untrack();
       resolve({ ok: false, error: `cannot run /bin/sh: ${error.message}`, permanent: false });
     });
     // 'exit', not 'close': a background process the command left holding stderr must not hold us.
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      untrack();
       if (code === 0) return resolve({ ok: true });
       const why = timedOut ? 'still running at the delivery timeout' : signal ? `killed by ${signal}` : `exited ${code}`;
       const said = stderr.trim().split('\n').pop();
