@@ -1,15 +1,11 @@
 import { durationMs, formatDuration } from '../shared/duration.ts';
+import type { Channel } from '../shared/channel.ts';
 import { badOption } from '../shared/errors.ts';
 import { httpUrl } from '../shared/option-parse.ts';
 import { NOTIFY } from '../shared/options.ts';
 import type { NotifyFormat } from '../shared/types.ts';
 
-/** Where a notification goes: a shell command, or an HTTP endpoint in JSON or Slack form. */
-export type Channel =
-  | { kind: 'command'; command: string }
-  | { kind: 'url'; url: string; format: NotifyFormat };
-
-export type { NotifyFormat };
+export type { Channel, NotifyFormat };
 
 /** The notification options of a run line or a sweep, checked. */
 export interface NotifySettings {

@@ -40,7 +40,7 @@ export function statusText(lastSweepAt: string | null, jobs: readonly StatusLine
   });
   const body = jobs.length ? table(['JOB', 'SCHEDULE', 'LAST', 'STARTED', 'DURATION', 'NEXT', 'FAILING'], rows, style) : 'no jobs recorded yet\n';
   const sweep = lastSweepAt === null
-    ? 'sweep has never run on this database: add `*/30 * * * * cronguard sweep` to your crontab'
+    ? 'sweep has never run on this database: add `*/30 * * * * /usr/local/bin/cronguard sweep` to your crontab (cronguard\'s full path: cron\'s PATH is /usr/bin:/bin)'
     : `last sweep: ${localTime(lastSweepAt)} (${formatDuration(Math.max(0, now - Date.parse(lastSweepAt)))} ago)`;
   return `${body}${sweep}\n`;
 }

@@ -127,12 +127,15 @@ export interface Store {
   close(): void;
 }
 
-/** A notification to queue: one event for one channel (both as JSON text). */
+/**
+ * A notification to queue: one event (as JSON text) for one channel, named by its fingerprint only: a
+ * row never says what to run or where to send (SPEC §9).
+ */
 export interface NewOutboxItem {
   eventId: string;
   eventType: string;
   job: string | null;
-  channel: string;
+  channelFp: string;
   payload: string;
 }
 
@@ -156,13 +159,12 @@ export interface AlertStore {
   failuresBefore(job: string, runId: string, startedAt: string): Promise<number>;
   /** Queues notifications in one transaction; returns their ids. */
   enqueue(items: NewOutboxItem[], at: string): Promise<number[]>;
-  /** Whether any queued notification is due: one indexed query, asked on every run. */
-  hasDue(now: string): Promise<boolean>;
   /**
-   * Claims up to `limit` due notifications for this process (BEGIN IMMEDIATE, so no two processes
-   * claim the same row), oldest first, skipping a channel while an older row of it waits.
+   * Claims up to `limit` due notifications of the given channels (fingerprints) for this process (BEGIN
+   * IMMEDIATE, so no two processes claim the same row), oldest first, skipping a channel while an older
+   * row of it waits. Rows of other channels are never returned: only their own channel delivers them.
    */
-  claim(now: string, until: string, token: string, limit: number): Promise<OutboxItem[]>;
+  claim(now: string, until: string, token: string, limit: number, channelFps: readonly string[]): Promise<OutboxItem[]>;
   /** Marks a claimed row delivered; false when the claim was lost (another process took it over). */
   markDelivered(id: number, token: string, at: string): Promise<boolean>;
   markFailed(id: number, token: string, failure: DeliveryFailure): Promise<void>;

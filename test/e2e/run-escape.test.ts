@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cronguard, fixture, sleep, tempDir, waitFor } from '../helpers/cli.ts';
-import { query } from '../helpers/db.ts';
+import { recordedRuns } from '../helpers/store.ts';
 import { isAlive, markedJob, processesMarked } from '../helpers/procs.ts';
 
 const dir = tempDir();
@@ -24,7 +24,7 @@ test('timeout: every process carrying the run mark dies, whatever group or sessi
   assert.equal(r.code, 124);
   assert.deepEqual(readdirSync(started).sort(), ['1', '2', '3', '4', '5', '6'], 'all six escapes had started before the timeout');
   assert.deepEqual(processesMarked(mark), [], 'no process of the job survives');
-  const [run] = query<{ status: string; reason: string | null }>(db, `SELECT status, reason FROM runs WHERE job = 'escape'`);
+  const [run] = await recordedRuns(db, { job: 'escape' });
   assert.equal(run?.status, 'timeout');
   assert.doesNotMatch(run?.reason ?? '', /survived/);
 });
@@ -58,7 +58,7 @@ test('a process left behind by a command that exited by itself is named in the r
   assert.equal(r.code, 0);
   const left = processesMarked(mark);
   assert.equal(left.length, 1, 'the leftover still runs');
-  const [run] = query<{ id: string; status: string; reason: string | null }>(db, `SELECT id, status, reason FROM runs WHERE job = 'leaves'`);
+  const [run] = await recordedRuns(db, { job: 'leaves' });
   assert.equal(run?.status, 'success');
   assert.match(run?.reason ?? '', new RegExp(`left running: pid ${left[0]} \\(sleep\\)`));
   const shown = await cronguard(['show', run?.id ?? '', '--db', db]);
@@ -81,6 +81,6 @@ test('a wrapper starved past the SIGKILL deadline still sends SIGKILL when it wa
   const r = await result;
   assert.equal(r.code, 124);
   assert.ok(job.length > 0 && job.every((p) => !isAlive(p)), 'the TERM-ignoring command was SIGKILLed');
-  const [run] = query<{ reason: string | null }>(db, `SELECT reason FROM runs WHERE job = 'starved'`);
+  const [run] = await recordedRuns(db, { job: 'starved' });
   assert.doesNotMatch(run?.reason ?? '', /survived/);
 });
