@@ -15,6 +15,12 @@ export interface Backend<K extends StoreTarget['kind']> {
   open(target: TargetOf<K>, writable: boolean): Promise<Store>;
   /** The local file where records wait while the store cannot take them (always on this host). */
   spoolPath(target: TargetOf<K>): string;
+  /**
+   * Called right after a recording open: returns a check of whether the target is still the one opened,
+   * saying what became of it when not (a file deleted or replaced mid-run), so a record is never written
+   * where nobody will find it.
+   */
+  watch?(target: TargetOf<K>): () => string | null;
 }
 
 /**

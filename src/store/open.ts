@@ -23,6 +23,8 @@ export interface RecordingStore {
   describe(): string;
   /** Keeps a complete run until a cronguard that can write the store takes it in; throws when even that fails. */
   spool(entry: SpoolEntry): void;
+  /** Null while the store is still the one opened; else what became of it (deleted, replaced). */
+  moved(): string | null;
 }
 
 type Warn = (message: string) => void;
@@ -39,7 +41,7 @@ export async function openStore(target: StoreTarget, mode: OpenMode, warn?: Warn
   const spoolPath = backend.spoolPath(target);
   const takeInSpool = async (store: Store) => {
     try {
-      await ingestSpool(spoolPath, store);
+      await ingestSpool(spoolPath, store, (message) => warn?.(message));
     } catch (error) {
       warn?.(`could not take in the spool beside ${describeTarget(target)}: ${describeError(error)}`);
     }
@@ -48,13 +50,15 @@ export async function openStore(target: StoreTarget, mode: OpenMode, warn?: Warn
     const spool = (entry: SpoolEntry) => appendToSpool(spoolPath, entry);
     const describe = () => describeTarget(target);
     let store: Store;
+    let moved: () => string | null;
     try {
       store = await backend.open(target, true);
+      moved = backend.watch?.(target) ?? (() => null);
     } catch (error) {
-      return { store: null, failure: describeError(error), describe, spool };
+      return { store: null, failure: describeError(error), describe, spool, moved: () => null };
     }
     await takeInSpool(store);
-    return { store, failure: null, describe, spool };
+    return { store, failure: null, describe, spool, moved };
   }
   if (mode !== 'write' && !(await backend.exists(target))) return null;
   const store = await opened(target, mode === 'read' ? 'read' : 'open', () => backend.open(target, mode !== 'read'));

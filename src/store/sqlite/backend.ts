@@ -14,4 +14,19 @@ export const sqliteBackend: Backend<'sqlite'> = {
   spoolPath(target) {
     return `${target.path}.spool`;
   },
+  // SQLite keeps the opened file open, so its inode cannot be reused while we run: a file at the path
+  // with another device or inode is another file, and none at all means ours was deleted.
+  watch(target) {
+    const opened = statSync(target.path);
+    return () => {
+      let now;
+      try {
+        now = statSync(target.path);
+      } catch {
+        return `the database file ${target.path} was deleted while the job ran`;
+      }
+      if (now.dev !== opened.dev || now.ino !== opened.ino || now.nlink === 0) return `the database file ${target.path} was replaced while the job ran`;
+      return null;
+    };
+  },
 };
