@@ -25,7 +25,10 @@ export const runMain: CommandMain = async (args, ctx) => {
   const recording = await openStore(target, 'record', warn);
   const recorder = new Recorder(recording, ctx.stderr);
   const run = newRun(plan, clock.now());
+  // A signal before the command starts ends any wait for the database at once (exit 128+N, record spooled).
+  const stopWaits = interrupts.onInterrupt(() => recorder.stopWaiting());
   const turn = await takeTurn(plan.overlap, run, plan.schedule, recorder, { clock, interrupts, waitLimitMs: plan.timeoutMs, warn });
+  stopWaits();
   let exitCode: number;
   let started: Promise<string | null> | null = null;
   const interruptedEarly = turn.go && interrupts.received !== null;
@@ -44,6 +47,7 @@ export const runMain: CommandMain = async (args, ctx) => {
     exitCode = status === 'killed' && interrupts.received ? signalExitCode(interrupts.received) : 0;
   }
   interrupts.dispose();
+  recorder.relax();
   // From here on the job's outcome is known: the report goes out first, so cron mails it whatever happens
   // to the notifications after it.
   const waitedInVain = run.status === 'skipped' && plan.overlap === 'wait';

@@ -12,6 +12,16 @@ export type { OverlapMode };
 /** How often a waiting run looks again whether the earlier one ended: it starts soon after. */
 const WAIT_POLL_MS = 250;
 
+/** How long a plain run waits for its first record to be written before starting the command anyway. */
+const START_WAIT_MS = 500;
+
+/** Resolves when `promise` settles or `ms` pass, whichever comes first. */
+function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise.then(() => {}, () => {}), new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })])
+    .finally(() => clearTimeout(timer));
+}
+
 /** Whether the job may start now, or why not. */
 export type Turn =
   | { go: true }
@@ -40,7 +50,9 @@ export async function takeTurn(
 ): Promise<Turn> {
   if (mode === 'allow' || !recorder.working) {
     if (mode !== 'allow') deps.warn(`cannot check for an earlier run of ${run.job} without the database: running anyway (--overlap ${mode} acts as allow)`);
-    await recorder.begin(run, schedule);
+    // The job need not wait for its record: with the database locked it starts within START_WAIT_MS
+    // and its writes, queued in order, catch up (or end in the spool).
+    await settledWithin(recorder.begin(run, schedule), START_WAIT_MS);
     return { go: true };
   }
   const isLive = holderIsLive(() => deps.clock.now());
@@ -54,6 +66,9 @@ export async function takeTurn(
     run.startedAt = iso(deps.clock.now());
     run.heartbeatAt = run.startedAt;
     const holder = await recorder.beginExclusive(run, schedule, isLive);
+    if (deps.interrupts.received) {
+      return notStarted('killed', `cronguard received ${deps.interrupts.received} while waiting for the lease of ${run.job}`);
+    }
     if (!recorder.working) {
       deps.warn(`cannot check for an earlier run of ${run.job}: running anyway (--overlap ${mode} acts as allow)`);
       return { go: true };

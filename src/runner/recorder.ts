@@ -4,6 +4,9 @@ import type { RecordingStore } from '../store/open.ts';
 import { spoolLine } from '../store/spool.ts';
 import type { HolderCheck, RunEnding, RunWriter, Store } from '../store/store.ts';
 
+/** How long a record's write keeps trying while another writer holds the lock (SPEC §5: several seconds). */
+const LOCK_PATIENCE_MS = 8000;
+
 /**
  * Writes a run's record as it happens, and never lets the store's trouble reach the job: the first
  * failure is reported once on stderr, later writes are skipped, and the complete record goes to the spool
@@ -17,10 +20,55 @@ export class Recorder {
   /** The write in progress (or the last one): the next waits for it. */
   private queue: Promise<unknown> = Promise.resolve();
   private heartbeatPending = false;
+  /** Set once waiting for a lock is no use any more (cronguard was interrupted before its command started). */
+  private waitsStopped = false;
+  private readonly wakeWaiters = new Set<() => void>();
 
   constructor(private readonly target: RecordingStore, private readonly stderr: (text: string) => void) {
     this.failure = target.failure;
     if (this.failure) this.warn(`cannot use the database ${target.describe()}: ${this.failure}; the job runs anyway and its record is spooled`);
+  }
+
+  /**
+   * Gives up every wait for a lock at once, now and later: the record then goes to the spool. For a signal
+   * that arrives before the command started, so cronguard exits promptly however long the lock is held.
+   */
+  stopWaiting(): void {
+    this.waitsStopped = true;
+    for (const wake of this.wakeWaiters) wake();
+  }
+
+  /** The run is over: calls made after it (notifications) may wait for locks the usual way again. */
+  relax(): void {
+    try {
+      this.healthy?.quickLocks?.(false);
+    } catch {
+      // A store that cannot even take a setting is reported broken by whatever uses it next.
+    }
+  }
+
+  /**
+   * One store call, tried again after short timers while another writer holds the lock, for at most
+   * LOCK_PATIENCE_MS (the busy timeout SPEC §5 promises), or until waits are stopped; then its error stands.
+   */
+  private async patiently<T>(call: (store: Store) => Promise<T>): Promise<T> {
+    const store = this.healthy;
+    if (!store) throw new Error('the database is not in use');
+    const giveUpAt = Date.now() + LOCK_PATIENCE_MS;
+    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+      try {
+        return await call(store);
+      } catch (error) {
+        if (this.waitsStopped || !store.isBusy?.(error) || Date.now() + pause > giveUpAt) {
+          throw this.waitsStopped && store.isBusy?.(error) ? new Error('interrupted while waiting for the database lock') : error;
+        }
+        await new Promise<void>((resolve) => {
+          const wake = () => { clearTimeout(timer); this.wakeWaiters.delete(wake); resolve(); };
+          const timer = setTimeout(wake, pause);
+          this.wakeWaiters.add(wake);
+        });
+      }
+    }
   }
 
   /** One `cronguard:` line on stderr. */
@@ -41,10 +89,9 @@ export class Recorder {
   /** Queues one write; the first failure turns the store off for this run. Resolves to undefined when skipped or failed. */
   private write<T>(action: (runs: RunWriter) => Promise<T>): Promise<T | undefined> {
     const next = this.queue.then(async () => {
-      const store = this.healthy;
-      if (!store) return undefined;
+      if (!this.healthy) return undefined;
       try {
-        return await action(store.runs);
+        return await this.patiently((store) => action(store.runs));
       } catch (error) {
         this.failure = describeError(error);
         this.warn(`cannot write to the database ${this.target.describe()}: ${this.failure}; the job runs anyway and its record is spooled`);
@@ -78,10 +125,9 @@ export class Recorder {
     if (this.heartbeatPending || !this.healthy) return;
     this.heartbeatPending = true;
     const next = this.queue.then(async () => {
-      const store = this.healthy;
-      if (!store) return;
+      if (!this.healthy) return;
       try {
-        await store.runs.heartbeat(runId, at);
+        await this.patiently((store) => store.runs.heartbeat(runId, at));
       } catch (error) {
         if (!this.heartbeatWarned) this.warn(`could not write a heartbeat to ${this.target.describe()}: ${describeError(error)}; will try again`);
         this.heartbeatWarned = true;

@@ -11,8 +11,8 @@ export type TargetOf<K extends StoreTarget['kind']> = Extract<StoreTarget, { kin
 export interface Backend<K extends StoreTarget['kind']> {
   /** Whether the target holds a history yet; a reader of one that does not answers "nothing recorded". */
   exists(target: TargetOf<K>): Promise<boolean>;
-  /** Opens the store (creating and migrating it when writable); throws when it cannot. */
-  open(target: TargetOf<K>, writable: boolean): Promise<Store>;
+  /** Opens the store (creating and migrating it when writable); throws when it cannot. `quick`: see Store.quickLocks. */
+  open(target: TargetOf<K>, writable: boolean, quick?: boolean): Promise<Store>;
   /** The local file where records wait while the store cannot take them (always on this host). */
   spoolPath(target: TargetOf<K>): string;
   /**

@@ -52,7 +52,8 @@ export async function openStore(target: StoreTarget, mode: OpenMode, warn?: Warn
     let store: Store;
     let moved: () => string | null;
     try {
-      store = await backend.open(target, true);
+      // Quick locks from the start: opening and taking in the spool must not hold up the job either.
+      store = await backend.open(target, true, true);
       moved = backend.watch?.(target) ?? (() => null);
     } catch (error) {
       return { store: null, failure: describeError(error), describe, spool, moved: () => null };

@@ -8,8 +8,8 @@ export const sqliteBackend: Backend<'sqlite'> = {
   async exists(target) {
     return existsSync(target.path) && statSync(target.path).size > 0;
   },
-  async open(target, writable) {
-    return openSqliteStore(target.path, !writable);
+  async open(target, writable, quick = false) {
+    return openSqliteStore(target.path, !writable, quick);
   },
   spoolPath(target) {
     return `${target.path}.spool`;
