@@ -41,7 +41,7 @@ export interface CommandSpec {
   maxPositionals: number;
 }
 
-export type CommandName = 'run' | 'sweep' | 'history' | 'show' | 'status' | 'stats' | 'prune' | 'metrics' | 'completion';
+export type CommandName = 'run' | 'sweep' | 'history' | 'show' | 'status' | 'stats' | 'prune' | 'forget' | 'metrics' | 'completion';
 
 /** Every run-mode duration ends up in a timer (or a comparison with one): longer ones are refused. */
 const timerDuration = (min = 0): OptionParser<number> => duration(min, MAX_TIMER_MS);
@@ -122,6 +122,11 @@ export const PRUNE = {
   db, help,
 } satisfies Record<string, OptionSpec>;
 
+export const FORGET = {
+  dryRun: { name: 'dry-run', kind: 'boolean', describe: 'only say what would go' },
+  db, help,
+} satisfies Record<string, OptionSpec>;
+
 export const METRICS = {
   textfile: { name: 'textfile', kind: 'string', value: 'PATH', describe: 'write the metrics to PATH atomically instead of stdout' },
   db, help,
@@ -135,6 +140,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'status', usage: 'cronguard status [options]', summary: 'one line per job: last run, next expected start, failure streak; when sweep last ran', maxPositionals: 0, options: [json, db, help] },
   { name: 'stats', usage: 'cronguard stats [JOB] [options]', summary: 'runs, success rate and durations per job', maxPositionals: 1, options: Object.values(STATS) },
   { name: 'prune', usage: 'cronguard prune --older-than DUR [options]', summary: 'delete finished runs older than DUR', maxPositionals: 0, options: Object.values(PRUNE) },
+  { name: 'forget', usage: 'cronguard forget JOB [options]', summary: 'remove a job that no longer exists: its runs, its problems and what sweep learned of it', maxPositionals: 1, options: Object.values(FORGET) },
   { name: 'metrics', usage: 'cronguard metrics [options]', summary: 'print Prometheus metrics of every job (node_exporter textfile format)', maxPositionals: 0, options: Object.values(METRICS) },
   { name: 'completion', usage: 'cronguard completion [bash|zsh]', summary: 'print a shell completion script', maxPositionals: 1, options: [help] },
 ];
