@@ -19,7 +19,7 @@ export function startPing(alerts: AlertPlan, runId: string): Promise<string | nu
 /** What settling a run's alerts needs. */
 interface Settle {
   run: RunRecord; exitCode: number; alerts: AlertPlan; store: Store | null; env: NodeJS.ProcessEnv;
-  started: Promise<string | null> | null; warn: (message: string) => void;
+  started: Promise<string | null> | null; warn: (message: string) => void; report: () => Buffer;
 }
 
 /**

@@ -7,7 +7,7 @@ import { executeRun, newRun } from '../runner/run.ts';
 import { spawnCommand } from '../runner/spawn.ts';
 import { iso, systemClock } from '../shared/time.ts';
 import { openStore } from '../store/open.ts';
-import { failureReport } from '../report/failure.ts';
+import { failureReport } from '../wire/failure-report.ts';
 import { storeTargetOf } from './store-target.ts';
 import { resolveRunPlan } from './run-plan.ts';
 import { settleAlertsUnlessInterrupted, startPing } from './run-alerts.ts';
@@ -50,11 +50,13 @@ export const runMain: CommandMain = async (args, ctx) => {
   recorder.relax();
   // From here on the job's outcome is known: the report goes out first, so cron mails it whatever happens
   // to the notifications after it.
+  let built: Buffer | undefined;
+  const report = () => (built ??= failureReport(run, exitCode));
   const waitedInVain = run.status === 'skipped' && plan.overlap === 'wait';
-  if (run.status !== 'success' && (run.status !== 'skipped' || waitedInVain)) ctx.stdout(failureReport(run, exitCode));
+  if (run.status !== 'success' && (run.status !== 'skipped' || waitedInVain)) ctx.stdout(report());
   // Nothing of ours may change the job's exit code, except a signal that stops the delivery.
   const delivering = catchInterrupts();
-  const stoppedBy = await settleAlertsUnlessInterrupted({ run, exitCode, alerts: plan.alerts, store: recorder.healthy, env: ctx.env, started, warn }, delivering);
+  const stoppedBy = await settleAlertsUnlessInterrupted({ run, exitCode, alerts: plan.alerts, store: recorder.healthy, env: ctx.env, started, warn, report }, delivering);
   delivering.dispose();
   if (stoppedBy) {
     warn(`received ${stoppedBy} while delivering notifications: stopped them, the undelivered stay queued`);

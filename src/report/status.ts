@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../shared/duration.ts';
 import { systemZone, wallText } from '../schedule/zone.ts';
-import { localTime } from './sweep.ts';
+import { localTime } from './local-time.ts';
 import { styleStatus, table } from './style.ts';
 
 /** One job's line of `cronguard status`, in the JSON shape of SPEC §6. */
@@ -34,13 +34,13 @@ export function statusText(lastSweepAt: string | null, jobs: readonly StatusLine
       : `${wallText(zone, Date.parse(j.nextExpectedAt))}${zone === here ? '' : ` ${zone}`}`;
     return [
       j.job, j.schedule ?? '-', j.lastStatus ? styleStatus(style, j.lastStatus) : 'never run',
-      j.lastStartedAt ? localTime(j.lastStartedAt) : '-', j.lastDurationMs === null ? '-' : formatDuration(j.lastDurationMs),
+      j.lastStartedAt ? localTime(j.lastStartedAt, true) : '-', j.lastDurationMs === null ? '-' : formatDuration(j.lastDurationMs),
       next, j.failureStreak ? style.red(String(j.failureStreak)) : '0',
     ];
   });
   const body = jobs.length ? table(['JOB', 'SCHEDULE', 'LAST', 'STARTED', 'DURATION', 'NEXT', 'FAILING'], rows, style) : 'no jobs recorded yet\n';
   const sweep = lastSweepAt === null
     ? 'sweep has never run on this database: add `*/30 * * * * /usr/local/bin/cronguard sweep` to your crontab (cronguard\'s full path: cron\'s PATH is /usr/bin:/bin)'
-    : `last sweep: ${localTime(lastSweepAt)} (${formatDuration(Math.max(0, now - Date.parse(lastSweepAt)))} ago)`;
+    : `last sweep: ${localTime(lastSweepAt, true)} (${formatDuration(Math.max(0, now - Date.parse(lastSweepAt)))} ago)`;
   return `${body}${sweep}\n`;
 }
