@@ -53,7 +53,8 @@ export const runMain: CommandMain = async (args, ctx) => {
   let built: Buffer | undefined;
   const report = () => (built ??= failureReport(run, exitCode));
   const waitedInVain = run.status === 'skipped' && plan.overlap === 'wait';
-  if (run.status !== 'success' && (run.status !== 'skipped' || waitedInVain)) ctx.stdout(report());
+  // With --tee the output already went out live: the report then leaves it out.
+  if (run.status !== 'success' && (run.status !== 'skipped' || waitedInVain)) ctx.stdout(plan.tee ? failureReport(run, exitCode, true) : report());
   // Nothing of ours may change the job's exit code, except a signal that stops the delivery.
   const delivering = catchInterrupts();
   const stoppedBy = await settleAlertsUnlessInterrupted({ run, exitCode, alerts: plan.alerts, store: recorder.healthy, env: ctx.env, started, warn, report }, delivering);

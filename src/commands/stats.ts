@@ -2,6 +2,7 @@ import type { CommandMain } from './context.ts';
 import { statsJson } from '../report/json.ts';
 import { makeStyle } from '../report/style.ts';
 import { statsTable } from '../report/stats.ts';
+import { safeFields } from '../shared/neutralise.ts';
 import { optionValue } from '../shared/option-values.ts';
 import { STATS } from '../shared/options.ts';
 import { requireKnownJob, withStore } from './forensics.ts';
@@ -23,6 +24,6 @@ export const statsMain: CommandMain = async (args, ctx) => {
   if (args.options['json']) ctx.stdout(`${JSON.stringify(stats.map(statsJson), null, 2)}\n`);
   else if (store === null) ctx.stdout(`no runs recorded in ${describeTarget(target)}\n`);
   else if (stats.length === 0) ctx.stdout(`no finished runs${since === undefined ? '' : ' in that time'}\n`);
-  else ctx.stdout(statsTable(stats, makeStyle(ctx.stdoutIsTTY, ctx.env)));
+  else ctx.stdout(statsTable(safeFields(stats), makeStyle(ctx.stdoutIsTTY, ctx.env)));
   return 0;
 };

@@ -2,6 +2,7 @@ import type { CommandMain } from './context.ts';
 import { type StatusLine, statusJson, statusText } from '../report/status.ts';
 import { makeStyle } from '../report/style.ts';
 import { firstStartAfter } from '../schedule/walk.ts';
+import { safeFields } from '../shared/neutralise.ts';
 import { systemClock } from '../shared/time.ts';
 import type { JobFacts } from '../shared/sweep-model.ts';
 import { ScheduleCache, schedulesOf } from '../sweep/overdue.ts';
@@ -18,7 +19,7 @@ export const statusMain: CommandMain = async (args, ctx) => {
   const now = systemClock.now().getTime();
   const cache = new ScheduleCache();
   const lines = jobs.map((job) => statusLine(job, now, cache));
-  ctx.stdout(args.options['json'] ? statusJson(lastSweepAt, lines) : statusText(lastSweepAt, lines, now, makeStyle(ctx.stdoutIsTTY, ctx.env)));
+  ctx.stdout(args.options['json'] ? statusJson(lastSweepAt, lines) : statusText(safeFields(lastSweepAt), safeFields(lines), now, makeStyle(ctx.stdoutIsTTY, ctx.env)));
   return 0;
 };
 

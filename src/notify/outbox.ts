@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../shared/errors.ts';
+import { neutraliseLine } from '../shared/neutralise.ts';
 import { iso } from '../shared/time.ts';
 import type { OutboxItem, Store } from '../store/store.ts';
 import { trackClaim } from './abort.ts';
@@ -114,7 +115,7 @@ async function deliverClaimed(store: Store, byFingerprint: ReadonlyMap<string, C
       await store.alerts.markFailed(row.id, token, { error: result.error, nextAt: iso(next ?? ctx.now()), deadAt });
       settled.add(row.id);
       const fate = deadAt === null ? 'queued; later cronguard runs given this channel retry it' : 'given up';
-      const message = `could not deliver the ${row.eventType} notification of ${row.job ?? 'sweep'} to ${describeChannel(channel)}: ${result.error}; ${fate}`;
+      const message = `could not deliver the ${row.eventType} notification of ${neutraliseLine(row.job ?? 'sweep')} to ${describeChannel(channel)}: ${result.error}; ${fate}`;
       undelivered.push({ message, own: own.has(row.id) });
       // Later rows of this channel wait behind this one, so the receiver sees events in order.
       for (const r of rows.slice(i + 1)) settled.add(r.id);

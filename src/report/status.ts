@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../shared/duration.ts';
 import { systemZone, wallText } from '../schedule/zone.ts';
-import { localTime } from './local-time.ts';
+import { localTime } from '../shared/local-time.ts';
 import { styleStatus, table } from './style.ts';
 
 /** One job's line of `cronguard status`, in the JSON shape of SPEC §6. */
