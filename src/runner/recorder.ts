@@ -145,10 +145,11 @@ export class Recorder {
   /** Closes the run in the store, or spools the whole record when the store failed at any point. */
   async finish(run: RunRecord, ending: RunEnding, schedule: JobSchedule | null, lastAttempt: AttemptRecord | null = null): Promise<void> {
     await this.queue;
+    // A record written into a file deleted or replaced mid-run would be read by nobody: it is spooled.
     const moved = this.failure ? null : this.target.moved();
     if (moved) {
       this.failure = moved;
-      this.warn(`${moved}: the record is spooled instead`);
+      this.failedTo = 'write to';
     }
     await this.write((runs) => runs.finish(run.id, ending, lastAttempt));
     if (!this.failure) return;

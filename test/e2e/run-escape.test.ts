@@ -53,13 +53,14 @@ test('the command sees its run id as CRONGUARD_RUN_ID', async () => {
 test('a process left behind by a command that exited by itself is named in the record, not killed', async () => {
   const { mark, env } = markedJob();
   const flag = join(dir, 'leftover-started');
-  const r = await cronguard(['--db', db, '--name', 'leaves', '--', 'sh', '-c', `setsid sh -c 'echo > ${flag}; exec sleep 100000' > /dev/null 2>&1 & while [ ! -e ${flag} ]; do sleep 0.05; done`],
+  const r = await cronguard(['--db', db, '--name', 'leaves', '--', 'sh', '-c', `setsid sh -c 'echo > ${flag}; exec sleep 100000' > /dev/null 2>&1 & while [ ! -e ${flag} ]; do sleep 0.05; done; exit 4`],
     { env, limitMs: 60_000 });
-  assert.equal(r.code, 0);
+  assert.equal(r.code, 4);
   const left = processesMarked(mark);
   assert.equal(left.length, 1, 'the leftover still runs');
   const [run] = await recordedRuns(db, { job: 'leaves' });
-  assert.equal(run?.status, 'success');
+  assert.equal(run?.status, 'failed');
+  assert.match(r.out, new RegExp(`left running: pid ${left[0]} \\(sleep\\)`), 'the failure report names it');
   assert.match(run?.reason ?? '', new RegExp(`left running: pid ${left[0]} \\(sleep\\)`));
   const shown = await cronguard(['show', run?.id ?? '', '--db', db]);
   assert.match(shown.out, new RegExp(`left running: pid ${left[0]} \\(sleep\\)`));

@@ -36,7 +36,7 @@ test('the database deleted mid-run: the record is spooled with a warning, and th
   const r = await running;
   assert.equal(r.code, 6);
   assert.match(r.out, /job orphaned failed \(exit 6\)/);
-  assert.match(r.stderr, /^cronguard: the database file .*deleted\.db was deleted while the job ran: the record is spooled instead\n$/);
+  assert.match(r.stderr, /^cronguard: cannot write to the database .*deleted\.db: the database file .*deleted\.db was deleted while the job ran; the job ran anyway and its record is spooled beside the database\n$/);
   assert.ok(existsSync(`${db}.spool`));
   const next = await job(db, 'next', 0);
   assert.equal(next.stderr, '');
