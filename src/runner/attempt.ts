@@ -1,6 +1,7 @@
 import type { Clock } from '../shared/time.ts';
 import { OutputCapture } from './capture.ts';
-import { type AttemptChecks, applyChecks, LineMatcher } from './checks.ts';
+import { type AttemptChecks, applyChecks } from './checks.ts';
+import { LineMatcher } from './line-matcher.ts';
 import { classify, type Verdict } from './classify.ts';
 import { JobScope, RUN_ID_VAR, type JobProcess } from '../shared/proc-scan.ts';
 import { stopJob } from './group.ts';
@@ -89,9 +90,9 @@ export async function runAttempt(plan: AttemptPlan, deps: AttemptDeps): Promise<
   const leftovers = !stopping && scope && !exit.spawnError ? await scope.processes() : [];
 
   const endedAt = deps.clock.now();
-  matcher?.end();
   let verdict = classify(exit, timedOut, interruptedBy, plan.argv[0] ?? '');
-  if (plan.checks) verdict = applyChecks(verdict, plan.checks, endedAt.getTime() - startedAt.getTime(), matcher?.matched ?? null);
+  const matched = matcher ? await matcher.finish(verdict.status === 'success') : null;
+  if (plan.checks) verdict = applyChecks(verdict, plan.checks, endedAt.getTime() - startedAt.getTime(), matched, matcher?.gaveUp ?? null);
   const note = survivors.length > 0 ? `survived SIGKILL: ${survivors.map(JobScope.describe).join(', ')}`
     : leftovers.length > 0 ? `left running: ${leftovers.map(JobScope.describe).join(', ')}` : null;
   if (note) verdict = { ...verdict, reason: [verdict.reason, note].filter(Boolean).join('; ') };
