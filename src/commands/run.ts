@@ -22,7 +22,8 @@ export const runMain: CommandMain = async (args, ctx) => {
   const clock = systemClock;
   for (const warning of plan.alerts.warnings) warn(warning);
 
-  const recording = await openStore(target, 'record', warn);
+  // Not awaited: a plain run starts its command while the store opens (its writes queue behind it).
+  const recording = openStore(target, 'record', warn, () => interrupts.received !== null);
   const recorder = new Recorder(recording, ctx.stderr);
   const run = newRun(plan, clock.now());
   // A signal before the command starts ends any wait for the database at once (exit 128+N, record spooled).
@@ -64,7 +65,7 @@ export const runMain: CommandMain = async (args, ctx) => {
     exitCode = signalExitCode(stoppedBy);
   }
   try {
-    recording.store?.close();
+    (await recording).store?.close();
   } catch {
     // Closing can only fail on a database already reported broken.
   }

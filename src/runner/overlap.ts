@@ -48,6 +48,8 @@ export async function takeTurn(
   mode: OverlapMode, run: RunRecord, schedule: JobSchedule | null, recorder: Recorder,
   deps: { clock: Clock; interrupts: Interrupts; waitLimitMs: number | null; warn: (message: string) => void },
 ): Promise<Turn> {
+  // The lease can only be seen once the store is open; a plain run does not wait for that.
+  if (mode !== 'allow') await recorder.opened;
   if (mode === 'allow' || !recorder.working) {
     if (mode !== 'allow') deps.warn(`cannot check for an earlier run of ${run.job} without the database: running anyway (--overlap ${mode} acts as allow)`);
     // The job need not wait for its record: with the database locked it starts within START_WAIT_MS

@@ -15,7 +15,11 @@ const LOCK_PATIENCE_MS = 8000;
  * on record before any heartbeat, attempt or ending, however long a backend takes.
  */
 export class Recorder {
-  private failure: string | null;
+  private failure: string | null = null;
+  /** The store once opened (the job does not wait for that: writes queue behind the opening). */
+  private opening: RecordingStore | null = null;
+  /** Settles once the store is opened, or could not be. */
+  readonly opened: Promise<void>;
   /** How the store failed, for the one warning line: it could not be opened, or a write failed. */
   private failedTo: 'use' | 'write to' = 'use';
   private heartbeatWarned = false;
@@ -26,8 +30,18 @@ export class Recorder {
   private waitsStopped = false;
   private readonly wakeWaiters = new Set<() => void>();
 
-  constructor(private readonly target: RecordingStore, private readonly stderr: (text: string) => void) {
-    this.failure = target.failure;
+  constructor(target: Promise<RecordingStore>, private readonly stderr: (text: string) => void) {
+    this.opened = target.then((opened) => {
+      this.opening = opened;
+      this.failure = opened.failure;
+    });
+    this.queue = this.opened;
+  }
+
+  /** The opened store; only used after `opened` settled (every write and the finish queue behind it). */
+  private get target(): RecordingStore {
+    if (!this.opening) throw new Error('the store is not open yet');
+    return this.opening;
   }
 
   /**
@@ -79,7 +93,7 @@ export class Recorder {
 
   /** The store while it works, else null (notifications use it after the run). */
   get healthy(): Store | null {
-    return this.failure ? null : this.target.store;
+    return this.failure || !this.opening ? null : this.opening.store;
   }
 
   /** Whether writes still reach the store. */

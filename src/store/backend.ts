@@ -13,6 +13,8 @@ export interface Backend<K extends StoreTarget['kind']> {
   exists(target: TargetOf<K>): Promise<boolean>;
   /** Opens the store (creating and migrating it when writable); throws when it cannot. `quick`: see Store.quickLocks. */
   open(target: TargetOf<K>, writable: boolean, quick?: boolean): Promise<Store>;
+  /** Whether an error of `open` is only another writer's lock (worth trying again), not a broken store. */
+  isBusy?(error: unknown): boolean;
   /** The local file where records wait while the store cannot take them (always on this host). */
   spoolPath(target: TargetOf<K>): string;
   /**

@@ -29,14 +29,17 @@ export interface RecordingStore {
 
 type Warn = (message: string) => void;
 
+/** How long a recording open keeps trying while other writers hold the lock (SPEC §5: several seconds). */
+const OPEN_PATIENCE_MS = 8000;
+
 /**
  * The one place a target is opened: picks the backend by the target's kind and turns any failure into one
  * clear line (exit 125). A check of the target's safety before opening it belongs here, once, for every command.
  */
 export async function openStore(target: StoreTarget, mode: 'read' | 'update'): Promise<Store | null>;
 export async function openStore(target: StoreTarget, mode: 'write', warn: Warn): Promise<Store>;
-export async function openStore(target: StoreTarget, mode: 'record', warn: Warn): Promise<RecordingStore>;
-export async function openStore(target: StoreTarget, mode: OpenMode, warn?: Warn): Promise<Store | RecordingStore | null> {
+export async function openStore(target: StoreTarget, mode: 'record', warn: Warn, giveUp?: () => boolean): Promise<RecordingStore>;
+export async function openStore(target: StoreTarget, mode: OpenMode, warn?: Warn, giveUp: () => boolean = () => false): Promise<Store | RecordingStore | null> {
   const backend = await backendFor(target);
   const spoolPath = backend.spoolPath(target);
   const takeInSpool = async (store: Store) => {
@@ -51,12 +54,20 @@ export async function openStore(target: StoreTarget, mode: OpenMode, warn?: Warn
     const describe = () => describeTarget(target);
     let store: Store;
     let moved: () => string | null;
-    try {
-      // Quick locks from the start: opening and taking in the spool must not hold up the job either.
-      store = await backend.open(target, true, true);
-      moved = backend.watch?.(target) ?? (() => null);
-    } catch (error) {
-      return { store: null, failure: describeError(error), describe, spool, moved: () => null };
+    // Quick locks from the start: opening and taking in the spool must not hold up the job either. Many
+    // runs opening a new file at once take turns creating it: a busy open is tried again after timers.
+    const giveUpAt = Date.now() + OPEN_PATIENCE_MS;
+    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+      try {
+        store = await backend.open(target, true, true);
+        moved = backend.watch?.(target) ?? (() => null);
+        break;
+      } catch (error) {
+        if (!backend.isBusy?.(error) || giveUp() || Date.now() + pause > giveUpAt) {
+          return { store: null, failure: describeError(error), describe, spool, moved: () => null };
+        }
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
     }
     await takeInSpool(store);
     return { store, failure: null, describe, spool, moved };

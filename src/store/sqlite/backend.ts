@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Backend } from '../backend.ts';
+import { isSqliteBusy } from './database.ts';
 import { openSqliteStore } from './index.ts';
 
 /** A history kept in one SQLite file; its spool is a file beside it. */
@@ -11,6 +12,7 @@ export const sqliteBackend: Backend<'sqlite'> = {
   async open(target, writable, quick = false) {
     return openSqliteStore(target.path, !writable, quick);
   },
+  isBusy: isSqliteBusy,
   spoolPath(target) {
     return `${target.path}.spool`;
   },

@@ -21,6 +21,11 @@ export const BUSY_TIMEOUT_MS = 8000;
  */
 export const QUICK_BUSY_MS = 30;
 
+/** Whether an error is only another connection's lock: worth trying again after a while. */
+export function isSqliteBusy(error: unknown): boolean {
+  return /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown })?.code ?? ''));
+}
+
 /** How much of the file a read-only connection maps into memory (address space, not RAM). */
 const READER_MMAP_BYTES = 1024 ** 3;
 

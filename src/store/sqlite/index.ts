@@ -1,6 +1,6 @@
 import type { Store } from '../store.ts';
 import { sqliteAlertStore } from './alerts.ts';
-import { BUSY_TIMEOUT_MS, openDatabase, QUICK_BUSY_MS } from './database.ts';
+import { BUSY_TIMEOUT_MS, isSqliteBusy, openDatabase, QUICK_BUSY_MS } from './database.ts';
 import { sqliteRunPruner } from './prune.ts';
 import { sqliteMetricsReader } from './metrics.ts';
 import { sqliteRunReader } from './reads.ts';
@@ -34,7 +34,7 @@ export function openSqliteStore(path: string, readonly: boolean, quick = false):
     get metrics() { return metrics(); },
     get sweep() { return sweep(); },
     quickLocks: (on) => { db.pragma(`busy_timeout = ${on ? QUICK_BUSY_MS : BUSY_TIMEOUT_MS}`); },
-    isBusy: (error) => /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown })?.code ?? '')),
+    isBusy: isSqliteBusy,
     close: () => db.close(),
   };
 }
