@@ -1,3 +1,5 @@
+import { nowMs } from '../shared/time.ts';
+import { describeError } from '../shared/errors.ts';
 import type { RunRecord } from '../shared/types.ts';
 import type { Store } from '../store/store.ts';
 import type { Interrupts } from '../runner/interrupts.ts';
@@ -12,8 +14,8 @@ import type { AlertPlan } from './run-plan.ts';
 export function startPing(alerts: AlertPlan, runId: string): Promise<string | null> | null {
   const url = alerts.settings.ping;
   if (url === null) return null;
-  const deadline = Date.now() + alerts.settings.timeoutMs;
-  return import('../notify/ping.ts').then((m) => m.pingStart(url, runId, deadline)).catch((e: unknown) => String(e));
+  const deadline = nowMs() + alerts.settings.timeoutMs;
+  return import('../notify/ping.ts').then((m) => m.pingStart(url, runId, deadline)).catch((e: unknown) => describeError(e));
 }
 
 /** What settling a run's alerts needs. */
@@ -29,7 +31,7 @@ interface Settle {
 export async function settleAlertsUnlessInterrupted(a: Settle, interrupts: Interrupts): Promise<NodeJS.Signals | null> {
   let stop = () => {};
   const interrupted = new Promise<NodeJS.Signals>((resolve) => { stop = interrupts.onInterrupt(resolve); });
-  const settled = settleAlerts(a).catch((error: unknown) => a.warn(`notifications failed: ${(error as Error)?.message ?? String(error)}`));
+  const settled = settleAlerts(a).catch((error: unknown) => a.warn(`notifications failed: ${describeError(error)}`));
   const signal = await Promise.race([settled.then(() => null), interrupted]);
   stop();
   if (signal) await import('../notify/abort.ts').then((m) => m.abortDeliveries()).catch(() => {});

@@ -1,3 +1,4 @@
+import { nowMs } from '../shared/time.ts';
 import type { JobProcess, JobScope } from '../shared/proc-scan.ts';
 
 /** Sends a signal to every process of a group; a group already gone is not an error. */
@@ -33,14 +34,14 @@ const POLL_MS = 50;
  * the kernel must not keep the wrapper, and its record, from ever finishing.
  */
 export function stopJob(scope: JobScope, first: NodeJS.Signals, killAfterMs: number, giveUpMs = GIVE_UP_AFTER_KILL_MS): Promise<JobProcess[]> {
-  const killDueAt = Date.now() + killAfterMs;
+  const killDueAt = nowMs() + killAfterMs;
   let killedAt: number | null = null;
   const told = new Set<number>();
   signalGroup(scope.pgid, first);
   return new Promise((resolve) => {
     const round = async () => {
       const left = await scope.processes();
-      const now = Date.now();
+      const now = nowMs();
       if (killedAt === null && now >= killDueAt) {
         killedAt = now;
         signalGroup(scope.pgid, 'SIGKILL');

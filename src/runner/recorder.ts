@@ -1,3 +1,4 @@
+import { nowMs } from '../shared/time.ts';
 import { describeError } from '../shared/errors.ts';
 import type { AttemptRecord, JobSchedule, RunRecord } from '../shared/types.ts';
 import type { RecordingStore } from '../store/open.ts';
@@ -69,12 +70,12 @@ export class Recorder {
   private async patiently<T>(call: (store: Store) => Promise<T>): Promise<T> {
     const store = this.healthy;
     if (!store) throw new Error('the database is not in use');
-    const giveUpAt = Date.now() + LOCK_PATIENCE_MS;
+    const giveUpAt = nowMs() + LOCK_PATIENCE_MS;
     for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
       try {
         return await call(store);
       } catch (error) {
-        if (this.waitsStopped || !store.isBusy?.(error) || Date.now() + pause > giveUpAt) {
+        if (this.waitsStopped || !store.isBusy?.(error) || nowMs() + pause > giveUpAt) {
           throw this.waitsStopped && store.isBusy?.(error) ? new Error('interrupted while waiting for the database lock') : error;
         }
         await new Promise<void>((resolve) => {

@@ -1,3 +1,4 @@
+import { nowMs } from '../shared/time.ts';
 import { CronguardError, describeError, EXIT } from '../shared/errors.ts';
 import { backendFor } from './backend.ts';
 import { appendToSpool, ingestSpool, type SpoolEntry } from './spool.ts';
@@ -56,14 +57,14 @@ export async function openStore(target: StoreTarget, mode: OpenMode, warn?: Warn
     let moved: () => string | null;
     // Quick locks from the start: opening and taking in the spool must not hold up the job either. Many
     // runs opening a new file at once take turns creating it: a busy open is tried again after timers.
-    const giveUpAt = Date.now() + OPEN_PATIENCE_MS;
+    const giveUpAt = nowMs() + OPEN_PATIENCE_MS;
     for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
       try {
         store = await backend.open(target, true, true);
         moved = backend.watch?.(target) ?? (() => null);
         break;
       } catch (error) {
-        if (!backend.isBusy?.(error) || giveUp() || Date.now() + pause > giveUpAt) {
+        if (!backend.isBusy?.(error) || giveUp() || nowMs() + pause > giveUpAt) {
           return { store: null, failure: describeError(error), describe, spool, moved: () => null };
         }
         await new Promise((resolve) => setTimeout(resolve, pause));
