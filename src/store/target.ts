@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { badOption } from '../shared/errors.ts';
-import { redact } from './postgres/url.ts';
+import { defaultDbPath } from './paths.ts';
+import { parsePostgresUrl, redact } from './postgres/url.ts';
 
 /**
  * Where a cronguard history lives, as the user named it (--db, CRONGUARD_DB, the default of SPEC §5).
@@ -43,4 +45,30 @@ export function describeTarget(target: StoreTarget): string {
 /** Whether two targets name the same history (sweep: does a crontab line record here?). */
 export function sameTarget(a: StoreTarget, b: StoreTarget): boolean {
   return describeTarget(a) === describeTarget(b) && a.kind === b.kind;
+}
+
+/** What a command's context says about where it runs: its environment, user and home. */
+export interface TargetContext {
+  env: NodeJS.ProcessEnv;
+  uid: number;
+  home: string;
+  host: string;
+  warn: (message: string) => void;
+}
+
+/**
+ * A PostgreSQL URL is checked before anything runs (a bad sslmode is the user's mistake: exit 125), and
+ * given what the backend needs from this process: its environment (PG* variables), this host's spool
+ * directory (CRONGUARD_SPOOL_DIR, else §5's) and this host's name. A password in the URL works, but ps
+ * and the crontab show it to other users: said once on stderr.
+ */
+export function targetInContext(target: StoreTarget, option: string, ctx: TargetContext): StoreTarget {
+  if (target.kind !== 'postgres') return target;
+  const settings = parsePostgresUrl(option, target.url, ctx.env, ctx.home);
+  if (settings.passwordInUrl) {
+    ctx.warn('the database URL carries a password, which ps and the crontab show to other users; use PGPASSWORD or ~/.pgpass (PGPASSFILE) instead');
+  }
+  const given = ctx.env['CRONGUARD_SPOOL_DIR'];
+  const spoolDir = given?.startsWith('/') ? given : dirname(defaultDbPath(ctx.env, ctx.uid, ctx.home));
+  return { ...target, env: ctx.env, spoolDir, host: ctx.host };
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cronguard, cronguardJson, fixture, tempDir } from '../helpers/cli.ts';
+import { cronguard, cronguardJson, fixture, tempDir, waitFor } from '../helpers/cli.ts';
+import { gate } from '../helpers/gate.ts';
 
 const dir = tempDir();
 const db = join(dir, 'cg.db');
@@ -28,6 +29,16 @@ test('stdout and stderr are captured together in order', async () => {
   const r = await cronguard(['--db', db, '--', 'sh', '-c', 'echo one; echo two >&2; sleep 0.05; echo three; exit 1']);
   assert.equal(r.code, 1);
   assert.match(r.out, /one\ntwo\nthree\n/);
+});
+
+test('2,000 alternating stdout and stderr lines come back in exactly the order written, as with 2>&1', async () => {
+  const script = 'i=0; while [ $i -lt 2000 ]; do echo "O$i"; echo "E$i" >&2; i=$((i+1)); done; exit 1';
+  const r = await cronguard(['--db', db, '--name', 'order', '--', 'sh', '-c', script], { limitMs: 60_000 });
+  assert.equal(r.code, 1);
+  const expected = Array.from({ length: 2000 }, (_, i) => `O${i}\nE${i}\n`).join('');
+  assert.ok(r.out.includes(expected), 'the report holds the lines in their exact order');
+  const tee = await cronguard(['--db', db, '--name', 'order-tee', '--tee', '--', 'sh', '-c', script.replace('exit 1', 'exit 0')], { limitMs: 60_000 });
+  assert.equal(tee.out, expected, '--tee streams the merged output in the same order');
 });
 
 test('--tee streams output live and still stays quiet otherwise', async () => {
@@ -63,12 +74,16 @@ test('binary output with NUL and invalid UTF-8 survives byte for byte', async ()
 });
 
 test('the run is recorded as running before the command starts, with heartbeats', async () => {
-  const slow = cronguard(['--db', db, '--name', 'beat', '--heartbeat', '1s', '--', 'sh', '-c', 'sleep 2.5']);
-  await new Promise((r) => setTimeout(r, 700));
-  const [during] = await cronguardJson<Array<{ status: string; startedAt: string; heartbeatAt: string }>>(['history', 'beat', '--json'], db);
+  const held = gate(dir);
+  const slow = cronguard(['--db', db, '--name', 'beat', '--heartbeat', '1s', '--', ...held.argv]);
+  type Listed = Array<{ status: string; startedAt: string; heartbeatAt: string }>;
+  let during: Listed[number] | undefined;
+  await waitFor(async () => (during = (await cronguardJson<Listed>(['history', 'beat', '--json'], db))[0]) !== undefined, 15_000, 'the run recorded');
   assert.equal(during?.status, 'running');
-  await new Promise((r) => setTimeout(r, 1200));
-  const [later] = await cronguardJson<Array<{ startedAt: string; heartbeatAt: string }>>(['history', 'beat', '--json'], db);
-  assert.ok(Date.parse(later?.heartbeatAt ?? '') > Date.parse(later?.startedAt ?? ''), 'heartbeat moved on');
+  await waitFor(async () => {
+    const [later] = await cronguardJson<Listed>(['history', 'beat', '--json'], db);
+    return later?.status === 'running' && Date.parse(later.heartbeatAt) > Date.parse(later.startedAt);
+  }, 15_000, 'the heartbeat to move on while the command runs');
+  held.open();
   assert.equal((await slow).code, 0);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cronguard, cronguardJson, fixture, sleep, tempDir } from '../helpers/cli.ts';
+import { cronguard, cronguardJson, fixture, tempDir, waitFor } from '../helpers/cli.ts';
 import { markedJob, processesMarked } from '../helpers/procs.ts';
 
 const dir = tempDir();
@@ -17,8 +17,7 @@ test('timeout kills the whole process tree, grandchildren included, and exits 12
   assert.match(r.out, /forked/, 'output written before the timeout is kept');
   // One grandchild ignores SIGTERM: it must have been SIGKILLed after --kill-after, not left behind.
   assert.ok(Date.now() - started >= 1900, 'waited for the SIGKILL of the TERM-ignoring grandchild');
-  await sleep(100);
-  assert.deepEqual(processesMarked(mark), [], 'no process of the job survives');
+  await waitFor(() => processesMarked(mark).length === 0, 5000, 'no process of the job survives');
   const [rec] = await cronguardJson<Array<Record<string, unknown>>>(['history', 'tree', '--json'], db);
   assert.equal(rec?.['status'], 'timeout');
 });
@@ -81,4 +80,15 @@ test('a timed-out attempt is retried when timeout is listed', async () => {
   const [rec] = await cronguardJson<Array<{ status: string; attempts: Array<{ status: string }> }>>(['history', 'slow', '--json'], db);
   assert.deepEqual(rec?.attempts.map((a) => a.status), ['timeout', 'timeout']);
   assert.equal(rec?.status, 'timeout');
+});
+
+test('--retry-on 127 retries a command not found (a file system not mounted yet); by default it is never retried', async () => {
+  const named = await cronguard(['--db', db, '--name', 'nf', '--retries', '2', '--retry-delay', '10ms', '--retry-on', '127', '--', '/nonexistent/cronguard-test-cmd']);
+  assert.equal(named.code, 127);
+  const [rec] = await cronguardJson<Array<{ status: string; attempts: Array<{ status: string; exitCode: number }> }>>(['history', 'nf', '--json'], db);
+  assert.deepEqual(rec?.attempts.map((a) => [a.status, a.exitCode]), [['error', 127], ['error', 127], ['error', 127]]);
+  const unnamed = await cronguard(['--db', db, '--name', 'nf2', '--retries', '2', '--retry-delay', '10ms', '--', '/nonexistent/cronguard-test-cmd']);
+  assert.equal(unnamed.code, 127);
+  const [rec2] = await cronguardJson<Array<{ attempts: unknown[] }>>(['history', 'nf2', '--json'], db);
+  assert.equal(rec2?.attempts.length, 1);
 });
