@@ -58,15 +58,19 @@ async function seedPostgres(sql: AdminSql): Promise<number> {
 }
 
 /** `count` runs of `cronguard -- true` started at once: wall time, and how many wrote to stderr or failed. */
-function burst(db: string, count: number): Promise<{ ms: number; errors: number }> {
+function burst(db: string, count: number): Promise<{ ms: number; errors: number; sample: string }> {
   const start = process.hrtime.bigint();
   let errors = 0;
+  let sample = '';
   return Promise.all(Array.from({ length: count }, () => new Promise<void>((resolve) => {
     const child = spawn(node, [BIN, '--db', db, '--', 'true'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CRONGUARD_SPOOL_DIR: join(dir, 'spool') } });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('close', (code) => { if (code !== 0 || stderr) errors++; resolve(); });
-  }))).then(() => ({ ms: Number(process.hrtime.bigint() - start) / 1e6, errors }));
+    child.on('close', (code) => {
+      if (code !== 0 || stderr) { errors++; sample ||= `exit ${code}: ${stderr.split('\n')[0]}`; }
+      resolve();
+    });
+  }))).then(() => ({ ms: Number(process.hrtime.bigint() - start) / 1e6, errors, sample }));
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'cronguard-bench-pg-'));
@@ -96,6 +100,7 @@ try {
   const [recorded] = await burstSql<Array<{ n: number }>>`SELECT count(*)::int AS n FROM runs`;
   report('200 concurrent runs over PostgreSQL / SQLite', `${(overPg.ms / overSqlite.ms).toFixed(2)} (${overPg.ms.toFixed(0)} / ${overSqlite.ms.toFixed(0)} ms)`, 'recorded, 0 errors');
   report('  recorded / errors / peak connections', `${(recorded?.n ?? 0) - 1}/200, ${overPg.errors}, ${peak}`, '200/200, 0, < 100');
+  if (overPg.errors) report('  first error', overPg.sample, 'none');
 
   const bigUrl = await pg.createDatabase();
   await burst(bigUrl, 1);
