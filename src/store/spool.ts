@@ -1,8 +1,9 @@
-import { appendFileSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { jsonSafe } from '../shared/neutralise.ts';
 import { isProcessAlive, processStartTicks, hostName } from '../shared/proc.ts';
 import type { JobSchedule, RunRecord } from '../shared/types.ts';
+import { appendPrivately, privatePath } from './private-files.ts';
 import type { Store } from './store.ts';
 
 /** One spooled record: a complete run that could not be written to the database. */
@@ -35,7 +36,7 @@ export function parseSpoolLine(line: string): SpoolEntry | null {
 
 /** Appends a record to the spool file with one O_APPEND write, so concurrent writers never interleave. */
 export function appendToSpool(spool: string, entry: SpoolEntry): void {
-  appendFileSync(spool, spoolLine(entry), { mode: 0o600 });
+  appendPrivately(spool, spoolLine(entry));
 }
 
 /**
@@ -43,7 +44,9 @@ export function appendToSpool(spool: string, entry: SpoolEntry): void {
  * after this process (new records then start a new spool), ingested idempotently by run id, then removed.
  * A claim left by a process that died mid-way is taken over. Returns how many runs were written.
  */
-export async function ingestSpool(spool: string, store: Store): Promise<number> {
+export async function ingestSpool(given: string, store: Store): Promise<number> {
+  // Claims are renamed and removed there: only in a directory no one else can write (SPEC §9).
+  const spool = privatePath(given);
   const dir = dirname(spool);
   const base = basename(spool);
   let names: string[];
