@@ -1,3 +1,4 @@
+import { EXIT } from '../shared/errors.ts';
 import { formatDuration } from '../shared/duration.ts';
 import { quote } from '../shared/neutralise.ts';
 import type { Verdict } from './classify.ts';
@@ -24,5 +25,5 @@ export function applyChecks(verdict: Verdict, checks: AttemptChecks, durationMs:
   } else if (checks.minDurationMs !== null && durationMs < checks.minDurationMs) {
     reason = `finished in ${formatDuration(durationMs)}, under --min-duration ${formatDuration(checks.minDurationMs)}`;
   }
-  return reason === null ? verdict : { ...verdict, status: 'failed', code: 1, reason };
+  return reason === null ? verdict : { ...verdict, status: 'failed', code: EXIT.failure, reason };
 }
