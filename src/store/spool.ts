@@ -4,6 +4,7 @@ import { jsonSafe } from '../shared/neutralise.ts';
 import { isProcessAlive, processStartTicks, hostName } from '../shared/proc.ts';
 import type { JobSchedule, RunRecord } from '../shared/types.ts';
 import { appendPrivately, privatePath } from './private-files.ts';
+import { badSpoolRecord } from './spool-check.ts';
 import type { Store } from './store.ts';
 
 /** One spooled record: a complete run that could not be written to the database. */
@@ -19,19 +20,28 @@ export function spoolLine(entry: SpoolEntry): string {
   return `${jsonSafe(JSON.stringify({ v: 1, run: { ...entry.run, attempts }, schedule: entry.schedule }))}\n`;
 }
 
-/** Parses a spool line back into a record (null for a line that is not one, e.g. a torn write). */
-export function parseSpoolLine(line: string): SpoolEntry | null {
+/** A spool line read back: its record, or why not (`torn`: not even JSON, a write cut short). */
+export type SpoolLine = { entry: SpoolEntry } | { torn: true } | { rejected: string };
+
+/**
+ * Parses and checks a spool line (SPEC §9: whoever could write the spool wrote it). A record that is JSON
+ * but not a well-formed run of this cronguard is rejected whole, never half-ingested.
+ */
+export function readSpoolLine(line: string): SpoolLine {
+  let data: unknown;
   try {
-    const data = JSON.parse(line) as { v: number; run: RunRecord & { attempts: Array<{ output: string | null }> }; schedule: JobSchedule | null };
-    if (data.v !== 1 || typeof data.run?.id !== 'string') return null;
-    const attempts = data.run.attempts.map((a) => {
-      const { output, ...rest } = a as unknown as Record<string, unknown> & { output: string | null };
-      return output === null ? rest : { ...rest, output: Buffer.from(output, 'base64') };
-    });
-    return { run: { ...data.run, attempts } as unknown as RunRecord, schedule: data.schedule };
+    data = JSON.parse(line);
   } catch {
-    return null;
+    return { torn: true };
   }
+  const bad = badSpoolRecord(data);
+  if (bad !== null) return { rejected: bad };
+  const { run, schedule } = data as { run: RunRecord & { attempts: Array<{ output: string | null }> }; schedule: JobSchedule | null };
+  const attempts = run.attempts.map((a) => {
+    const { output, ...rest } = a as unknown as Record<string, unknown> & { output: string | null };
+    return output === null ? rest : { ...rest, output: Buffer.from(output, 'base64') };
+  });
+  return { entry: { run: { ...run, attempts } as unknown as RunRecord, schedule: schedule ?? null } };
 }
 
 /**
@@ -41,6 +51,11 @@ export function parseSpoolLine(line: string): SpoolEntry | null {
  */
 export function appendToSpool(spool: string, entry: SpoolEntry): void {
   appendPrivately(spool, `\n${spoolLine(entry)}`);
+}
+
+/** Where spooled records that fail their check (SPEC §9) are set aside, for a person to look at. */
+export function rejectedPath(spool: string): string {
+  return `${spool}.rejected`;
 }
 
 /** Where lines of the spool that are not records (torn writes) are set aside, for a person to look at. */
@@ -71,6 +86,7 @@ export async function ingestSpool(given: string, store: Store, warn: (message: s
     // A writer that opened the spool just before the rename appends to the claim: read until it stops
     // growing, taking only whole lines each time; what is left without its newline at the end is torn.
     const torn: string[] = [];
+    const rejected: Array<{ line: string; why: string }> = [];
     let partial = Buffer.alloc(0);
     for (let read = 0; statSync(claim).size > read;) {
       const data = readFileSync(claim);
@@ -78,9 +94,10 @@ export async function ingestSpool(given: string, store: Store, warn: (message: s
       const whole = fresh.lastIndexOf(0x0a) + 1;
       for (const line of fresh.subarray(0, whole).toString('utf8').split('\n')) {
         if (!line) continue;
-        const entry = parseSpoolLine(line);
-        if (!entry) torn.push(line);
-        else if (await store.runs.ingest(entry.run, entry.schedule)) written++;
+        const read = readSpoolLine(line);
+        if ('torn' in read) torn.push(line);
+        else if ('rejected' in read) rejected.push({ line, why: read.rejected });
+        else if (await store.runs.ingest(read.entry.run, read.entry.schedule)) written++;
       }
       partial = fresh.subarray(whole);
       read = data.length;
@@ -89,6 +106,11 @@ export async function ingestSpool(given: string, store: Store, warn: (message: s
     if (torn.length > 0) {
       appendPrivately(tornPath(spool), torn.map((line) => `${line}\n`).join(''));
       warn(`${torn.length} spooled record${torn.length === 1 ? ' was' : 's were'} torn (a full disk?) and could not be read: set aside in ${tornPath(spool)}`);
+    }
+    const [first] = rejected;
+    if (first) {
+      appendPrivately(rejectedPath(spool), rejected.map((r) => `${r.line}\n`).join(''));
+      warn(`${rejected.length} spooled record${rejected.length === 1 ? ' was' : 's were'} not valid (${first.why}) and not ingested: set aside in ${rejectedPath(spool)}`);
     }
     unlinkSync(claim);
   }
