@@ -60,6 +60,9 @@ export function reconcile(findings: readonly Finding[], open: readonly OpenProbl
   return r;
 }
 
+/** cron's finest schedule: one minute. */
+const CRON_TICK_MS = 60_000;
+
 /**
  * Watches the watcher. The usual interval is the median gap between the latest sweeps; it takes three
  * earlier sweeps (two gaps) to know one, so a fresh install or a test's clock jumps raise no alarm.
@@ -67,7 +70,9 @@ export function reconcile(findings: readonly Finding[], open: readonly OpenProbl
 export function watchTheWatcher(earlier: readonly string[], at: number): WatcherNote {
   const previousAt = earlier[0] ?? null;
   const times = earlier.slice(0, 11).map((t) => Date.parse(t));
-  const gaps = times.slice(1).map((t, i) => (times[i] as number) - t).filter((g) => g > 0).sort((a, b) => a - b);
+  const gaps = times.slice(1).map((t, i) => (times[i] as number) - t)
+    // cron starts nothing more often than once a minute: a shorter gap is not cron's spacing (a script, a retry).
+    .filter((g) => g >= CRON_TICK_MS).sort((a, b) => a - b);
   const usualMs = gaps.length >= 2 ? (gaps[Math.floor(gaps.length / 2)] as number) : null;
   const late = previousAt !== null && usualMs !== null && at - Date.parse(previousAt) > 2 * usualMs;
   return { previousAt, usualMs, late };

@@ -174,4 +174,6 @@ test('watching the watcher: late only past twice the usual interval, known after
   assert.deepEqual(late, { previousAt: '2026-06-01T11:00:00Z', usualMs: 30 * MIN, late: true });
   assert.equal(watchTheWatcher(sweeps.slice(0, 2), T('2026-06-02T00:00:00Z')).late, false);
   assert.deepEqual(watchTheWatcher([], 0), { previousAt: null, usualMs: null, late: false });
+  const burst = ['2026-06-01T11:00:02Z', '2026-06-01T11:00:01Z', '2026-06-01T11:00:00Z'];
+  assert.equal(watchTheWatcher(burst, T('2026-06-01T11:05:00Z')).late, false, 'gaps under a minute are not cron spacing');
 });
