@@ -33,7 +33,7 @@ export function pgMetricsReader(db: PgClient): MetricsReader {
       job: r.job, runs: r.runs, failures: r.failures, lastStartedAt: r.last_start, lastSuccessAt: r.last_success,
       lastStatus: r.last_status as RunStatus | null, lastDurationMs: r.last_duration, failureStreak: r.streak,
     }))),
-    problems: () => db.call(async (sql) => [...await sql<Array<{ job: string; kind: string }>>`SELECT job, kind FROM problems ORDER BY job, kind`]),
+    problems: () => db.call(async (sql) => [...await sql<Array<{ job: string; kind: string }>>`SELECT job, kind FROM problems WHERE resolved_at IS NULL ORDER BY job, kind`]),
     outbox: () => db.call(async (sql) => {
       const [row] = await sql<Array<{ queued: number; dead: number }>>`SELECT
         count(*) FILTER (WHERE delivered_at IS NULL AND dead_at IS NULL) AS queued, count(*) FILTER (WHERE dead_at IS NOT NULL) AS dead FROM outbox`;

@@ -27,9 +27,10 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE TABLE crontab_jobs (host ${T} NOT NULL, name ${T} NOT NULL, schedules text NOT NULL,
         first_seen_at ${T} NOT NULL, last_seen_at ${T} NOT NULL, PRIMARY KEY (host, name));
       CREATE TABLE problems (job ${T} NOT NULL, kind ${T} NOT NULL, since ${T} NOT NULL, run_id text,
-        message text NOT NULL, opened_at ${T} NOT NULL, PRIMARY KEY (job, kind));
+        message text NOT NULL, opened_at ${T} NOT NULL, reported_at ${T}, resolved_at ${T}, PRIMARY KEY (job, kind));
       CREATE TABLE sweeps (id bigserial PRIMARY KEY, at ${T} NOT NULL, host ${T} NOT NULL, problems integer NOT NULL,
-        reported integer NOT NULL, resolved integer NOT NULL, lost integer NOT NULL, warnings text NOT NULL);
+        reported integer NOT NULL, resolved integer NOT NULL, lost integer NOT NULL, warnings text NOT NULL,
+        by_hand boolean NOT NULL DEFAULT false);
       CREATE TABLE outbox (id bigserial PRIMARY KEY, event_id text NOT NULL, event_type text NOT NULL, job text,
         channel_fp ${T} NOT NULL, payload text NOT NULL, created_at ${T} NOT NULL, attempts integer NOT NULL DEFAULT 0,
         next_at ${T} NOT NULL, last_error text, claim_token text, claim_until ${T}, delivered_at ${T}, dead_at ${T});

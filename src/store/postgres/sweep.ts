@@ -1,5 +1,5 @@
 import type { SweepRepo } from '../store.ts';
-import type { CrontabSeen, EndedRun, JobFacts, Problem, RunGist, RunningRun, ScheduleEntry, SweepSnapshot, SweepVerdict } from '../../shared/sweep-model.ts';
+import type { CrontabSeen, EndedRun, JobFacts, OpenProblem, ProblemKind, RunGist, RunningRun, ScheduleEntry, SweepSnapshot, SweepVerdict } from '../../shared/sweep-model.ts';
 import { isFinished, type RunStatus } from '../../shared/types.ts';
 import type { PgClient, Sql, Tx } from './client.ts';
 
@@ -83,15 +83,21 @@ async function snapshot(tx: Tx, host: string): Promise<SweepSnapshot> {
     timeoutMs: r['timeout_ms'] as number | null, killAfterMs: r['kill_after_ms'] as number, heartbeatMs: r['heartbeat_ms'] as number,
     lastAttemptEndedAt: r['last_attempt_ended_at'] as string | null,
   }));
-  const open = (await tx<Array<Record<string, string | null>>>`SELECT job, kind, since, run_id, message FROM problems ORDER BY job, kind`)
-    .map((p) => ({ job: p['job'], kind: p['kind'], since: p['since'], runId: p['run_id'], message: p['message'] }) as Problem);
-  // The watcher watches this host's own sweeps: other hosts sweeping the same minute are not its rhythm.
-  const sweeps = await tx<Array<{ at: string; warnings: string }>>`SELECT at, warnings FROM sweeps WHERE host = ${host} ORDER BY id DESC LIMIT 20`;
-  return { running, jobs: await jobFacts(tx), open, sweeps: sweeps.map((s) => s.at), previousWarnings: JSON.parse(sweeps[0]?.warnings ?? '[]') as string[] };
+  const open = (await tx<Array<Record<string, string | null>>>`SELECT job, kind, since, run_id, message, reported_at, resolved_at FROM problems ORDER BY job, kind`)
+    .map((p): OpenProblem => ({
+      job: p['job'] as string, kind: p['kind'] as ProblemKind, since: p['since'] as string, runId: p['run_id'] ?? null,
+      message: p['message'] as string, reported: p['reported_at'] !== null, resolvedAt: p['resolved_at'] ?? null,
+    }));
+  // The watcher learns the usual interval from this host's sweeps that cron ran: other hosts sweeping the
+  // same minute, or sweeps by hand, are not its rhythm.
+  const sweeps = await tx<Array<{ at: string }>>`SELECT at FROM sweeps WHERE host = ${host} AND NOT by_hand ORDER BY id DESC LIMIT 20`;
+  const [last] = await tx<Array<{ warnings: string }>>`SELECT warnings FROM sweeps WHERE host = ${host} ORDER BY id DESC LIMIT 1`;
+  return { running, jobs: await jobFacts(tx), open, sweeps: sweeps.map((s) => s.at), previousWarnings: JSON.parse(last?.warnings ?? '[]') as string[] };
 }
 
 /** Sweep's tables in PostgreSQL; `host` is this host: its crontab jobs are recorded under its name. */
 export function pgSweepRepo(db: PgClient, host: string): SweepRepo {
+  let locked = false;
   /** Records this host's crontab jobs; those no longer in its crontabs are forgotten (other hosts' stay). */
   const noteCrontab = async (tx: Tx, at: string, seen: CrontabSeen[]) => {
     for (const job of seen) {
@@ -110,27 +116,41 @@ export function pgSweepRepo(db: PgClient, host: string): SweepRepo {
         WHERE id = ${l.runId} AND status = 'running'`;
     }
     for (const p of v.opened) {
-      await tx`INSERT INTO problems (job, kind, since, run_id, message, opened_at) VALUES (${p.job}, ${p.kind}, ${p.since}, ${p.runId}, ${p.message}, ${at})
-        ON CONFLICT (job, kind) DO UPDATE SET since = excluded.since, run_id = excluded.run_id, message = excluded.message, opened_at = excluded.opened_at`;
+      await tx`INSERT INTO problems (job, kind, since, run_id, message, opened_at, reported_at, resolved_at)
+        VALUES (${p.job}, ${p.kind}, ${p.since}, ${p.runId}, ${p.message}, ${at}, NULL, NULL)
+        ON CONFLICT (job, kind) DO UPDATE SET since = excluded.since, run_id = excluded.run_id, message = excluded.message,
+          opened_at = excluded.opened_at, reported_at = NULL, resolved_at = NULL`;
     }
     for (const p of v.closed) await tx`DELETE FROM problems WHERE job = ${p.job} AND kind = ${p.kind}`;
-    const [logged] = await tx<Array<{ id: number }>>`INSERT INTO sweeps (at, host, problems, reported, resolved, lost, warnings)
-      VALUES (${at}, ${host}, ${v.counts.current}, ${v.counts.reported}, ${v.counts.resolved}, ${v.lost.length}, ${JSON.stringify(v.warnings)}) RETURNING id`;
+    for (const p of v.resolving) await tx`UPDATE problems SET resolved_at = ${at} WHERE job = ${p.job} AND kind = ${p.kind}`;
+    for (const p of v.reopened) await tx`UPDATE problems SET resolved_at = NULL WHERE job = ${p.job} AND kind = ${p.kind}`;
+    const [logged] = await tx<Array<{ id: number }>>`INSERT INTO sweeps (at, host, problems, reported, resolved, lost, warnings, by_hand)
+      VALUES (${at}, ${host}, ${v.counts.current}, ${v.counts.reported}, ${v.counts.resolved}, ${v.lost.length}, ${JSON.stringify(v.warnings)}, ${v.byHand === true}) RETURNING id`;
     await tx`DELETE FROM sweeps WHERE id <= ${(logged?.id ?? 0) - SWEEP_LOG_KEPT}`;
   };
 
   return {
     sweep: <T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T) => db.call(async (sql) => {
       let verdict: T | undefined;
+      // Sweeps take turns (runs never wait for this lock): a session lock held from the decision until
+      // markReported, so the next sweep reads the news as told and a problem is reported once however
+      // many hosts sweep at the same minute. A sweep that dies drops the lock with its connection.
+      await sql`SELECT pg_advisory_lock(${SWEEP_LOCK})`;
+      locked = true;
       await sql.begin(async (tx) => {
-      // Sweeps take turns (runs never wait for this lock): the second one reads what the first decided,
-      // so a problem is reported once however many hosts sweep at the same minute.
-      await tx`SELECT pg_advisory_xact_lock(${SWEEP_LOCK})`;
-      await noteCrontab(tx, at, crontab);
-      verdict = decide(await snapshot(tx, host));
-      await write(tx, at, verdict);
+        await noteCrontab(tx, at, crontab);
+        verdict = decide(await snapshot(tx, host));
+        await write(tx, at, verdict);
       });
       return verdict as T;
+    }),
+    markReported: (at, news) => db.call(async (sql) => {
+      await sql.begin(async (tx) => {
+        for (const p of news.reported) await tx`UPDATE problems SET reported_at = ${at} WHERE job = ${p.job} AND kind = ${p.kind} AND reported_at IS NULL`;
+        for (const p of news.resolved) await tx`DELETE FROM problems WHERE job = ${p.job} AND kind = ${p.kind} AND resolved_at IS NOT NULL`;
+      });
+      if (locked) await sql`SELECT pg_advisory_unlock(${SWEEP_LOCK})`;
+      locked = false;
     }),
     jobs: (onHost) => db.call((sql) => jobFacts(sql, onHost ?? null)),
     lastSweepAt: () => db.call(async (sql) => (await sql<Array<{ at: string }>>`SELECT at FROM sweeps ORDER BY id DESC LIMIT 1`)[0]?.at ?? null),

@@ -159,9 +159,21 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
     `,
   },
   {
+    // Sweep's output before its state: a problem is news until a sweep has printed it (reported_at), and a
+    // resolved one stays until its resolution is printed (resolved_at), so a sweep that dies in between
+    // leaves the news to the next. Problems open before this were printed by the sweep that opened them.
+    version: 17,
+    sql: `
+      ALTER TABLE problems ADD COLUMN reported_at TEXT;
+      ALTER TABLE problems ADD COLUMN resolved_at TEXT;
+      UPDATE problems SET reported_at = opened_at;
+      ALTER TABLE sweeps ADD COLUMN by_hand INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
+  {
     // --once: one row per job and scheduled start; its primary key is the claim (SPEC §8): several
     // crontab lines of one host (or containers sharing the file) run the start at most once.
-    version: 15,
+    version: 18,
     sql: `
       CREATE TABLE once_claims (
         job TEXT NOT NULL,
