@@ -3,7 +3,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandMain } from './context.ts';
 import { exposition, type Metric } from '../report/prometheus.ts';
-import { CronguardError, describeError } from '../shared/errors.ts';
+import { CronguardError, describeError, EXIT } from '../shared/errors.ts';
 import { RUN_STATUSES } from '../shared/types.ts';
 import type { Store } from '../store/store.ts';
 import { withStore } from './forensics.ts';
@@ -20,11 +20,11 @@ export const metricsMain: CommandMain = async (args, ctx) => {
   const textfile = args.options['textfile'];
   if (typeof textfile !== 'string') {
     ctx.stdout(text);
-    return 0;
+    return EXIT.ok;
   }
   if (textfile === '') throw new CronguardError('--textfile "": expected a file path');
   writeAtomically(resolve(textfile), text);
-  return 0;
+  return EXIT.ok;
 };
 
 /**
@@ -38,7 +38,7 @@ function writeAtomically(path: string, text: string): void {
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
-    throw new CronguardError(`cannot write --textfile ${path}: ${describeError(error)}`, 1);
+    throw new CronguardError(`cannot write --textfile ${path}: ${describeError(error)}`, EXIT.failure);
   }
 }
 

@@ -1,3 +1,4 @@
+import { EXIT } from '../shared/errors.ts';
 import type { CommandMain } from './context.ts';
 import { statsJson } from '../report/json.ts';
 import { makeStyle } from '../report/style.ts';
@@ -25,5 +26,5 @@ export const statsMain: CommandMain = async (args, ctx) => {
   else if (store === null) ctx.stdout(`no runs recorded in ${describeTarget(target)}\n`);
   else if (stats.length === 0) ctx.stdout(`no finished runs${since === undefined ? '' : ' in that time'}\n`);
   else ctx.stdout(statsTable(safeFields(stats), makeStyle(ctx.stdoutIsTTY, ctx.env)));
-  return 0;
+  return EXIT.ok;
 };

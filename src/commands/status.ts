@@ -1,3 +1,4 @@
+import { EXIT } from '../shared/errors.ts';
 import type { CommandMain } from './context.ts';
 import { type StatusLine, statusJson, statusText } from '../report/status.ts';
 import { makeStyle } from '../report/style.ts';
@@ -20,7 +21,7 @@ export const statusMain: CommandMain = async (args, ctx) => {
   const cache = new ScheduleCache();
   const lines = jobs.map((job) => statusLine(job, now, cache));
   ctx.stdout(args.options['json'] ? statusJson(lastSweepAt, lines) : statusText(safeFields(lastSweepAt), safeFields(lines), now, makeStyle(ctx.stdoutIsTTY, ctx.env)));
-  return 0;
+  return EXIT.ok;
 };
 
 /** A job's status line: its schedules (the crontab's win), latest run, next expected start and failure streak. */
