@@ -136,5 +136,5 @@ if [ "$demo" = yes ]; then
   echo "\$ cronguard --name demo --timeout 2s -- sh -c 'echo working; sleep 60'"
   "$bin" --db "$scratch/demo.db" --name demo --timeout 2s -- sh -c 'echo working; sleep 60' || echo "(exit $?: 124 means timed out)"
   echo "\$ cronguard history demo"
-  "$bin" --db "$scratch/demo.db" history demo
+  "$bin" history demo --db "$scratch/demo.db"
 fi
