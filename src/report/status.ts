@@ -1,7 +1,8 @@
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../shared/duration.ts';
-import { systemZone, wallText } from '../schedule/zone.ts';
-import { localTime } from '../shared/local-time.ts';
+import { offsetMs, wallText } from '../schedule/zone.ts';
+import { storedMs } from '../shared/stored.ts';
+import { durationText, localTime } from '../shared/local-time.ts';
 import { styleStatus, table } from './style.ts';
 
 /** One job's line of `cronguard status`, in the JSON shape of SPEC §6. */
@@ -27,20 +28,24 @@ export function statusJson(lastSweepAt: string | null, jobs: readonly StatusLine
 
 /** The human table: times in local time, the next start in the job's own zone when it has one. */
 export function statusText(lastSweepAt: string | null, jobs: readonly StatusLine[], now: number, style: ChalkInstance): string {
-  const here = systemZone();
   const rows = jobs.map((j) => {
-    const zone = j.tz && !j.tz.includes(';') ? j.tz : here;
-    const next = j.nextExpectedAt === null ? (j.schedule === '@reboot' ? 'at boot' : '-')
-      : `${wallText(zone, Date.parse(j.nextExpectedAt))}${zone === here ? '' : ` ${zone}`}`;
+    const next = j.nextExpectedAt === null ? (j.schedule === '@reboot' ? 'at boot' : '-') : nextText(j.nextExpectedAt, j.tz);
     return [
       j.job, j.schedule ?? '-', j.lastStatus ? styleStatus(style, j.lastStatus) : 'never run',
-      j.lastStartedAt ? localTime(j.lastStartedAt, true) : '-', j.lastDurationMs === null ? '-' : formatDuration(j.lastDurationMs),
+      j.lastStartedAt ? localTime(j.lastStartedAt, true) : '-', durationText(j.lastDurationMs),
       next, j.failureStreak ? style.red(String(j.failureStreak)) : '0',
     ];
   });
   const body = jobs.length ? table(['JOB', 'SCHEDULE', 'LAST', 'STARTED', 'DURATION', 'NEXT', 'FAILING'], rows, style) : 'no jobs recorded yet\n';
   const sweep = lastSweepAt === null
     ? 'sweep has never run on this database: add `*/30 * * * * /usr/local/bin/cronguard sweep` to your crontab (cronguard\'s full path: cron\'s PATH is /usr/bin:/bin)'
-    : `last sweep: ${localTime(lastSweepAt, true)} (${formatDuration(Math.max(0, now - Date.parse(lastSweepAt)))} ago)`;
+    : `last sweep: ${localTime(lastSweepAt, true)} (${formatDuration(Math.max(0, now - (storedMs(lastSweepAt) ?? now)))} ago)`;
   return `${body}${sweep}\n`;
+}
+
+/** The next start in the job's own zone, named when its clock differs from this host's there; else local time. */
+function nextText(nextExpectedAt: string, tz: string | null): string {
+  const at = Date.parse(nextExpectedAt);
+  if (tz === null || tz.includes(';') || offsetMs(tz, at) === -new Date(at).getTimezoneOffset() * 60_000) return localTime(nextExpectedAt, true);
+  return `${wallText(tz, at)} ${tz}`;
 }

@@ -56,6 +56,11 @@ export interface RunWriter {
 export interface RunReader {
   /** Runs newest first (by start, then id), attempts without their output. */
   list(filter: RunFilter): Promise<RunRecord[]>;
+  /**
+   * The same runs one at a time, for listings too long to hold (history --limit 0 over a million runs):
+   * memory stays flat whatever the count. Stopping early (break) ends the read.
+   */
+  each(filter: RunFilter): AsyncIterable<RunRecord>;
   /** Runs whose id starts with the prefix, with every attempt's kept output; at most `limit`. */
   findByPrefix(prefix: string, limit: number): Promise<RunRecord[]>;
   /** Every job name recorded (by a run or otherwise), sorted. */
@@ -142,6 +147,15 @@ export interface Store {
   readonly alerts: AlertStore;
   readonly metrics: MetricsReader;
   readonly sweep: SweepRepo;
+  /**
+   * While a run starts and runs, no call may hold the wrapper's event loop waiting for another writer's
+   * lock (its timers and signals must keep their time): with `on`, a call that meets a lock fails within a
+   * few milliseconds, with an error `isBusy` recognises, for the caller to try again after a timer; off
+   * restores the patient wait of several seconds. A backend whose calls never block need not have it.
+   */
+  quickLocks?(on: boolean): void;
+  /** Whether an error is only another writer's lock (worth trying again), not a broken store. */
+  isBusy?(error: unknown): boolean;
   close(): void;
 }
 

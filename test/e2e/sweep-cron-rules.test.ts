@@ -36,7 +36,8 @@ test('a cronguard line that will fail under cron is warned about: not on the PAT
 
 test("root's sweep skips the /etc/cron.d files cron would skip, naming file and reason", async (t) => {
   if (process.getuid?.() !== 0) return t.skip('needs root (CI runs as root)');
-  const tag = `cgi12-${process.pid}`;
+  // Named like the real-cron tests' files, so that a copy of this test that died is cleaned up by them.
+  const tag = `cronguard-test-${process.pid}`;
   const user = `cgi12u${process.pid}`;
   const made = spawnSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', user], { encoding: 'utf8' });
   assert.equal(made.status, 0, made.stderr);
@@ -62,7 +63,7 @@ test("root's sweep skips the /etc/cron.d files cron would skip, naming file and 
   const sweep = async (cron: string) => {
     const db = join(dir, `cron-d-${cron}.db`);
     const r = await cronguard(['sweep', '--cron', cron, '--db', db]);
-    const jobs = (await cronguardJson<StatusJson>(['status', '--json'], db)).jobs.map((j) => j.job).filter((j) => j.startsWith('cgi12-'));
+    const jobs = (await cronguardJson<StatusJson>(['status', '--json'], db)).jobs.map((j) => j.job).filter((j) => j.startsWith(tag));
     return { stderr: r.stderr, jobs };
   };
   const debian = await sweep('debian');
@@ -73,4 +74,23 @@ test("root's sweep skips the /etc/cron.d files cron would skip, naming file and 
   const cronie = await sweep('cronie');
   assert.deepEqual(cronie.jobs, [`${tag}-good`, `${tag}_dotted`].sort(), 'cronie reads a name with a dot');
   assert.match(cronie.stderr, new RegExp(`^cronguard: ${writable}: skipped: cron does not read it: its mode 0666 is not one cronie accepts`, 'm'));
+});
+
+test('only lines where the shell runs cronguard become jobs: no phantom from logger -t cronguard, the guarded ones watched', async () => {
+  const crontab = join(dir, 'position-crontab');
+  const db = join(dir, 'position.db');
+  writeFileSync(crontab, [
+    `PATH=${dirname(BIN)}:/usr/bin:/bin`,
+    '0 21 * * * logger -t cronguard "nightly check done"',
+    '0 1 * * * tar czf /tmp/x.tgz /var/lib/cronguard',
+    '0 2 * * * echo cronguard sweep ran',
+    `0 3 * * * test -x ${BIN} && ${BIN} --name guarded -- /bin/true`,
+    '0 4 * * * if command -v cronguard >/dev/null; then cronguard --name iff -- /bin/true; fi',
+    `0 5 * * * [ -x ${BIN} ] && cronguard --name bracket -- /bin/true`,
+    '',
+  ].join('\n'));
+  const swept = await cronguard(['sweep', '--cron', 'cronie', '--crontab', crontab, '--db', db]);
+  assert.deepEqual([swept.code, swept.stderr], [0, '']);
+  const status = await cronguardJson<StatusJson>(['status', '--json'], db);
+  assert.deepEqual(status.jobs.map((j) => j.job), ['bracket', 'guarded', 'iff']);
 });

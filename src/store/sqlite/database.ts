@@ -14,8 +14,17 @@ export type SqliteDatabase = BetterSqlite3.Database;
 /** How long a writer waits for another's lock before giving up (SPEC §5: several seconds). */
 export const BUSY_TIMEOUT_MS = 8000;
 
-/** How much of the file a read-only connection maps into memory (address space, not RAM). */
-const READER_MMAP_BYTES = 1024 ** 3;
+/**
+ * How long one call waits for a lock while a run starts or runs (Store.quickLocks): SQLite waits
+ * synchronously, so this is how long the wrapper's event loop can be held; the Recorder tries again
+ * after timers, up to its own patience.
+ */
+export const QUICK_BUSY_MS = 30;
+
+/** Whether an error is only another connection's lock: worth trying again after a while. */
+export function isSqliteBusy(error: unknown): boolean {
+  return /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown })?.code ?? ''));
+}
 
 /** The page size of new database files. */
 export const PAGE_SIZE = 16384;
@@ -28,9 +37,9 @@ function nativeBinding(): string {
 }
 
 /** Opens (creating when writable) the database file, in WAL mode, migrated to this version. */
-export function openDatabase(path: string, readonly: boolean): SqliteDatabase {
+export function openDatabase(path: string, readonly: boolean, busyTimeoutMs = BUSY_TIMEOUT_MS): SqliteDatabase {
   if (!readonly) createPrivately(path);
-  const db = new Database(path, { readonly, fileMustExist: readonly, timeout: BUSY_TIMEOUT_MS, nativeBinding: nativeBinding() });
+  const db = new Database(path, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs, nativeBinding: nativeBinding() });
   try {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
@@ -39,12 +48,10 @@ export function openDatabase(path: string, readonly: boolean): SqliteDatabase {
       );
     }
     if (readonly) {
-      if (version === SCHEMA_VERSION) {
-        // Readers map the file instead of copying pages through read(): a listing seeks into hundreds of
-        // per-job index ranges, and this roughly halves its cold start.
-        db.pragma(`mmap_size = ${READER_MMAP_BYTES}`);
-        return db;
-      }
+      // No mmap for readers: every page a scan touched would count in their resident memory (a stats or
+      // an export over a million runs reached the size of the index or the file), and with the pages
+      // in the OS cache reading them through SQLite's small page cache is as fast.
+      if (version === SCHEMA_VERSION) return db;
       // An older file is migrated once, by a short writable open, then read as asked.
       db.close();
       openDatabase(path, false).close();
