@@ -144,6 +144,17 @@ export function pgSweepRepo(db: PgClient, host: string): SweepRepo {
       });
       return verdict as T;
     }),
+    look: <T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T) => db.call(async (sql) => {
+      // The same reading as a sweep (this host's crontab as just read), in a transaction rolled back: nothing is written.
+      let verdict: T | undefined;
+      const lookedOnly = new Error('looked only');
+      await sql.begin(async (tx) => {
+        await noteCrontab(tx, at, crontab);
+        verdict = decide(await snapshot(tx, host));
+        throw lookedOnly;
+      }).catch((error: unknown) => { if (error !== lookedOnly) throw error; });
+      return verdict as T;
+    }),
     markReported: (at, news) => db.call(async (sql) => {
       await sql.begin(async (tx) => {
         for (const p of news.reported) await tx`UPDATE problems SET reported_at = ${at} WHERE job = ${p.job} AND kind = ${p.kind} AND reported_at IS NULL`;
