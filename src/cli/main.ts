@@ -53,6 +53,7 @@ const ctx: CliContext = {
   uid: process.getuid?.() ?? -1,
   home: process.env['HOME'] || homedir(),
   stdoutIsTTY: process.stdout.isTTY === true,
+  stdoutColumns: process.stdout.isTTY === true ? process.stdout.columns : undefined,
   stdout: (data) => void process.stdout.write(data),
   stderr: (data) => void process.stderr.write(data),
 };

@@ -6,6 +6,8 @@ export interface CliContext {
   home: string;
   /** Whether stdout is a terminal (colours, control-sequence neutralising). */
   stdoutIsTTY: boolean;
+  /** The terminal's width when stdout is one (else undefined). */
+  stdoutColumns: number | undefined;
   stdout: (data: string | Uint8Array) => void;
   stderr: (data: string | Uint8Array) => void;
 }

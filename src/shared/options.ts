@@ -108,14 +108,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'status',
     usage: 'cronguard status [options]',
-    summary: 'one line per job: last run, next expected start, failure streak; when sweep last ran',
+    summary: 'one line per job: its latest runs as a strip and a duration sparkline, last run, next expected start, failure streak; when sweep last ran',
     maxPositionals: 0,
     options: [json, db, help],
   },
   {
     name: 'stats',
     usage: 'cronguard stats [JOB] [options]',
-    summary: 'runs, success rate and durations per job',
+    summary: 'runs, success rate and durations per job; with JOB, a histogram of its durations',
     maxPositionals: 1,
     options: [{ name: 'since', kind: 'string', value: 'DUR|DATE', describe: 'only runs started since (7d ago, or a date)', defaultText: 'all' }, json, db, help],
   },

@@ -4,6 +4,7 @@ import { openDatabase } from './database.ts';
 import { sqliteRunPruner } from './prune.ts';
 import { sqliteMetricsReader } from './metrics.ts';
 import { sqliteRunReader } from './reads.ts';
+import { sqliteReportReader } from './report.ts';
 import { sqliteRunWriter } from './runs.ts';
 import { sqliteSweepRepo } from './sweep.ts';
 
@@ -22,6 +23,7 @@ export function openSqliteStore(path: string, readonly: boolean): Store {
   const alerts = once(() => sqliteAlertStore(db));
   const metrics = once(() => sqliteMetricsReader(db));
   const sweep = once(() => sqliteSweepRepo(db));
+  const report = once(() => sqliteReportReader(db));
   return {
     path,
     get runs() { return runs(); },
@@ -30,6 +32,7 @@ export function openSqliteStore(path: string, readonly: boolean): Store {
     get alerts() { return alerts(); },
     get metrics() { return metrics(); },
     get sweep() { return sweep(); },
+    get report() { return report(); },
     close: () => db.close(),
   };
 }
