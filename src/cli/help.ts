@@ -10,8 +10,10 @@ export async function helpText(command: CommandName, width: number): Promise<str
   let y = yargs([]).scriptName('cronguard').usage(`Usage: ${spec.usage}\n\n${spec.summary}`).version(false).help(false).wrap(Math.min(width, 100));
   for (const o of spec.options) {
     // The placeholder leads the description (yargs has no metavar); no type tag, which says less.
-    const describe = `${o.value ? `${o.value}  ` : ''}${o.describe}${o.kind === 'list' ? ' (repeatable)' : ''}`;
-    y = y.option(o.name, { describe, ...(o.defaultText ? { defaultDescription: o.defaultText } : {}) });
+    const notes = [...(o.kind === 'list' ? ['repeatable'] : []), ...(o.env ? [`also ${o.env}`] : [])];
+    const describe = `${o.value ? `${o.value}  ` : ''}${o.describe}${notes.length ? ` (${notes.join('; ')})` : ''}`;
+    const shownDefault = o.default ?? o.defaultText;
+    y = y.option(o.name, { describe, ...(shownDefault !== undefined ? { defaultDescription: shownDefault } : {}) });
   }
   if (command === 'run') {
     for (const c of COMMANDS) if (c.name !== 'run') y = y.command(c.name, c.summary);

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import type { ParsedArgs } from '../shared/argv.ts';
 import { parseArgs } from '../shared/argv.ts';
 import type { CliContext, CommandMain } from '../commands/context.ts';
-import { CronguardError } from '../shared/errors.ts';
+import { CronguardError, describeError, EXIT } from '../shared/errors.ts';
 import type { CommandName } from '../shared/options.ts';
 
 declare const CRONGUARD_VERSION: string;
@@ -42,8 +42,8 @@ async function main(ctx: CliContext): Promise<number> {
       ctx.stderr(`cronguard: ${error.message}\n`);
       return error.exitCode;
     }
-    ctx.stderr(`cronguard: internal error: ${(error as Error)?.message ?? String(error)} (CRONGUARD_DEBUG=1 shows where)\n`);
-    return 125;
+    ctx.stderr(`cronguard: internal error: ${describeError(error)} (CRONGUARD_DEBUG=1 shows where)\n`);
+    return EXIT.internal;
   }
 }
 

@@ -1,33 +1,7 @@
 import type { ParsedArgs } from '../shared/argv.ts';
-import { CronguardError, describeError } from '../shared/errors.ts';
-import { RUN_STATUSES, type RunStatus } from '../shared/types.ts';
-import { badOption } from '../shared/errors.ts';
-import { parseWhen } from '../shared/when.ts';
+import { didYouMean } from '../shared/did-you-mean.ts';
+import { CronguardError, describeError, EXIT } from '../shared/errors.ts';
 import type { Store } from '../store/store.ts';
-
-/** A string option's value, undefined when absent. */
-export function stringOption(args: ParsedArgs, name: string): string | undefined {
-  const value = args.options[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** --since or --until as a stored instant, undefined when absent. */
-export function whenOption(args: ParsedArgs, name: 'since' | 'until', now: Date): string | undefined {
-  const text = stringOption(args, name);
-  return text === undefined ? undefined : parseWhen(`--${name}`, text, now);
-}
-
-/** --status: a comma-separated list of run statuses, each checked. */
-export function statusesOption(args: ParsedArgs): RunStatus[] | undefined {
-  const text = stringOption(args, 'status');
-  if (text === undefined) return undefined;
-  const statuses = text.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
-  const wrong = statuses.find((s) => !(RUN_STATUSES as readonly string[]).includes(s));
-  if (statuses.length === 0 || wrong !== undefined) {
-    throw badOption('--status', text, `${wrong === undefined ? 'no status given' : `"${wrong}" is not a status`}; expected some of ${RUN_STATUSES.join(', ')}`);
-  }
-  return statuses as RunStatus[];
-}
 
 /** Refuses two options that exclude each other. */
 export function exclusive(args: ParsedArgs, a: string, b: string): void {
@@ -38,10 +12,8 @@ export function exclusive(args: ParsedArgs, a: string, b: string): void {
 export async function requireKnownJob(store: Store, job: string): Promise<void> {
   const names = await store.reads.jobNames();
   if (names.includes(job)) return;
-  const lower = job.toLowerCase();
-  const alike = names.filter((n) => n.toLowerCase().includes(lower) || lower.includes(n.toLowerCase())).slice(0, 3);
-  const hint = alike.length ? `; did you mean ${alike.join(', ')}?` : ` (it knows ${names.length} job${names.length === 1 ? '' : 's'}; cronguard stats lists them)`;
-  throw new CronguardError(`no job named ${JSON.stringify(job)} in ${store.path}${hint}`);
+  const hint = didYouMean(job, names) || ` (it knows ${names.length} job${names.length === 1 ? '' : 's'}; cronguard status lists them)`;
+  throw new CronguardError(`no job named ${JSON.stringify(job)} in ${store.describe()}${hint}`);
 }
 
 /** Runs `work` on the store, turning a database failure into one clear line; closes the store. */
@@ -50,7 +22,7 @@ export async function withStore<T>(store: Store, action: string, work: (store: S
     return await work(store);
   } catch (error) {
     if (error instanceof CronguardError) throw error;
-    throw new CronguardError(`cannot ${action} ${store.path}: ${describeError(error)}`, 125, { cause: error });
+    throw new CronguardError(`cannot ${action} ${store.describe()}: ${describeError(error)}`, EXIT.internal, { cause: error });
   } finally {
     store.close();
   }

@@ -1,20 +1,23 @@
 import type { CommandMain } from './context.ts';
-import { parseCount } from '../shared/count.ts';
 import { CronguardError } from '../shared/errors.ts';
 import { historyCsv, historyTable } from '../report/history.ts';
 import { runJson } from '../report/json.ts';
 import { makeStyle } from '../report/style.ts';
 import type { RunFilter } from '../store/store.ts';
-import { dbPathOf } from './db-path.ts';
-import { exclusive, requireKnownJob, statusesOption, stringOption, whenOption, withStore } from './forensics.ts';
-import { openForReading } from './open-read.ts';
+import { optionValue } from '../shared/option-values.ts';
+import { HISTORY } from '../shared/options.ts';
+import { exclusive, requireKnownJob, withStore } from './forensics.ts';
+import { openStore } from '../store/open.ts';
+import { describeTarget } from '../store/target.ts';
+import { storeTargetOf } from './store-target.ts';
 
 /** `cronguard history [JOB]`: runs newest first, as a table, JSON or CSV. */
 export const historyMain: CommandMain = async (args, ctx) => {
   exclusive(args, 'json', 'csv');
-  const filter = historyFilter(args, new Date());
+  const filter = historyFilter(args);
   const machine = args.options['json'] === true || args.options['csv'] === true;
-  const store = openForReading(args, ctx);
+  const target = storeTargetOf(args, ctx);
+  const store = await openStore(target, 'read');
   const runs = store === null ? [] : await withStore(store, 'read', async (s) => {
     const found = await s.reads.list(filter);
     // A typo deserves an error; a script asking for JSON or CSV gets the truthful empty answer instead.
@@ -23,22 +26,22 @@ export const historyMain: CommandMain = async (args, ctx) => {
   });
   if (args.options['json']) ctx.stdout(`${JSON.stringify(runs.map((r) => runJson(r)), null, 2)}\n`);
   else if (args.options['csv']) ctx.stdout(historyCsv(runs));
-  else if (runs.length === 0) ctx.stdout(store === null ? `no runs recorded in ${dbPathOf(args, ctx)}\n` : 'no runs match\n');
+  else if (runs.length === 0) ctx.stdout(store === null ? `no runs recorded in ${describeTarget(target)}\n` : 'no runs match\n');
   else ctx.stdout(historyTable(runs, makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY));
   return 0;
 };
 
 /** The listing the options ask for; --limit 0 lifts the limit. */
-function historyFilter(args: Parameters<CommandMain>[0], now: Date): RunFilter {
+function historyFilter(args: Parameters<CommandMain>[0]): RunFilter {
   const job = args.positionals[0];
-  const since = whenOption(args, 'since', now);
-  const until = whenOption(args, 'until', now);
+  const since = optionValue(args, HISTORY.since);
+  const until = optionValue(args, HISTORY.until);
   if (since !== undefined && until !== undefined && since >= until) {
-    throw new CronguardError(`--since ${JSON.stringify(stringOption(args, 'since'))} is not before --until ${JSON.stringify(stringOption(args, 'until'))}`);
+    throw new CronguardError(`--since ${JSON.stringify(args.options['since'])} is not before --until ${JSON.stringify(args.options['until'])}`);
   }
-  const limit = parseCount('--limit', stringOption(args, 'limit') ?? '50', 0, 100_000_000);
-  const statuses = statusesOption(args);
-  const host = stringOption(args, 'host');
+  const limit = optionValue(args, HISTORY.limit);
+  const statuses = optionValue(args, HISTORY.status);
+  const host = optionValue(args, HISTORY.host);
   return {
     ...(job !== undefined ? { job } : {}), ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}),
     ...(statuses !== undefined ? { statuses } : {}), ...(host !== undefined ? { host } : {}), ...(limit > 0 ? { limit } : {}),

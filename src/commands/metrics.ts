@@ -7,14 +7,15 @@ import { CronguardError, describeError } from '../shared/errors.ts';
 import { RUN_STATUSES } from '../shared/types.ts';
 import type { Store } from '../store/store.ts';
 import { withStore } from './forensics.ts';
-import { openForReading } from './open-read.ts';
+import { openStore } from '../store/open.ts';
+import { storeTargetOf } from './store-target.ts';
 
 /** Sweep's problem kinds (SPEC §4): each job gets a 0/1 flag for every kind. */
 const PROBLEM_KINDS = ['stuck', 'overrun', 'overdue', 'failing'];
 
 /** `cronguard metrics [--textfile PATH]`: Prometheus text for node_exporter's textfile collector. */
 export const metricsMain: CommandMain = async (args, ctx) => {
-  const store = openForReading(args, ctx);
+  const store = await openStore(storeTargetOf(args, ctx), 'read');
   const text = exposition(store ? await withStore(store, 'read', collect) : emptyMetrics());
   const textfile = args.options['textfile'];
   if (typeof textfile !== 'string') {

@@ -1,14 +1,14 @@
-import { existsSync, statSync } from 'node:fs';
 import type { CommandMain } from './context.ts';
-import { DURATION_HINT, durationMs } from '../shared/duration.ts';
-import { badOption, CronguardError } from '../shared/errors.ts';
-import { parseWhen } from '../shared/when.ts';
+import { CronguardError } from '../shared/errors.ts';
+import { flagGiven, optionValue } from '../shared/option-values.ts';
+import { PRUNE } from '../shared/options.ts';
 import { formatBytes } from '../report/bytes.ts';
 import { localTime } from '../report/local-time.ts';
 import type { PruneCount } from '../store/store.ts';
-import { dbPathOf } from './db-path.ts';
-import { exclusive, stringOption, withStore } from './forensics.ts';
-import { openOrExplain } from './open-read.ts';
+import { exclusive, withStore } from './forensics.ts';
+import { openStore } from '../store/open.ts';
+import { describeTarget } from '../store/target.ts';
+import { storeTargetOf } from './store-target.ts';
 
 /**
  * `cronguard prune --older-than DUR`: deletes finished runs that ended longer ago, with their attempts
@@ -16,25 +16,26 @@ import { openOrExplain } from './open-read.ts';
  */
 export const pruneMain: CommandMain = async (args, ctx) => {
   exclusive(args, 'dry-run', 'vacuum');
-  const olderThan = stringOption(args, 'older-than');
-  if (olderThan === undefined) throw new CronguardError('prune needs --older-than DUR, e.g. cronguard prune --older-than 90d');
-  if (durationMs(olderThan) === undefined) throw badOption('--older-than', olderThan, DURATION_HINT);
-  const cutoff = parseWhen('--older-than', olderThan, new Date());
-  const path = dbPathOf(args, ctx);
-  if (!existsSync(path) || statSync(path).size === 0) {
-    ctx.stdout(`no runs recorded in ${path}; nothing to prune\n`);
+  const cutoff = optionValue(args, PRUNE.olderThan);
+  if (cutoff === undefined) throw new CronguardError('prune needs --older-than DUR, e.g. cronguard prune --older-than 90d');
+  const target = storeTargetOf(args, ctx);
+  const opened = await openStore(target, 'update');
+  if (opened === null) {
+    ctx.stdout(`no runs recorded in ${describeTarget(target)}; nothing to prune\n`);
     return 0;
   }
-  const before = fileBytes(path);
-  const dryRun = args.options['dry-run'] === true;
-  const counted = await withStore(openOrExplain(path, false), 'prune', async (store) => {
-    if (dryRun) return store.prune.count(cutoff);
+  const dryRun = flagGiven(args, PRUNE.dryRun);
+  const vacuum = flagGiven(args, PRUNE.vacuum);
+  const { counted, sizes } = await withStore(opened, 'prune', async (store) => {
+    const before = vacuum ? await store.prune.sizeBytes() : null;
+    if (dryRun) return { counted: await store.prune.count(cutoff), sizes: null };
     const removed = await store.prune.remove(cutoff);
-    if (args.options['vacuum']) await store.prune.vacuum();
-    return removed;
+    if (!vacuum) return { counted: removed, sizes: null };
+    await store.prune.vacuum();
+    return { counted: removed, sizes: { before, after: await store.prune.sizeBytes() } };
   });
   ctx.stdout(`${dryRun ? 'would delete' : 'deleted'} ${describe(counted)} that ended before ${localTime(cutoff)}\n`);
-  if (args.options['vacuum']) ctx.stdout(`vacuumed ${path}: ${formatBytes(before)} -> ${formatBytes(fileBytes(path))}\n`);
+  if (sizes) ctx.stdout(`vacuumed ${describeTarget(target)}: ${size(sizes.before)} -> ${size(sizes.after)}\n`);
   return 0;
 };
 
@@ -44,8 +45,7 @@ function describe(c: PruneCount): string {
   return c.runs === 0 ? runs : `${runs} (${c.attempts} attempt${c.attempts === 1 ? '' : 's'}, ${formatBytes(c.outputBytes)} of kept output)`;
 }
 
-/** The database's size on disk, its write-ahead log included. */
-function fileBytes(path: string): number {
-  const size = (p: string) => (existsSync(p) ? statSync(p).size : 0);
-  return size(path) + size(`${path}-wal`);
+/** A size the backend may not know. */
+function size(bytes: number | null): string {
+  return bytes === null ? 'unknown' : formatBytes(bytes);
 }

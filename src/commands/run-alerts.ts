@@ -1,11 +1,10 @@
 import type { RunRecord } from '../shared/types.ts';
-import { iso } from '../shared/time.ts';
 import type { Store } from '../store/store.ts';
 import type { AlertPlan } from './run-plan.ts';
 
 /**
- * The run path's door to src/notify. That code is loaded only when a notification, a ping or a queued
- * delivery exists, so a plain cron tick pays for one indexed query and nothing else.
+ * The run path's door to src/notify. That code is loaded only when the run was given a notification
+ * channel or a ping, so a plain cron tick pays nothing for it.
  */
 
 /** Sends the start ping as the command starts (not awaited: the job never waits for it), or null. */
@@ -22,17 +21,10 @@ export async function settleAlerts(a: {
   started: Promise<string | null> | null; warn: (message: string) => void;
 }): Promise<void> {
   const { settings, alertAfter } = a.alerts;
-  if (settings.channels.length === 0 && a.started === null && !(await anyDue(a.store))) return;
+  // Queued notifications are delivered only over the channels this run was given (SPEC §9): without
+  // one there is nothing to deliver, and a plain cron tick asks the outbox nothing.
+  if (settings.channels.length === 0 && a.started === null) return;
   const { afterRun } = await import('../notify/after-run.ts');
   const trouble = await afterRun({ ...a, settings, alertAfter });
   if (trouble) a.warn(trouble);
-}
-
-/** Whether the outbox holds a notification due now; a store that cannot answer holds none for us. */
-async function anyDue(store: Store | null): Promise<boolean> {
-  try {
-    return store !== null && (await store.alerts.hasDue(iso(new Date())));
-  } catch {
-    return false;
-  }
 }

@@ -7,11 +7,9 @@ import { executeRun, newRun } from '../runner/run.ts';
 import { spawnCommand } from '../runner/spawn.ts';
 import { describeError } from '../shared/errors.ts';
 import { iso, systemClock } from '../shared/time.ts';
-import { openSqliteStore } from '../store/sqlite/index.ts';
-import { ingestSpool } from '../store/spool.ts';
-import type { Store } from '../store/store.ts';
+import { openStore } from '../store/open.ts';
 import { failureReport } from '../report/failure.ts';
-import { dbPathOf } from './db-path.ts';
+import { storeTargetOf } from './store-target.ts';
 import { resolveRunPlan } from './run-plan.ts';
 import { settleAlerts, startPing } from './run-alerts.ts';
 
@@ -19,14 +17,14 @@ import { settleAlerts, startPing } from './run-alerts.ts';
 export const runMain: CommandMain = async (args, ctx) => {
   const plan = await resolveRunPlan(args, ctx.env);
   if (args.options['tee']) plan.tee = (chunk) => ctx.stdout(chunk);
-  const dbPath = dbPathOf(args, ctx);
+  const target = storeTargetOf(args, ctx);
   const interrupts = catchInterrupts();
   const warn = (message: string) => ctx.stderr(`cronguard: ${message}\n`);
   const clock = systemClock;
   for (const warning of plan.alerts.warnings) warn(warning);
 
-  const { store, failure } = await openWritable(dbPath, warn);
-  const recorder = new Recorder(store, dbPath, ctx.stderr, failure);
+  const recording = await openStore(target, 'record', warn);
+  const recorder = new Recorder(recording, ctx.stderr);
   const run = newRun(plan, clock.now());
   const turn = await takeTurn(plan.overlap, run, plan.schedule, recorder, { clock, interrupts, waitLimitMs: plan.timeoutMs, warn });
   let exitCode: number;
@@ -54,7 +52,7 @@ export const runMain: CommandMain = async (args, ctx) => {
     warn(`notifications failed: ${describeError(error)}`);
   }
   try {
-    store?.close();
+    recording.store?.close();
   } catch {
     // Closing can only fail on a database already reported broken.
   }
@@ -62,19 +60,3 @@ export const runMain: CommandMain = async (args, ctx) => {
   if (run.status !== 'success' && (run.status !== 'skipped' || waitedInVain)) ctx.stdout(failureReport(run, exitCode));
   return exitCode;
 };
-
-/** Opens the database for writing and takes in any spooled records; a failure is returned, never thrown. */
-async function openWritable(dbPath: string, warn: (message: string) => void): Promise<{ store: Store | null; failure: string | null }> {
-  let store: Store;
-  try {
-    store = openSqliteStore(dbPath, false);
-  } catch (error) {
-    return { store: null, failure: describeError(error) };
-  }
-  try {
-    await ingestSpool(store);
-  } catch (error) {
-    warn(`could not take in the spool beside ${dbPath}: ${describeError(error)}`);
-  }
-  return { store, failure: null };
-}

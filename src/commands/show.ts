@@ -6,9 +6,12 @@ import { localTime } from '../report/local-time.ts';
 import { rawOutput, showText } from '../report/show.ts';
 import { makeStyle } from '../report/style.ts';
 import type { RunRecord } from '../shared/types.ts';
-import { dbPathOf } from './db-path.ts';
-import { exclusive, stringOption, withStore } from './forensics.ts';
-import { openForReading } from './open-read.ts';
+import { optionValue } from '../shared/option-values.ts';
+import { SHOW } from '../shared/options.ts';
+import { exclusive, withStore } from './forensics.ts';
+import { openStore } from '../store/open.ts';
+import { describeTarget } from '../store/target.ts';
+import { storeTargetOf } from './store-target.ts';
 
 /** How many candidates an ambiguous prefix lists. */
 const CANDIDATES = 10;
@@ -19,10 +22,11 @@ export const showMain: CommandMain = async (args, ctx) => {
   const prefix = args.positionals[0];
   if (prefix === undefined) throw new CronguardError('show needs a RUN_ID (usage: cronguard show RUN_ID [--json|--raw])');
   if (!/^[0-9a-f-]{4,}$/i.test(prefix)) throw badOption('RUN_ID', prefix, 'expected at least 4 characters of a run id (hex digits and dashes)');
-  const attemptText = stringOption(args, 'attempt');
-  const store = openForReading(args, ctx);
+  const attemptText = optionValue(args, SHOW.attempt);
+  const target = storeTargetOf(args, ctx);
+  const store = await openStore(target, 'read');
   const runs = store === null ? [] : await withStore(store, 'read', (s) => s.reads.findByPrefix(prefix, CANDIDATES + 1));
-  const run = pickRun(runs, prefix, dbPathOf(args, ctx));
+  const run = pickRun(runs, prefix, describeTarget(target));
   let attempts = run.attempts;
   if (attemptText !== undefined) {
     const n = parseCount('--attempt', attemptText, 1, Math.max(1, run.attempts.length));
@@ -35,9 +39,9 @@ export const showMain: CommandMain = async (args, ctx) => {
 };
 
 /** The one run a prefix names; none or several is the user's error, with the candidates listed. */
-function pickRun(runs: RunRecord[], prefix: string, path: string): RunRecord {
+function pickRun(runs: RunRecord[], prefix: string, where: string): RunRecord {
   const [first, second] = runs;
-  if (first === undefined) throw new CronguardError(`no run with an id starting ${JSON.stringify(prefix)} in ${path}`);
+  if (first === undefined) throw new CronguardError(`no run with an id starting ${JSON.stringify(prefix)} in ${where}`);
   if (second === undefined) return first;
   const more = runs.length > CANDIDATES ? `\n  ... and more: give more characters` : '';
   const lines = runs.slice(0, CANDIDATES).map((r) => `\n  ${r.id}  ${localTime(r.startedAt)}  ${r.job}  ${r.status}`);

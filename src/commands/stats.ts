@@ -4,15 +4,19 @@ import { durationHistogram } from '../report/histogram.ts';
 import { neutralise } from '../report/neutralise.ts';
 import { makeStyle, outputWidth } from '../report/style.ts';
 import { statsTable } from '../report/stats.ts';
-import { dbPathOf } from './db-path.ts';
-import { requireKnownJob, whenOption, withStore } from './forensics.ts';
-import { openForReading } from './open-read.ts';
+import { optionValue } from '../shared/option-values.ts';
+import { STATS } from '../shared/options.ts';
+import { requireKnownJob, withStore } from './forensics.ts';
+import { openStore } from '../store/open.ts';
+import { describeTarget } from '../store/target.ts';
+import { storeTargetOf } from './store-target.ts';
 
 /** `cronguard stats [JOB]`: per job, runs, successes, failures by status, success rate and duration percentiles. */
 export const statsMain: CommandMain = async (args, ctx) => {
   const job = args.positionals[0];
-  const since = whenOption(args, 'since', new Date());
-  const store = openForReading(args, ctx);
+  const since = optionValue(args, STATS.since);
+  const target = storeTargetOf(args, ctx);
+  const store = await openStore(target, 'read');
   const human = args.options['json'] !== true;
   const { stats, buckets } = store === null ? { stats: [], buckets: [] } : await withStore(store, 'read', async (s) => {
     // As in history: an error for a person, the empty answer for a script.
@@ -24,7 +28,7 @@ export const statsMain: CommandMain = async (args, ctx) => {
     };
   });
   if (args.options['json']) ctx.stdout(`${JSON.stringify(stats.map(statsJson), null, 2)}\n`);
-  else if (store === null) ctx.stdout(`no runs recorded in ${dbPathOf(args, ctx)}\n`);
+  else if (store === null) ctx.stdout(`no runs recorded in ${describeTarget(target)}\n`);
   else if (stats.length === 0) ctx.stdout(`no finished runs${since === undefined ? '' : ' in that time'}\n`);
   else {
     ctx.stdout(statsTable(stats, makeStyle(ctx.stdoutIsTTY, ctx.env)));

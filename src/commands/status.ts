@@ -7,11 +7,12 @@ import type { JobFacts } from '../shared/sweep-model.ts';
 import type { RunDot, Store } from '../store/store.ts';
 import { ScheduleCache, schedulesOf } from '../sweep/overdue.ts';
 import { withStore } from './forensics.ts';
-import { openForReading } from './open-read.ts';
+import { openStore } from '../store/open.ts';
+import { storeTargetOf } from './store-target.ts';
 
 /** `cronguard status`: one line per job (from runs and crontabs), and when sweep last ran. Read-only. */
 export const statusMain: CommandMain = async (args, ctx) => {
-  const store = openForReading(args, ctx);
+  const store = await openStore(storeTargetOf(args, ctx), 'read');
   const json = args.options['json'] === true;
   const now = systemClock.now().getTime();
   const cache = new ScheduleCache();

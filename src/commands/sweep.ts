@@ -6,18 +6,18 @@ import { sweepJson, sweepText, watcherText } from '../report/sweep.ts';
 import { makeStyle } from '../report/style.ts';
 import { bootTimeMs } from '../schedule/boot.ts';
 import { readCrontabs } from '../schedule/discover.ts';
-import { parseDuration } from '../shared/duration.ts';
-import { CronguardError, describeError } from '../shared/errors.ts';
-import { parseInstant } from '../shared/instant.ts';
+import { CronguardError, describeError, EXIT } from '../shared/errors.ts';
+import { listValues, optionGiven, optionValue } from '../shared/option-values.ts';
+import { SWEEP } from '../shared/options.ts';
 import { isGroupAlive, isProcessAlive } from '../shared/proc.ts';
 import { iso, systemClock } from '../shared/time.ts';
-import { openSqliteStore } from '../store/sqlite/index.ts';
-import { ingestSpool } from '../store/spool.ts';
+import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import { decideSweep, type SweepOutcome } from '../sweep/evaluate.ts';
 import type { CrontabSeen, SweepSnapshot } from '../shared/sweep-model.ts';
 import { crontabJobsFor } from '../sweep/sources.ts';
-import { dbPathOf } from './db-path.ts';
+import type { StoreTarget } from '../store/target.ts';
+import { storeTargetOf } from './store-target.ts';
 
 /**
  * `cronguard sweep`: judges every job and run, reports what is new or resolved (quiet otherwise, as cron
@@ -25,34 +25,28 @@ import { dbPathOf } from './db-path.ts';
  */
 export const sweepMain: CommandMain = async (args, ctx) => {
   const o = args.options;
-  const text = (name: string): string | null => (typeof o[name] === 'string' ? (o[name] as string) : null);
-  const at = text('at') !== null ? parseInstant('--at', text('at') as string) : systemClock.now();
-  const staleText = text('stale');
-  const maxText = text('max-runtime');
-  const limits = {
-    staleMs: staleText === null ? null : parseDuration('--stale', staleText, 1000),
-    maxRuntimeMs: maxText === null ? null : parseDuration('--max-runtime', maxText, 1000),
-  };
+  const at = optionValue(args, SWEEP.at) ?? systemClock.now();
+  const limits = { staleMs: optionValue(args, SWEEP.stale) ?? null, maxRuntimeMs: optionValue(args, SWEEP.maxRuntime) ?? null };
   const { settings, warnings: settingWarnings } = notifySettings(o, ctx.env);
   for (const w of settingWarnings) ctx.stderr(`cronguard: ${w}\n`);
-  const dbPath = dbPathOf(args, ctx);
-  const reading = await readCrontabs({ files: Array.isArray(o['crontab']) ? o['crontab'] : null, uid: ctx.uid, env: ctx.env });
-  const crontab = crontabJobsFor(reading, dbPath, currentUser(ctx.env));
+  const target = storeTargetOf(args, ctx);
+  const reading = await readCrontabs({ files: optionGiven(args, SWEEP.crontab) ? listValues(args, SWEEP.crontab) : null, uid: ctx.uid, env: ctx.env });
+  const crontab = crontabJobsFor(reading, target, currentUser(ctx.env));
   let swept: { store: Store; outcome: SweepOutcome };
   try {
-    swept = await sweepDatabase(dbPath, iso(at), crontab, (snapshot) => decideSweep(snapshot, {
+    swept = await sweepDatabase(target, iso(at), crontab, (snapshot) => decideSweep(snapshot, {
       at: at.getTime(), ...limits, bootMs: bootTimeMs(), crontabWarnings: reading.warnings,
       liveness: { wrapper: isProcessAlive, group: isGroupAlive },
     }), ctx.stderr);
   } catch (error) {
     // The dead-man switch hears of sweep's own failure too.
-    if (settings.ping) await (await import('../notify/sweep.ts')).pingSweep(settings.ping, 125, describeError(error), Date.now() + settings.timeoutMs);
+    if (settings.ping) await (await import('../notify/sweep.ts')).pingSweep(settings.ping, EXIT.internal, describeError(error), Date.now() + settings.timeoutMs);
     throw error;
   }
   const { store, outcome } = swept;
   try {
     const { code, printed } = reportSweep(outcome, iso(at), o, ctx);
-    if (settings.channels.length > 0 || settings.ping || (await store.alerts.hasDue(iso(systemClock.now())))) {
+    if (settings.channels.length > 0 || settings.ping) {
       const { notifySweep } = await import('../notify/sweep.ts');
       const warning = await notifySweep({
         problems: outcome.reported, resolved: outcome.resolved, settings, store, env: ctx.env, at: iso(at), exitCode: code, summary: printed,
@@ -86,31 +80,20 @@ function reportSweep(outcome: SweepOutcome, at: string, o: ParsedArgs['options']
   return { code: news || warnings.length > 0 ? 1 : 0, printed };
 }
 
-/** Opens the database for writing, ingests the spool, sweeps in one transaction, checkpoints the WAL; the caller closes the store. */
+/** Opens the store for writing (taking in the spool), sweeps in one transaction, then maintains it; the caller closes the store. */
 async function sweepDatabase(
-  dbPath: string, at: string, crontab: CrontabSeen[],
+  target: StoreTarget, at: string, crontab: CrontabSeen[],
   decide: (snapshot: SweepSnapshot) => SweepOutcome, stderr: (text: string) => void,
 ): Promise<{ store: Store; outcome: SweepOutcome }> {
-  let store: Store;
+  const store = await openStore(target, 'write', (message) => stderr(`cronguard: ${message}\n`));
   try {
-    store = openSqliteStore(dbPath, false);
-  } catch (error) {
-    if (error instanceof CronguardError) throw error;
-    throw new CronguardError(`cannot open the database ${dbPath}: ${describeError(error)}`);
-  }
-  try {
-    try {
-      await ingestSpool(store);
-    } catch (error) {
-      stderr(`cronguard: could not ingest the spool beside ${dbPath}: ${describeError(error)}\n`);
-    }
     const outcome = await store.sweep.sweep(at, crontab, decide);
-    await store.sweep.checkpoint();
+    await store.maintain();
     return { store, outcome };
   } catch (error) {
     store.close();
     if (error instanceof CronguardError) throw error;
-    throw new CronguardError(`database ${dbPath}: ${describeError(error)}`);
+    throw new CronguardError(`database ${store.describe()}: ${describeError(error)}`, EXIT.internal, { cause: error });
   }
 }
 

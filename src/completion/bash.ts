@@ -13,6 +13,7 @@ function valueCases(): string[] {
       const hint = valueHint(o);
       const action = hint === null ? 'compopt +o default 2>/dev/null'
         : 'files' in hint ? 'COMPREPLY=($(compgen -f -- "$cur"))'
+        : hint.commaList ? `_cronguard_comma_list '${hint.words.join(' ')}'`
         : `COMPREPLY=($(compgen -W '${hint.words.join(' ')}' -- "$cur"))`;
       lines.push(`    ${spec.name}:--${o.name}) ${action}; return ;;`);
     }
@@ -63,6 +64,14 @@ ${valueCases().join('\n')}
         COMPREPLY=($(compgen -W "bash zsh" -- "$cur"))
       fi ;;
   esac
+}
+
+# Completes the last item of a comma-separated list ("failed,ti" -> "failed,timeout"), keeping what precedes it.
+_cronguard_comma_list() {
+  local head= last=$cur
+  case $cur in *,*) head=\${cur%,*},; last=\${cur##*,} ;; esac
+  COMPREPLY=($(compgen -W "$1" -P "$head" -- "$last"))
+  compopt -o nospace 2>/dev/null
 }
 
 # The options of one command.

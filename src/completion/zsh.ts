@@ -9,11 +9,15 @@ const escape = (s: string): string => s.replace(/[\\[\]:]/g, (c) => `\\${c}`);
 
 /** One _arguments spec for an option: its description, placeholder and value completion. */
 function optionSpec(o: OptionSpec): string {
-  const describe = escape(o.defaultText ? `${o.describe} (default: ${o.defaultText})` : o.describe);
+  const shownDefault = o.default ?? o.defaultText;
+  const describe = escape(shownDefault !== undefined ? `${o.describe} (default: ${shownDefault})` : o.describe);
   if (o.name === 'help') return quote(`(- *)--help[${describe}]`);
   if (o.kind === 'boolean') return quote(`--${o.name}[${describe}]`);
   const hint = valueHint(o);
-  const action = hint === null ? ' ' : 'files' in hint ? '_files' : `(${hint.words.join(' ')})`;
+  const action = hint === null ? ' '
+    : 'files' in hint ? '_files'
+    : hint.commaList ? `_sequence compadd - ${hint.words.join(' ')}`
+    : `(${hint.words.join(' ')})`;
   return quote(`${o.kind === 'list' ? '*' : ''}--${o.name}=[${describe}]:${escape(o.value ?? 'VALUE')}:${action}`);
 }
 

@@ -1,5 +1,5 @@
 import { runNotifyCommand } from './command.ts';
-import { eventEnv, type NotifyEvent } from './event.ts';
+import { eventEnv, readEvent } from './event.ts';
 import { type Delivery, redactUrl, send } from './http.ts';
 import type { Channel } from './settings.ts';
 import { slackBody } from './slack.ts';
@@ -13,7 +13,8 @@ export interface Parcel {
 
 /** Delivers one notification over its channel, over by `deadline`; `env` is the base of a command's environment. */
 export async function deliver(parcel: Parcel, env: NodeJS.ProcessEnv, deadline: number): Promise<Delivery> {
-  const event = JSON.parse(parcel.payload) as NotifyEvent;
+  const event = readEvent(parcel.payload);
+  if (event === null) return { ok: false, error: 'the queued row is not a cronguard event', permanent: true };
   const { channel } = parcel;
   if (channel.kind === 'command') {
     return runNotifyCommand(channel.command, parcel.payload, { ...env, ...eventEnv(event) }, deadline);

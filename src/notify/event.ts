@@ -78,3 +78,22 @@ export function eventEnv(e: NotifyEvent): Record<string, string> {
     CRONGUARD_PROBLEM: text(e.problem?.kind),
   };
 }
+
+/**
+ * An event read back from the outbox, or null when the row does not hold one: it was written by another
+ * process (or planted), so its shape is checked before a channel gets it.
+ */
+export function readEvent(payload: string): NotifyEvent | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return null;
+  }
+  const e = value as Record<string, unknown> | null;
+  if (typeof e !== 'object' || e === null || e['version'] !== 1) return null;
+  const texts = ['id', 'type', 'at', 'job', 'host', 'message'].every((k) => typeof e[k] === 'string');
+  const objects = ['run', 'problem'].every((k) => e[k] === null || (typeof e[k] === 'object' && !Array.isArray(e[k])));
+  const types: readonly unknown[] = ['failure', 'recovery', 'problem', 'resolved'];
+  return texts && objects && types.includes(e['type']) ? (value as NotifyEvent) : null;
+}

@@ -5,7 +5,7 @@ import type { OutboxItem, Store } from '../store/store.ts';
 import { nextTry } from './backoff.ts';
 import { deliver, describeChannel } from './deliver.ts';
 import type { NotifyEvent } from './event.ts';
-import type { Channel } from './settings.ts';
+import { type Channel, channelFingerprint } from '../shared/channel.ts';
 
 /** What a delivery pass needs: the base environment of notify commands, the clock, and when it must be over. */
 export interface DeliveryContext {
@@ -36,21 +36,21 @@ const KEEP_DELIVERED_MS = 30 * 86_400_000;
 export async function notify(events: NotifyEvent[], channels: Channel[], store: Store | null, ctx: DeliveryContext): Promise<Undelivered[]> {
   const parcels = events.flatMap((event) => channels.map((channel) => ({ event, channel })));
   // Nothing new: only the backlog, quietly (its trouble is another job's, already warned about once).
-  if (parcels.length === 0) return store ? deliverPending(store, ctx).catch(() => []) : [];
+  if (parcels.length === 0) return store ? deliverPending(store, channels, ctx).catch(() => []) : [];
   if (!store) return deliverDirectly(parcels, ctx, 'no database');
   let ids: number[];
   try {
     ids = await store.alerts.enqueue(parcels.map(({ event, channel }) => ({
-      eventId: event.id, eventType: event.type, job: event.job, channel: JSON.stringify(channel), payload: JSON.stringify(event),
+      eventId: event.id, eventType: event.type, job: event.job, channelFp: channelFingerprint(channel), payload: JSON.stringify(event),
     })), iso(ctx.now()));
   } catch (error) {
     return deliverDirectly(parcels, ctx, `cannot queue: ${describeError(error)}`);
   }
   try {
-    return await deliverPending(store, ctx, new Set(ids));
+    return await deliverPending(store, channels, ctx, new Set(ids));
   } catch (error) {
     // Queued but not delivered (the database is busy): a later run delivers them.
-    return [{ message: `could not deliver notifications: ${describeError(error)}; queued, later cronguard runs retry them`, own: true }];
+    return [{ message: `could not deliver notifications: ${describeError(error)}; queued, later cronguard runs given these channels retry them`, own: true }];
   }
 }
 
@@ -65,22 +65,26 @@ async function deliverDirectly(parcels: Array<{ event: NotifyEvent; channel: Cha
 }
 
 /**
- * Delivers the queued notifications that are due, within the context's deadline: claims them (no other
- * process delivers them meanwhile), delivers each channel's rows in order, stopping at its first failure,
- * and marks each row delivered, or failed with its next try (backoff), or dead. `own` marks the rows
- * this process queued itself. Store trouble ends the pass quietly: the rows stay queued.
+ * Delivers the queued notifications of this invocation's own channels that are due, within the context's
+ * deadline: claims them (no other process delivers them meanwhile), delivers each channel's rows in order,
+ * stopping at its first failure, and marks each row delivered, or failed with its next try (backoff), or
+ * dead. A row names its channel by fingerprint only: it goes to the channel this process was given, never
+ * anywhere the database says (SPEC §9). `own` marks the rows this process queued itself. Store trouble
+ * ends the pass quietly: the rows stay queued.
  */
-export async function deliverPending(store: Store, ctx: DeliveryContext, own: ReadonlySet<number> = new Set()): Promise<Undelivered[]> {
+export async function deliverPending(store: Store, channels: readonly Channel[], ctx: DeliveryContext, own: ReadonlySet<number> = new Set()): Promise<Undelivered[]> {
+  const byFingerprint = new Map(channels.map((c) => [channelFingerprint(c), c]));
   const token = randomUUID();
   const now = ctx.now();
-  const items = await store.alerts.claim(iso(now), iso(new Date(ctx.deadline + CLAIM_MARGIN_MS)), token, BATCH);
+  const items = await store.alerts.claim(iso(now), iso(new Date(ctx.deadline + CLAIM_MARGIN_MS)), token, BATCH, [...byFingerprint.keys()]);
   const byChannel = new Map<string, OutboxItem[]>();
-  for (const item of items) byChannel.set(item.channel, [...(byChannel.get(item.channel) ?? []), item]);
+  for (const item of items) byChannel.set(item.channelFp, [...(byChannel.get(item.channelFp) ?? []), item]);
   const undelivered: Undelivered[] = [];
   const tried = new Set<number>();
   let delivered = 0;
-  await Promise.all([...byChannel.entries()].map(async ([key, rows]) => {
-    const channel = JSON.parse(key) as Channel;
+  await Promise.all([...byChannel.entries()].map(async ([fingerprint, rows]) => {
+    const channel = byFingerprint.get(fingerprint);
+    if (!channel) return;
     for (const [i, row] of rows.entries()) {
       const result = await deliver({ channel, payload: row.payload, attempt: row.attempts + 1 }, ctx.env, ctx.deadline);
       tried.add(row.id);
@@ -92,7 +96,7 @@ export async function deliverPending(store: Store, ctx: DeliveryContext, own: Re
       const next = result.permanent ? null : nextTry(row.attempts + 1, new Date(row.createdAt), ctx.now());
       const deadAt = next === null ? iso(ctx.now()) : null;
       await store.alerts.markFailed(row.id, token, { error: result.error, nextAt: iso(next ?? ctx.now()), deadAt });
-      const fate = deadAt === null ? 'queued; later cronguard runs retry it' : 'given up';
+      const fate = deadAt === null ? 'queued; later cronguard runs given this channel retry it' : 'given up';
       const message = `could not deliver the ${row.eventType} notification of ${row.job ?? 'sweep'} to ${describeChannel(channel)}: ${result.error}; ${fate}`;
       undelivered.push({ message, own: own.has(row.id) });
       // Later rows of this channel wait behind this one, so the receiver sees events in order.
@@ -103,7 +107,7 @@ export async function deliverPending(store: Store, ctx: DeliveryContext, own: Re
   if (delivered > 0) await store.alerts.purgeDelivered(iso(new Date(now.getTime() - KEEP_DELIVERED_MS)));
   const waiting = [...own].filter((id) => !tried.has(id)).length;
   if (waiting > 0) {
-    const message = `${waiting} notification${waiting === 1 ? '' : 's'} of this run wait${waiting === 1 ? 's' : ''} behind an earlier undelivered one; queued, later cronguard runs deliver them in order`;
+    const message = `${waiting} notification${waiting === 1 ? '' : 's'} of this run wait${waiting === 1 ? 's' : ''} behind an earlier undelivered one; queued, later cronguard runs given this channel deliver them in order`;
     undelivered.push({ message, own: true });
   }
   return undelivered;

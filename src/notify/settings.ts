@@ -1,12 +1,11 @@
 import { durationMs, formatDuration } from '../shared/duration.ts';
+import type { Channel } from '../shared/channel.ts';
 import { badOption } from '../shared/errors.ts';
+import { httpUrl } from '../shared/option-parse.ts';
+import { NOTIFY } from '../shared/options.ts';
+import type { NotifyFormat } from '../shared/types.ts';
 
-/** Where a notification goes: a shell command, or an HTTP endpoint in JSON or Slack form. */
-export type Channel =
-  | { kind: 'command'; command: string }
-  | { kind: 'url'; url: string; format: NotifyFormat };
-
-export type NotifyFormat = 'json' | 'slack';
+export type { Channel, NotifyFormat };
 
 /** The notification options of a run line or a sweep, checked. */
 export interface NotifySettings {
@@ -20,17 +19,8 @@ export interface NotifySettings {
 /** The delivery timeout when CRONGUARD_NOTIFY_TIMEOUT does not say: also its upper bound. */
 export const NOTIFY_TIMEOUT_MS = 10_000;
 
-/** Checks a URL option: absolute http(s) only. */
-export function checkUrl(option: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw badOption(option, value, 'expected an absolute http:// or https:// URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badOption(option, value, 'expected an http:// or https:// URL');
-  return value;
-}
+/** Checks a URL option: absolute http(s) only (the option table's parser). */
+export const checkUrl = (option: string, value: string): string => httpUrl(value, option);
 
 /**
  * Resolves --notify-command, --notify-url, --notify-format and --ping, with CRONGUARD_NOTIFY_* as the
@@ -53,12 +43,9 @@ export function notifySettings(options: Record<string, string | boolean | string
   const given = options['notify-format'];
   const format = typeof given === 'string'
     ? checkFormat('--notify-format', given)
-    : fromEnv('CRONGUARD_NOTIFY_FORMAT', (v) => checkFormat('CRONGUARD_NOTIFY_FORMAT', v)) ?? 'json';
+    : fromEnv(NOTIFY.format.env, (v) => checkFormat(NOTIFY.format.env, v)) ?? checkFormat('--notify-format', NOTIFY.format.default);
   const urls = list('notify-url').map((u) => checkUrl('--notify-url', u));
-  const commands = list('notify-command').map((c) => {
-    if (c.trim() === '') throw badOption('--notify-command', c, 'expected a shell command');
-    return c;
-  });
+  const commands = list('notify-command').map((c) => NOTIFY.command.parse(c, '--notify-command'));
   if (urls.length === 0 && commands.length === 0) {
     const url = fromEnv('CRONGUARD_NOTIFY_URL', (v) => checkUrl('CRONGUARD_NOTIFY_URL', v));
     if (url) urls.push(url);
@@ -73,11 +60,8 @@ export function notifySettings(options: Record<string, string | boolean | string
   return { settings: { channels, ping, timeoutMs }, warnings };
 }
 
-/** --notify-format: json or slack. */
-function checkFormat(option: string, value: string): NotifyFormat {
-  if (value !== 'json' && value !== 'slack') throw badOption(option, value, 'expected json or slack');
-  return value;
-}
+/** --notify-format (or its variable): one of the table's choices. */
+const checkFormat = (option: string, value: string): NotifyFormat => NOTIFY.format.parse(value, option);
 
 /** CRONGUARD_NOTIFY_TIMEOUT: a duration from 100ms to the 10s cap. */
 function checkTimeout(value: string): number {

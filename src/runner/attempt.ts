@@ -44,6 +44,9 @@ export async function runAttempt(plan: AttemptPlan, deps: AttemptDeps): Promise<
   const startedAt = deps.clock.now();
   const capture = new OutputCapture(plan.outputLimit);
   const child = deps.spawn(plan.argv);
+  const pgid = child.pid;
+  // First thing after the spawn: the group goes on record before anything else the run writes.
+  if (pgid !== undefined) plan.onStart(pgid);
   const reclaim = outputReclaimer();
   const matcher = plan.checks?.failOnOutput ? new LineMatcher(plan.checks.failOnOutput) : null;
   child.onOutput((chunk) => {
@@ -57,14 +60,12 @@ export async function runAttempt(plan: AttemptPlan, deps: AttemptDeps): Promise<
   let interruptedBy: NodeJS.Signals | null = null;
   let stopping: Promise<number[]> | null = null;
   let cancelKill = () => {};
-  const pgid = child.pid;
   /** Signals the group and arranges the SIGKILL; the group is gone when the returned promise settles. */
   const stop = (signal: NodeJS.Signals) => {
     if (pgid === undefined || stopping) return;
     cancelKill = escalate(pgid, signal, plan.killAfterMs);
     stopping = groupGone(pgid, plan.killAfterMs + GIVE_UP_AFTER_KILL_MS);
   };
-  if (pgid !== undefined) plan.onStart(pgid);
   const timer = plan.timeoutMs === null || pgid === undefined ? null : setTimeout(() => {
     timedOut = true;
     stop('SIGTERM');

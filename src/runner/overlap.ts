@@ -2,12 +2,12 @@ import { staleAfterMs } from '../shared/heartbeat.ts';
 import { isGroupAlive, isProcessAlive } from '../shared/proc.ts';
 import type { Clock } from '../shared/time.ts';
 import { iso } from '../shared/time.ts';
-import type { JobSchedule, RunRecord } from '../shared/types.ts';
+import type { JobSchedule, OverlapMode, RunRecord } from '../shared/types.ts';
 import type { HolderCheck } from '../store/store.ts';
 import { interruptibleSleep, type Interrupts } from './interrupts.ts';
 import type { Recorder } from './recorder.ts';
 
-export type OverlapMode = 'allow' | 'skip' | 'wait';
+export type { OverlapMode };
 
 /** How often a waiting run looks again whether the earlier one ended. */
 const WAIT_POLL_MS = 1000;
@@ -38,7 +38,7 @@ export async function takeTurn(
   mode: OverlapMode, run: RunRecord, schedule: JobSchedule | null, recorder: Recorder,
   deps: { clock: Clock; interrupts: Interrupts; waitLimitMs: number | null; warn: (message: string) => void },
 ): Promise<Turn> {
-  if (mode === 'allow' || !recorder.healthy) {
+  if (mode === 'allow' || !recorder.working) {
     if (mode !== 'allow') deps.warn(`cannot check for an earlier run of ${run.job} without the database: running anyway (--overlap ${mode} acts as allow)`);
     await recorder.begin(run, schedule);
     return { go: true };
@@ -53,9 +53,8 @@ export async function takeTurn(
   for (;;) {
     run.startedAt = iso(deps.clock.now());
     run.heartbeatAt = run.startedAt;
-    let holder: string | null = null;
-    await recorder.write(async (store) => { holder = await store.runs.beginExclusive(run, schedule, isLive); });
-    if (!recorder.healthy) {
+    const holder = await recorder.beginExclusive(run, schedule, isLive);
+    if (!recorder.working) {
       deps.warn(`cannot check for an earlier run of ${run.job}: running anyway (--overlap ${mode} acts as allow)`);
       return { go: true };
     }

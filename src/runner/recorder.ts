@@ -1,25 +1,26 @@
 import { describeError } from '../shared/errors.ts';
 import type { AttemptRecord, JobSchedule, RunRecord } from '../shared/types.ts';
-import { appendToSpool, spoolLine } from '../store/spool.ts';
-import type { RunEnding, Store } from '../store/store.ts';
+import type { RecordingStore } from '../store/open.ts';
+import { spoolLine } from '../store/spool.ts';
+import type { HolderCheck, RunEnding, RunWriter, Store } from '../store/store.ts';
 
 /**
- * Writes a run's record as it happens, and never lets the database's trouble reach the job: the first
+ * Writes a run's record as it happens, and never lets the store's trouble reach the job: the first
  * failure is reported once on stderr, later writes are skipped, and the complete record goes to the spool
- * (or, failing that, to stderr as one JSON line) when the run ends.
+ * (or, failing that, to stderr as one JSON line) when the run ends. The runner writes only through these
+ * methods. Writes are made one after another in the order they were asked for, so the process group is
+ * on record before any heartbeat, attempt or ending, however long a backend takes.
  */
 export class Recorder {
   private failure: string | null;
   private heartbeatWarned = false;
+  /** The write in progress (or the last one): the next waits for it. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private heartbeatPending = false;
 
-  constructor(
-    private readonly store: Store | null,
-    private readonly dbPath: string,
-    private readonly stderr: (text: string) => void,
-    openFailure: string | null = null,
-  ) {
-    this.failure = openFailure;
-    if (openFailure) this.warn(`cannot use the database ${dbPath}: ${openFailure}; the job runs anyway and its record is spooled`);
+  constructor(private readonly target: RecordingStore, private readonly stderr: (text: string) => void) {
+    this.failure = target.failure;
+    if (this.failure) this.warn(`cannot use the database ${target.describe()}: ${this.failure}; the job runs anyway and its record is spooled`);
   }
 
   /** One `cronguard:` line on stderr. */
@@ -27,55 +28,82 @@ export class Recorder {
     this.stderr(`cronguard: ${message}\n`);
   }
 
-  /** The store while it works, else null. */
+  /** The store while it works, else null (notifications use it after the run). */
   get healthy(): Store | null {
-    return this.failure ? null : this.store;
+    return this.failure ? null : this.target.store;
   }
 
-  /** Runs one write against the store; the first failure turns the store off for this run. */
-  async write(action: (store: Store) => Promise<unknown>): Promise<void> {
-    const store = this.healthy;
-    if (!store) return;
-    try {
-      await action(store);
-    } catch (error) {
-      this.failure = describeError(error);
-      this.warn(`cannot write to the database ${this.dbPath}: ${this.failure}; the job runs anyway and its record is spooled`);
-    }
+  /** Whether writes still reach the store. */
+  get working(): boolean {
+    return this.healthy !== null;
+  }
+
+  /** Queues one write; the first failure turns the store off for this run. Resolves to undefined when skipped or failed. */
+  private write<T>(action: (runs: RunWriter) => Promise<T>): Promise<T | undefined> {
+    const next = this.queue.then(async () => {
+      const store = this.healthy;
+      if (!store) return undefined;
+      try {
+        return await action(store.runs);
+      } catch (error) {
+        this.failure = describeError(error);
+        this.warn(`cannot write to the database ${this.target.describe()}: ${this.failure}; the job runs anyway and its record is spooled`);
+        return undefined;
+      }
+    });
+    this.queue = next;
+    return next;
   }
 
   begin(run: RunRecord, schedule: JobSchedule | null): Promise<void> {
-    return this.write((s) => s.runs.begin(run, schedule));
+    return this.write((runs) => runs.begin(run, schedule)).then(() => {});
+  }
+
+  /** Records the run unless a live earlier run holds the job: that run's id; null when recorded (or the store failed: see `working`). */
+  async beginExclusive(run: RunRecord, schedule: JobSchedule | null, isLive: HolderCheck): Promise<string | null> {
+    return (await this.write((runs) => runs.beginExclusive(run, schedule, isLive))) ?? null;
+  }
+
+  /** Notes the command's process group: queued before anything else the run writes later. */
+  setGroup(runId: string, pgid: number): Promise<void> {
+    return this.write((runs) => runs.setGroup(runId, pgid)).then(() => {});
   }
 
   /**
    * A heartbeat that fails (a lock held past the busy timeout) is only skipped: turning the store off
-   * for the rest of a long run would leave sweep to call a healthy job stuck.
+   * for the rest of a long run would leave sweep to call a healthy job stuck. One still waiting makes the
+   * next one unnecessary.
    */
   async heartbeat(runId: string, at: string): Promise<void> {
-    const store = this.healthy;
-    if (!store) return;
-    try {
-      await store.runs.heartbeat(runId, at);
-    } catch (error) {
-      if (!this.heartbeatWarned) this.warn(`could not write a heartbeat to ${this.dbPath}: ${describeError(error)}; will try again`);
-      this.heartbeatWarned = true;
-    }
+    if (this.heartbeatPending || !this.healthy) return;
+    this.heartbeatPending = true;
+    const next = this.queue.then(async () => {
+      const store = this.healthy;
+      if (!store) return;
+      try {
+        await store.runs.heartbeat(runId, at);
+      } catch (error) {
+        if (!this.heartbeatWarned) this.warn(`could not write a heartbeat to ${this.target.describe()}: ${describeError(error)}; will try again`);
+        this.heartbeatWarned = true;
+      }
+    }).finally(() => { this.heartbeatPending = false; });
+    this.queue = next;
+    await next;
   }
 
-  attempt(runId: string, attempt: AttemptRecord): Promise<void> {
-    return this.write((s) => s.runs.addAttempt(runId, attempt));
+  addAttempt(runId: string, attempt: AttemptRecord): Promise<void> {
+    return this.write((runs) => runs.addAttempt(runId, attempt)).then(() => {});
   }
 
   /** Closes the run in the store, or spools the whole record when the store failed at any point. */
   async finish(run: RunRecord, ending: RunEnding, schedule: JobSchedule | null, lastAttempt: AttemptRecord | null = null): Promise<void> {
-    await this.write((s) => s.runs.finish(run.id, ending, lastAttempt));
+    await this.write((runs) => runs.finish(run.id, ending, lastAttempt));
     if (!this.failure) return;
     const entry = { run, schedule };
     try {
-      appendToSpool(this.dbPath, entry);
+      this.target.spool(entry);
     } catch (error) {
-      this.warn(`cannot spool the record beside ${this.dbPath} either (${describeError(error)}); here it is:`);
+      this.warn(`cannot spool the record beside ${this.target.describe()} either (${describeError(error)}); here it is:`);
       this.stderr(spoolLine(entry));
     }
   }

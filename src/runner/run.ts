@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/time.ts';
 import { iso } from '../shared/time.ts';
 import { selfIdentity } from '../shared/proc.ts';
-import type { AttemptRecord, JobSchedule, RunRecord } from '../shared/types.ts';
+import type { AttemptRecord, JobSchedule, RetryOn, RunRecord } from '../shared/types.ts';
 import { runAttempt, type AttemptResult } from './attempt.ts';
 import { backoffDelayMs } from './backoff.ts';
 import type { AttemptChecks } from './checks.ts';
@@ -11,11 +11,7 @@ import { interruptibleSleep, type Interrupts } from './interrupts.ts';
 import type { Recorder } from './recorder.ts';
 import type { Spawner } from './spawn.ts';
 
-/** Which failures are retried: exit codes and/or timeouts; null retries every failure. */
-export interface RetryOn {
-  codes: ReadonlySet<number>;
-  timeout: boolean;
-}
+export type { RetryOn };
 
 /** Everything a run needs, already validated. */
 export interface RunPlan {
@@ -75,7 +71,8 @@ export async function executeRun(plan: RunPlan, run: RunRecord, deps: RunDeps): 
         tee: plan.tee, checks: plan.checks,
         onStart: (pgid) => {
           run.pgid = pgid;
-          void deps.recorder.write((s) => s.runs.setGroup(run.id, pgid));
+          // Not awaited (the job's timers must not wait on the store), but queued ahead of every later write.
+          void deps.recorder.setGroup(run.id, pgid);
         },
       }, deps);
       const attempt = attemptRecord(n, last);
@@ -84,7 +81,7 @@ export async function executeRun(plan: RunPlan, run: RunRecord, deps: RunDeps): 
         unrecorded = attempt;
         break;
       }
-      await deps.recorder.attempt(run.id, attempt);
+      await deps.recorder.addAttempt(run.id, attempt);
       const interrupted = await interruptibleSleep(backoffDelayMs(n, plan.retryDelayMs, plan.retryMaxDelayMs, deps.random), deps.interrupts);
       if (interrupted) break;
     }

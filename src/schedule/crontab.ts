@@ -1,7 +1,8 @@
 import { parseArgs } from '../shared/argv.ts';
-import { durationMs } from '../shared/duration.ts';
 import { CronguardError } from '../shared/errors.ts';
-import { derivedName, JOB_NAME } from '../shared/job-name.ts';
+import { derivedName } from '../shared/job-name.ts';
+import { optionGiven, optionValue } from '../shared/option-values.ts';
+import { RUN } from '../shared/options.ts';
 import { CRON_ALIASES } from './fields.ts';
 import { cronguardArgs } from './shell.ts';
 import { compileSchedule } from './walk.ts';
@@ -115,15 +116,21 @@ function addJob(
   // `cronguard sweep`, `cronguard --version` ...: cronguard runs, but no job.
   if (args.command !== 'run' || args.version || args.options['help']) return null;
   if (args.positionals.length === 0) return 'cronguard is given no command to run';
-  const given = args.options['name'];
-  if (typeof given === 'string' && !JOB_NAME.test(given)) return `--name ${JSON.stringify(given)}: expected 1-128 characters of A-Z a-z 0-9 . _ -`;
-  const grace = typeof args.options['grace'] === 'string' ? durationMs(args.options['grace']) : null;
-  const db = typeof args.options['db'] === 'string' ? args.options['db'] : line.env.db;
+  let given: string | undefined;
+  let graceMs: number | null;
+  try {
+    // Read as the run itself will read them: a value cron's run would refuse is a warning here.
+    given = optionValue(args, RUN.name);
+    graceMs = optionGiven(args, RUN.grace) ? optionValue(args, RUN.grace) : null;
+  } catch (error) {
+    return error instanceof CronguardError ? `cronguard: ${error.message}` : String(error);
+  }
+  const db = optionValue(args, RUN.db) ?? line.env.db;
   jobs.push({
-    name: typeof given === 'string' ? given : derivedName(args.positionals),
-    schedule: line.schedule, tz: line.env.tz, graceMs: grace ?? null, user: line.user, db, source: line.where,
+    name: given ?? derivedName(args.positionals),
+    schedule: line.schedule, tz: line.env.tz, graceMs, user: line.user, db, source: line.where,
   });
-  if (typeof given !== 'string' && expands) {
+  if (given === undefined && expands) {
     return 'the job has no --name and its command uses shell expansion, so its derived name may not match its runs; give it --name';
   }
   return null;

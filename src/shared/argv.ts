@@ -1,3 +1,4 @@
+import { didYouMean } from './did-you-mean.ts';
 import { CronguardError } from './errors.ts';
 import { COMMANDS, type CommandName, type CommandSpec, commandSpec } from './options.ts';
 
@@ -18,17 +19,19 @@ const SUBCOMMANDS = new Set<string>(COMMANDS.map((c) => c.name));
  */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const first = argv[0];
-  if (first === '--version' || first === '-V') return { command: 'run', options: {}, positionals: [], version: true };
   const named = first !== undefined && SUBCOMMANDS.has(first);
   const spec = commandSpec(named ? (first as CommandName) : 'run');
-  const parsed = scan(spec, named ? argv.slice(1) : argv);
-  return { command: spec.name, ...parsed, version: false };
+  return { command: spec.name, ...scan(spec, named ? argv.slice(1) : argv) };
 }
 
+/** Whether an argument asks for the version: taken among any command's options, never from the wrapped command's. */
+const isVersion = (arg: string): boolean => arg === '--version' || arg === '-V';
+
 /** Splits the arguments of one command into options and positionals. */
-function scan(spec: CommandSpec, args: readonly string[]): Pick<ParsedArgs, 'options' | 'positionals'> {
+function scan(spec: CommandSpec, args: readonly string[]): Pick<ParsedArgs, 'options' | 'positionals' | 'version'> {
   const options: ParsedArgs['options'] = {};
   const positionals: string[] = [];
+  let version = false;
   const runMode = spec.name === 'run';
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
@@ -38,6 +41,10 @@ function scan(spec: CommandSpec, args: readonly string[]): Pick<ParsedArgs, 'opt
     }
     if (arg === '-h') {
       options['help'] = true;
+      continue;
+    }
+    if (isVersion(arg)) {
+      version = true;
       continue;
     }
     if (!arg.startsWith('-') || arg === '-') {
@@ -52,9 +59,7 @@ function scan(spec: CommandSpec, args: readonly string[]): Pick<ParsedArgs, 'opt
     const eq = arg.indexOf('=');
     const name = arg.startsWith('--') ? arg.slice(2, eq === -1 ? undefined : eq) : arg.slice(1);
     const option = spec.options.find((o) => o.name === name);
-    if (!option) {
-      throw new CronguardError(`unknown option ${JSON.stringify(arg)} for ${spec.name === 'run' ? 'the run mode' : `"${spec.name}"`} (see cronguard ${spec.name === 'run' ? '' : `${spec.name} `}--help)`);
-    }
+    if (!option) throw unknownOption(spec, arg, name);
     if (option.kind === 'boolean') {
       if (eq !== -1) throw new CronguardError(`--${name} takes no value, got ${JSON.stringify(arg)}`);
       options[name] = true;
@@ -70,5 +75,15 @@ function scan(spec: CommandSpec, args: readonly string[]): Pick<ParsedArgs, 'opt
   if (positionals.length > spec.maxPositionals) {
     throw new CronguardError(`unexpected argument ${JSON.stringify(positionals[spec.maxPositionals])} (usage: ${spec.usage})`);
   }
-  return { options, positionals };
+  return { options, positionals, version };
+}
+
+/** The refusal of an unknown option, with the closest option of this command, or the command that has it. */
+function unknownOption(spec: CommandSpec, arg: string, name: string): CronguardError {
+  const known = [...spec.options.map((o) => o.name), 'version'];
+  let hint = didYouMean(name, known, (n) => `--${n}`);
+  const elsewhere = COMMANDS.find((c) => c.options.some((o) => o.name === name));
+  if (!hint && elsewhere) hint = `; --${name} is an option of cronguard ${elsewhere.name}`;
+  const where = spec.name === 'run' ? 'the run mode' : `"${spec.name}"`;
+  return new CronguardError(`unknown option ${JSON.stringify(arg)} for ${where}${hint} (see cronguard ${spec.name === 'run' ? '' : `${spec.name} `}--help)`);
 }

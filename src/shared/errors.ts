@@ -3,6 +3,8 @@ export const EXIT = {
   ok: 0,
   timeout: 124,
   usage: 125,
+  /** cronguard's own trouble that is not the command line's fault: a database it cannot use, a bug. */
+  internal: 125,
   cannotExecute: 126,
   notFound: 127,
 } as const;

@@ -58,3 +58,17 @@ export interface RunRecord {
 
 /** The statuses of a finished run that count as a failure (streaks, alerts, metrics); skipped is neither. */
 export const FAILURE_STATUSES: readonly RunStatus[] = ['failed', 'timeout', 'killed', 'error', 'lost'];
+
+/** Which failures --retry-on retries: exit codes and/or timeouts. */
+export interface RetryOn {
+  codes: ReadonlySet<number>;
+  timeout: boolean;
+}
+
+/** What --overlap does while an earlier run of the job is alive. */
+export const OVERLAP_MODES = ['allow', 'skip', 'wait'] as const;
+export type OverlapMode = (typeof OVERLAP_MODES)[number];
+
+/** The bodies --notify-format can give a --notify-url POST. */
+export const NOTIFY_FORMATS = ['json', 'slack'] as const;
+export type NotifyFormat = (typeof NOTIFY_FORMATS)[number];

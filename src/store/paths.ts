@@ -8,8 +8,3 @@ export function defaultDbPath(env: NodeJS.ProcessEnv, uid: number, home: string)
     : join(home, '.local', 'state');
   return join(state, 'cronguard', 'cronguard.db');
 }
-
-/** The spool file beside a database: records that could not be written to it wait here. */
-export function spoolPath(dbPath: string): string {
-  return `${dbPath}.spool`;
-}

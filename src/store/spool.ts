@@ -2,7 +2,6 @@ import { appendFileSync, readFileSync, readdirSync, renameSync, statSync, unlink
 import { basename, dirname, join } from 'node:path';
 import { isProcessAlive, processStartTicks, hostName } from '../shared/proc.ts';
 import type { JobSchedule, RunRecord } from '../shared/types.ts';
-import { spoolPath } from './paths.ts';
 import type { Store } from './store.ts';
 
 /** One spooled record: a complete run that could not be written to the database. */
@@ -32,11 +31,9 @@ export function parseSpoolLine(line: string): SpoolEntry | null {
   }
 }
 
-/** Appends a record beside the database with one O_APPEND write, so concurrent writers never interleave. */
-export function appendToSpool(dbPath: string, entry: SpoolEntry): string {
-  const path = spoolPath(dbPath);
-  appendFileSync(path, spoolLine(entry), { mode: 0o600 });
-  return path;
+/** Appends a record to the spool file with one O_APPEND write, so concurrent writers never interleave. */
+export function appendToSpool(spool: string, entry: SpoolEntry): void {
+  appendFileSync(spool, spoolLine(entry), { mode: 0o600 });
 }
 
 /**
@@ -44,8 +41,7 @@ export function appendToSpool(dbPath: string, entry: SpoolEntry): string {
  * after this process (new records then start a new spool), ingested idempotently by run id, then removed.
  * A claim left by a process that died mid-way is taken over. Returns how many runs were written.
  */
-export async function ingestSpool(store: Store): Promise<number> {
-  const spool = spoolPath(store.path);
+export async function ingestSpool(spool: string, store: Store): Promise<number> {
   const dir = dirname(spool);
   const base = basename(spool);
   let names: string[];

@@ -90,8 +90,10 @@ export interface RunPruner {
   count(cutoff: string): Promise<PruneCount>;
   /** Deletes them with their attempts, in short transactions so running jobs can write in between. */
   remove(cutoff: string): Promise<PruneCount>;
-  /** Rebuilds the file to give the freed pages back to the file system. */
+  /** Rebuilds the storage to give the room freed by `remove` back to the system. */
   vacuum(): Promise<void>;
+  /** How many bytes the history takes where it is kept, as `prune --vacuum` reports it; null when unknown. */
+  sizeBytes(): Promise<number | null>;
 }
 
 /** Sweep's side: its judgement of jobs and runs, its problem state and its own log (status reads it too). */
@@ -102,17 +104,21 @@ export interface SweepRepo {
    * transaction, so two sweeps never both report the same news.
    */
   sweep<T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T): Promise<T>;
-  /** Folds the WAL back into the database and truncates it, so it cannot grow without bound. */
-  checkpoint(): Promise<void>;
   /** Every job known from runs or crontabs, with its facts. */
   jobs(): Promise<JobFacts[]>;
   /** When the latest sweep ran; null when none has. */
   lastSweepAt(): Promise<string | null>;
 }
 
-/** A cronguard database, whatever holds it. */
+/**
+ * A cronguard history, whatever holds it: nothing here may assume a file. Opened only by openStore
+ * (src/store/open.ts); every backend passes the contract kit in test/contract/.
+ */
 export interface Store {
-  readonly path: string;
+  /** The store as messages name it (a file path, a URL without its password). */
+  describe(): string;
+  /** Housekeeping the backend needs now and then so it cannot grow without bound; sweep calls it after each sweep. */
+  maintain(): Promise<void>;
   readonly runs: RunWriter;
   readonly reads: RunReader;
   readonly prune: RunPruner;
@@ -123,12 +129,15 @@ export interface Store {
   close(): void;
 }
 
-/** A notification to queue: one event for one channel (both as JSON text). */
+/**
+ * A notification to queue: one event (as JSON text) for one channel, named by its fingerprint only: a
+ * row never says what to run or where to send (SPEC §9).
+ */
 export interface NewOutboxItem {
   eventId: string;
   eventType: string;
   job: string | null;
-  channel: string;
+  channelFp: string;
   payload: string;
 }
 
@@ -152,13 +161,12 @@ export interface AlertStore {
   failuresBefore(job: string, runId: string, startedAt: string): Promise<number>;
   /** Queues notifications in one transaction; returns their ids. */
   enqueue(items: NewOutboxItem[], at: string): Promise<number[]>;
-  /** Whether any queued notification is due: one indexed query, asked on every run. */
-  hasDue(now: string): Promise<boolean>;
   /**
-   * Claims up to `limit` due notifications for this process (BEGIN IMMEDIATE, so no two processes
-   * claim the same row), oldest first, skipping a channel while an older row of it waits.
+   * Claims up to `limit` due notifications of the given channels (fingerprints) for this process (BEGIN
+   * IMMEDIATE, so no two processes claim the same row), oldest first, skipping a channel while an older
+   * row of it waits. Rows of other channels are never returned: only their own channel delivers them.
    */
-  claim(now: string, until: string, token: string, limit: number): Promise<OutboxItem[]>;
+  claim(now: string, until: string, token: string, limit: number, channelFps: readonly string[]): Promise<OutboxItem[]>;
   /** Marks a claimed row delivered; false when the claim was lost (another process took it over). */
   markDelivered(id: number, token: string, at: string): Promise<boolean>;
   markFailed(id: number, token: string, failure: DeliveryFailure): Promise<void>;

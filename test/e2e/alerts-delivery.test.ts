@@ -12,6 +12,8 @@ type Row = { id: number; attempts: number; delivered_at: string | null; dead_at:
 /** One run of a job exiting `code`, against `db`. */
 const job = (db: string, name: string, code: number, options: string[] = [], env = cronEnv()) =>
   cronguard(['--db', db, '--name', name, ...options, '--', 'sh', '-c', `echo out; exit ${code}`], { env, limitMs: 60_000 });
+/** A later run of another job that is given the same channel (as a crontab's CRONGUARD_NOTIFY_URL would): it delivers the backlog. */
+const other = (db: string, url: string) => job(db, 'other', 0, [], cronEnv({ CRONGUARD_NOTIFY_URL: url }));
 /** The outbox rows, oldest first. */
 const outbox = (db: string) => query<Row>(db, 'SELECT id, attempts, delivered_at, dead_at, last_error, event_id FROM outbox ORDER BY id');
 /** Lets time pass for queued notifications: their next try is due now. */
@@ -33,10 +35,12 @@ test('a 500 leaves the notification queued with backoff; a later cronguard run d
   assert.equal(queued?.delivered_at, null);
   assert.equal(queued?.last_error, 'HTTP 500');
   // Not yet due (backoff): another run leaves it alone.
-  await job(db, 'other', 0);
+  await other(db, server.url);
   assert.equal(server.received.length, 1);
   makeDue(db);
-  const later = await job(db, 'other', 0);
+  await job(db, 'other', 0);
+  assert.equal(server.received.length, 1, 'a run without the channel never delivers it');
+  const later = await other(db, server.url);
   assert.equal(later.code, 0);
   assert.equal(later.stderr, '', 'a retried backlog is delivered quietly');
   assert.equal(server.received.length, 2);
@@ -45,7 +49,7 @@ test('a 500 leaves the notification queued with backoff; a later cronguard run d
   assert.ok(outbox(db)[0]?.delivered_at);
   for (let i = 0; i < 3; i++) {
     makeDue(db);
-    await job(db, 'other', 0);
+    await other(db, server.url);
   }
   assert.equal(server.received.length, 2, 'never delivered again once delivered');
 });
@@ -61,11 +65,11 @@ test('a refused connection queues the notification; it is delivered once the rec
   assert.equal(outbox(db)[0]?.attempts, 1);
   const back = await startServer(gone.port);
   makeDue(db);
-  await job(db, 'other', 0);
+  await other(db, url);
   assert.equal(back.received.length, 1);
   assert.equal((back.received[0]?.json as { job: string }).job, 'jref');
   makeDue(db);
-  await job(db, 'other', 0);
+  await other(db, url);
   assert.equal(back.received.length, 1);
 });
 
@@ -98,7 +102,7 @@ test('concurrent cronguard runs deliver a queued notification once (claimed unde
   assert.equal(outbox(db).length, 2);
   makeDue(db);
   const received = server.received.length;
-  await Promise.all([1, 2, 3, 4].map(() => job(db, 'other', 0)));
+  await Promise.all([1, 2, 3, 4].map(() => other(db, server.url)));
   const delivered = ids(server).slice(received);
   assert.equal(delivered.length, 2, 'each queued notification delivered once');
   assert.deepEqual(delivered, outbox(db).map((r) => r.event_id), 'in the order they happened');
@@ -113,7 +117,7 @@ test('a receiver that refuses (404) is given up at once, not retried', async () 
   assert.match(r.stderr, /HTTP 404; given up/);
   assert.ok(outbox(db)[0]?.dead_at);
   makeDue(db);
-  await job(db, 'other', 0);
+  await other(db, server.url);
   assert.equal(server.received.length, 1);
 });
 

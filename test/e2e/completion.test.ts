@@ -30,6 +30,11 @@ test('bash completion offers every command and every option of the option table'
   }
   assert.deepEqual(bashComplete(script, ['cronguard', '--overlap', '']), ['allow', 'skip', 'wait']);
   assert.deepEqual(bashComplete(script, ['cronguard', 'history', '--status', 'fa']), ['failed']);
+  // After a comma the next status completes, keeping the ones before it.
+  assert.deepEqual(bashComplete(script, ['cronguard', 'history', '--status', 'failed,t']), ['failed,timeout']);
+  assert.deepEqual(bashComplete(script, ['cronguard', '--retry-on', '75,ti']), ['75,timeout']);
+  assert.deepEqual(bashComplete(script, ['cronguard', '--notify-format', '']), ['json', 'slack']);
+  assert.deepEqual(bashComplete(script, ['cronguard', 'sweep', '--notify-format', 's']), ['slack']);
   assert.deepEqual(bashComplete(script, ['cronguard', 'completion', '']), ['bash', 'zsh']);
   // The wrapped command completes as a command, after "--" or as the run mode's first plain word.
   assert.ok(bashComplete(script, ['cronguard', '--timeout', '5m', '--', 'ech']).includes('echo'));

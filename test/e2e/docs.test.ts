@@ -58,3 +58,27 @@ test('the man page carries the package version, and the README starts with the t
   assert.match(firstBlock, /sh install\.sh/);
   assert.match(firstBlock, /npm ci && npm test/);
 });
+
+test('--help shows each option once, with the table\'s default, and no note twice', async () => {
+  for (const spec of COMMANDS) {
+    const r = await cronguard(spec.name === 'run' ? ['--help'] : [spec.name, '--help']);
+    const flat = r.out.replace(/\s+/g, ' ');
+    assert.doesNotMatch(flat, /\(repeatable[^)]*\) \(repeatable\)/, `${spec.name} --help`);
+    for (const o of spec.options) {
+      const shown = o.default ?? o.defaultText;
+      if (shown !== undefined) assert.ok(flat.includes(`[default: ${shown}]`), `${spec.name} --${o.name} default ${shown}`);
+      if (o.env) assert.ok(flat.includes(`also ${o.env}`), `${spec.name} --${o.name} names ${o.env}`);
+    }
+  }
+  const run = (await cronguard(['--help'])).out.replace(/\s+/g, ' ');
+  assert.match(run, /--retry-delay DUR first backoff delay d, doubled each retry; the real wait is random between d\/2 and d/);
+});
+
+test('every default of the option table passes its own parser, and every choice too', () => {
+  for (const spec of COMMANDS) {
+    for (const o of spec.options) {
+      if (o.default !== undefined) assert.doesNotThrow(() => o.parse?.(o.default as string, `--${o.name}`), `${spec.name} --${o.name}`);
+      for (const choice of o.choices ?? []) assert.doesNotThrow(() => o.parse?.(choice, `--${o.name}`), `${spec.name} --${o.name} ${choice}`);
+    }
+  }
+});

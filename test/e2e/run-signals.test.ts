@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { cronguard, cronguardJson, fixture, sleep, tempDir, waitFor } from '../helpers/cli.ts';
 import { markedJob, processesMarked } from '../helpers/procs.ts';
-import { query } from '../helpers/db.ts';
+import { recordedRuns } from '../helpers/store.ts';
 
 const dir = tempDir();
 const db = join(dir, 'cg.db');
@@ -36,7 +36,7 @@ for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 129]
 test('an interrupt during the backoff between attempts ends the run as killed', async () => {
   let pid = 0;
   const result = cronguard(['--db', db, '--name', 'backoff', '--retries', '3', '--retry-delay', '20s', '--', 'false'], { onSpawn: (p) => { pid = p; } });
-  await waitFor(() => query(db, `SELECT 1 FROM attempts a JOIN runs r ON r.id = a.run_id WHERE r.job = 'backoff'`).length === 1, 15_000, 'the first attempt');
+  await waitFor(async () => (await recordedRuns(db, { job: 'backoff' }))[0]?.attempts.length === 1, 15_000, 'the first attempt');
   process.kill(pid, 'SIGTERM');
   const r = await result;
   assert.equal(r.code, 143);
@@ -48,14 +48,16 @@ test('an interrupt during the backoff between attempts ends the run as killed', 
 test('a wrapper killed with SIGKILL leaves its run running, with its pid, start time and group, for sweep', async () => {
   const { mark, env } = markedJob();
   const { result, pid } = await startTree('sigkill', env, mark);
+  // The group is on record before any later write of the run; wait for it (the wrapper writes it just after the spawn).
+  await waitFor(async () => (await recordedRuns(db, { job: 'sigkill' }))[0]?.pgid != null, 15_000, 'the group on record');
   process.kill(pid, 'SIGKILL');
   const r = await result;
   assert.equal(r.signal, 'SIGKILL');
   assert.ok(processesMarked(mark).length > 0, 'the command group outlives its wrapper (SPEC §2)');
-  const [row] = query<{ status: string; pid: number; pid_start: string | null; pgid: number | null }>(db, `SELECT status, pid, pid_start, pgid FROM runs WHERE job = 'sigkill'`);
+  const [row] = await recordedRuns(db, { job: 'sigkill' });
   assert.equal(row?.status, 'running');
   assert.equal(row?.pid, pid);
-  assert.match(row?.pid_start ?? '', /^\d+$/);
+  assert.match(row?.pidStart ?? '', /^\d+$/);
   assert.ok((row?.pgid ?? 0) > 0);
   for (const p of processesMarked(mark)) process.kill(p, 'SIGKILL');
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { backoffDelayMs, nominalDelayMs } from '../../src/runner/backoff.ts';
-import { parseRetryOn } from '../../src/commands/run-plan.ts';
+import { RUN } from '../../src/shared/options.ts';
 import { derivedName } from '../../src/shared/job-name.ts';
 import { shouldRetry } from '../../src/runner/run.ts';
 import { classify } from '../../src/runner/classify.ts';
@@ -20,13 +20,14 @@ test('the real wait is in [nominal/2, nominal]', () => {
 });
 
 test('--retry-on parses codes and timeout, refuses anything else', () => {
+  const parseRetryOn = (text: string) => RUN.retryOn.parse(text, '--retry-on');
   const r = parseRetryOn('75, timeout,1');
   assert.deepEqual([...(r?.codes ?? [])].sort(), [1, 75]);
   assert.equal(r?.timeout, true);
-  assert.equal(parseRetryOn(undefined), null);
   assert.throws(() => parseRetryOn('1,two'), /--retry-on "1,two".*"two"/);
   assert.throws(() => parseRetryOn('0'), /--retry-on/);
   assert.throws(() => parseRetryOn('256'), /--retry-on/);
+  assert.throws(() => parseRetryOn('1,timout'), /"timout" is neither.*did you mean timeout\?/);
 });
 
 test('which failures are retried', () => {

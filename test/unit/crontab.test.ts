@@ -81,7 +81,7 @@ test('only the lines recording into this database count: --db, CRONGUARD_DB, and
     '0 4 * * * root cronguard --db /elsewhere.db --name elsewhere -- x',
     '0 5 * * * root cronguard --name mine -- x',
   ].join('\n'), '/etc/crontab', true);
-  const seen = crontabJobsFor(reading, '/var/lib/cronguard/cronguard.db', 'root');
+  const seen = crontabJobsFor(reading, { kind: 'sqlite', path: '/var/lib/cronguard/cronguard.db' }, 'root');
   assert.deepEqual(seen.map((j) => [j.name, j.schedules.map((s) => s.schedule)]), [['mine', ['0 1 * * *', '0 5 * * *']], ['shared', ['0 3 * * *']]]);
 });
 

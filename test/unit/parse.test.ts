@@ -45,3 +45,14 @@ test('counts within bounds', () => {
   assert.throws(() => parseCount('--retries', 'three', 0, 100), /--retries "three"/);
   assert.throws(() => parseCount('--retries', '101', 0, 100), /between 0 and 100/);
 });
+
+test('did-you-mean finds typos by edit distance, swaps included, and nothing far', async () => {
+  const { closest, editDistance } = await import('../../src/shared/did-you-mean.ts');
+  assert.equal(editDistance('histroy', 'history'), 1);
+  assert.equal(editDistance('timout', 'timeout'), 1);
+  assert.equal(editDistance('', 'abc'), 3);
+  assert.deepEqual(closest('histroy', ['sweep', 'history', 'show', 'status', 'stats']), ['history']);
+  assert.deepEqual(closest('nc-fial', ['nc-fail', 'nc-slow', 'backup']), ['nc-fail']);
+  assert.deepEqual(closest('nc-fai', ['nc-fail', 'nc-slow', 'backup']), ['nc-fail']);
+  assert.deepEqual(closest('frobnicate', ['timeout', 'retries', 'name']), []);
+});

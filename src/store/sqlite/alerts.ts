@@ -7,7 +7,7 @@ export const FAILURE_SQL = FAILURE_STATUSES.map((s) => `'${s}'`).join(', ');
 const PENDING = 'delivered_at IS NULL AND dead_at IS NULL';
 
 interface OutboxRow {
-  id: number; event_id: string; event_type: string; job: string | null; channel: string; payload: string;
+  id: number; event_id: string; event_type: string; job: string | null; channel_fp: string; payload: string;
   attempts: number; created_at: string;
 }
 
@@ -24,15 +24,15 @@ export function sqliteAlertStore(db: SqliteDatabase): AlertStore {
     WHERE job = @job AND id <> @id AND started_at < @at AND status IN (${FAILURE_SQL})
       AND started_at > coalesce((SELECT max(started_at) FROM runs
         WHERE job = @job AND id <> @id AND started_at < @at AND status = 'success'), '')`);
-  const insert = lazy(db, `INSERT INTO outbox (event_id, event_type, job, channel, payload, created_at, next_at)
-    VALUES (@eventId, @eventType, @job, @channel, @payload, @at, @at)`);
-  const due = lazy(db, `SELECT 1 FROM outbox WHERE ${PENDING} AND next_at <= ? LIMIT 1`);
+  const insert = lazy(db, `INSERT INTO outbox (event_id, event_type, job, channel_fp, payload, created_at, next_at)
+    VALUES (@eventId, @eventType, @job, @channelFp, @payload, @at, @at)`);
   // A row waits while an older row of its channel is pending and not due, or claimed by someone:
   // notifications of one channel arrive in the order they happened.
   const claimable = lazy(db, `
-    SELECT id, event_id, event_type, job, channel, payload, attempts, created_at FROM outbox o
+    SELECT id, event_id, event_type, job, channel_fp, payload, attempts, created_at FROM outbox o
     WHERE ${PENDING} AND next_at <= @now AND (claim_until IS NULL OR claim_until < @now)
-      AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel = o.channel AND p.id < o.id
+      AND channel_fp IN (SELECT value FROM json_each(@channels))
+      AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.channel_fp = o.channel_fp AND p.id < o.id
         AND p.delivered_at IS NULL AND p.dead_at IS NULL AND (p.next_at > @now OR p.claim_until >= @now))
     ORDER BY id LIMIT @limit`);
   const setClaim = lazy(db, 'UPDATE outbox SET claim_token = @token, claim_until = @until WHERE id = @id');
@@ -44,11 +44,11 @@ export function sqliteAlertStore(db: SqliteDatabase): AlertStore {
 
   const enqueue = db.transaction((items: NewOutboxItem[], at: string) =>
     items.map((item) => Number(insert().run({ ...item, at }).lastInsertRowid)));
-  const claim = db.transaction((now: string, until: string, token: string, limit: number) => {
-    const rows = claimable().all({ now, limit }) as OutboxRow[];
+  const claim = db.transaction((now: string, until: string, token: string, limit: number, channels: string) => {
+    const rows = claimable().all({ now, limit, channels }) as OutboxRow[];
     for (const row of rows) setClaim().run({ token, until, id: row.id });
     return rows.map((r): OutboxItem => ({
-      id: r.id, eventId: r.event_id, eventType: r.event_type, job: r.job, channel: r.channel, payload: r.payload,
+      id: r.id, eventId: r.event_id, eventType: r.event_type, job: r.job, channelFp: r.channel_fp, payload: r.payload,
       attempts: r.attempts, createdAt: r.created_at,
     }));
   });
@@ -60,11 +60,9 @@ export function sqliteAlertStore(db: SqliteDatabase): AlertStore {
     async enqueue(items, at) {
       return enqueue.immediate(items, at);
     },
-    async hasDue(now) {
-      return due().get(now) !== undefined;
-    },
-    async claim(now, until, token, limit) {
-      return claim.immediate(now, until, token, limit);
+    async claim(now, until, token, limit, channelFps) {
+      if (channelFps.length === 0) return [];
+      return claim.immediate(now, until, token, limit, JSON.stringify(channelFps));
     },
     async markDelivered(id, token, at) {
       return delivered().run({ id, token, at }).changes === 1;

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fingerprintOfStoredChannel } from '../../shared/channel.ts';
 import { CronguardError } from '../../shared/errors.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 
@@ -70,6 +71,7 @@ function createPrivately(path: string): void {
 
 /** Applies the migrations this file lacks, under a write lock so concurrent openers apply them once. */
 function migrate(db: SqliteDatabase): void {
+  db.function('cronguard_channel_fingerprint', { deterministic: true }, (text: unknown) => fingerprintOfStoredChannel(text));
   db.transaction(() => {
     const current = db.pragma('user_version', { simple: true }) as number;
     for (const migration of MIGRATIONS) {

@@ -14,18 +14,21 @@ function once<T>(make: () => T): () => T {
   return () => (value ??= make());
 }
 
-/** A Store kept in one SQLite file. */
+/** A Store kept in one SQLite file. Opened through openStore (src/store/open.ts), not directly. */
 export function openSqliteStore(path: string, readonly: boolean): Store {
   const db = openDatabase(path, readonly);
   const runs = once(() => sqliteRunWriter(db));
   const reads = once(() => sqliteRunReader(db));
-  const prune = once(() => sqliteRunPruner(db));
+  const prune = once(() => sqliteRunPruner(db, path));
   const alerts = once(() => sqliteAlertStore(db));
   const metrics = once(() => sqliteMetricsReader(db));
   const sweep = once(() => sqliteSweepRepo(db));
   const report = once(() => sqliteReportReader(db));
   return {
-    path,
+    describe: () => path,
+    // Folds the write-ahead log back into the file and truncates it: a writer that never sees the
+    // database idle (a long run holds it open) would otherwise let it grow without bound.
+    maintain: async () => { db.pragma('wal_checkpoint(TRUNCATE)'); },
     get runs() { return runs(); },
     get reads() { return reads(); },
     get prune() { return prune(); },

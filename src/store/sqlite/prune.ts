@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import type { PruneCount, RunPruner } from '../store.ts';
 import type { SqliteDatabase } from './database.ts';
 import { ALL_JOBS, WITH_JOB_NAMES } from './job-names.ts';
@@ -14,7 +15,7 @@ const FINISHED_BEFORE = `${ALL_JOBS} AND started_at < @cutoff AND status <> 'run
   AND coalesce(ended_at, heartbeat_at) < @cutoff`;
 
 /** Deleting old runs from SQLite. */
-export function sqliteRunPruner(db: SqliteDatabase): RunPruner {
+export function sqliteRunPruner(db: SqliteDatabase, path: string): RunPruner {
   const attemptsOf = db.prepare(`SELECT count(*) AS attempts, coalesce(sum(length(output)), 0) AS outputBytes
     FROM attempts WHERE run_id IN (SELECT value FROM json_each(?))`);
 
@@ -50,6 +51,11 @@ export function sqliteRunPruner(db: SqliteDatabase): RunPruner {
       db.exec('VACUUM');
       // In WAL mode the rebuilt pages sit in the log until a checkpoint: truncate it so the file shrinks now.
       db.pragma('wal_checkpoint(TRUNCATE)');
+    },
+    // The file and its write-ahead log: what the history takes on disk.
+    async sizeBytes() {
+      const size = (p: string) => (existsSync(p) ? statSync(p).size : 0);
+      return size(path) + size(`${path}-wal`);
     },
   };
 }

@@ -141,6 +141,23 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX outbox_channel ON outbox (channel, id) WHERE delivered_at IS NULL AND dead_at IS NULL;
     `,
   },
+  {
+    // Trust (SPEC §9): a row no longer says where to deliver it, only which channel it is for (a
+    // fingerprint); a cronguard given that channel delivers it. Rows of version 4 are migrated to the
+    // fingerprint of the channel they stored, so a run given that channel still delivers them; a row whose
+    // channel is not one cronguard wrote is given up with a note, never delivered. The stored command or
+    // URL itself is gone afterwards. cronguard_channel_fingerprint is registered by migrate().
+    version: 10,
+    sql: `
+      UPDATE outbox SET dead_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+        last_error = 'given up on upgrade: its stored channel is not one cronguard writes (SPEC 9); never delivered'
+        WHERE cronguard_channel_fingerprint(channel) IS NULL AND delivered_at IS NULL AND dead_at IS NULL;
+      UPDATE outbox SET channel = coalesce(cronguard_channel_fingerprint(channel), 'none'), claim_token = NULL, claim_until = NULL;
+      DROP INDEX outbox_channel;
+      ALTER TABLE outbox RENAME COLUMN channel TO channel_fp;
+      CREATE INDEX outbox_channel ON outbox (channel_fp, id) WHERE delivered_at IS NULL AND dead_at IS NULL;
+    `,
+  },
 ];
 
 /** The schema version this cronguard writes. */

@@ -106,9 +106,6 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
         return verdict;
       }).immediate();
     },
-    async checkpoint() {
-      db.pragma('wal_checkpoint(TRUNCATE)');
-    },
     async jobs() {
       return jobFacts();
     },
