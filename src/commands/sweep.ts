@@ -5,6 +5,7 @@ import { notifySettings } from '../notify/settings.ts';
 import { sweepJson, sweepText, watcherText } from '../report/sweep.ts';
 import { makeStyle } from '../report/style.ts';
 import { bootTimeMs } from '../schedule/boot.ts';
+import { detectCron } from '../schedule/cron-flavour.ts';
 import { readCrontabs } from '../schedule/discover.ts';
 import { CronguardError, describeError, EXIT } from '../shared/errors.ts';
 import { listValues, optionGiven, optionValue } from '../shared/option-values.ts';
@@ -30,7 +31,10 @@ export const sweepMain: CommandMain = async (args, ctx) => {
   const { settings, warnings: settingWarnings } = notifySettings(o, ctx.env);
   for (const w of settingWarnings) ctx.stderr(`cronguard: ${w}\n`);
   const target = storeTargetOf(args, ctx);
-  const reading = await readCrontabs({ files: optionGiven(args, SWEEP.crontab) ? listValues(args, SWEEP.crontab) : null, uid: ctx.uid, env: ctx.env });
+  const reading = await readCrontabs({
+    files: optionGiven(args, SWEEP.crontab) ? listValues(args, SWEEP.crontab) : null, uid: ctx.uid, home: ctx.home, env: ctx.env,
+    flavour: detectCron(optionValue(args, SWEEP.cron) ?? null).flavour,
+  });
   const crontab = crontabJobsFor(reading, target, currentUser(ctx.env));
   let swept: { store: Store; outcome: SweepOutcome };
   try {

@@ -128,7 +128,10 @@ export function statusText(
   const { header, rows } = cellsOf(jobs, { ...layout, cells }, dots, style);
   const body = jobs.length ? table(header, rows, style) : 'no jobs recorded yet\n';
   const sweep = lastSweepAt === null
-    ? 'sweep has never run here: add `*/30 * * * * cronguard sweep` to your crontab'
+    // Two short lines rather than one long one: status fits an 80-column terminal.
+    ? 'sweep has never run on this database; add it to your crontab with cronguard\'s full path
+'
+      + '(cron\'s PATH is /usr/bin:/bin):  */30 * * * * /usr/local/bin/cronguard sweep'
     : `last sweep: ${localTime(lastSweepAt)} (${formatDuration(Math.max(0, now - Date.parse(lastSweepAt)))} ago)`;
   return `${body}${sweep}\n`;
 }

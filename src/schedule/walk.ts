@@ -4,23 +4,29 @@ import { instantsOfWall, shiftNear, systemZone, wallOf } from './zone.ts';
 /** A schedule ready to walk: cron fields read in a zone, or @reboot. */
 export type Schedule =
   | { kind: 'reboot'; text: string }
-  | { kind: 'cron'; text: string; zone: string; fields: CronFields };
+  | { kind: 'cron'; text: string; zone: string; fields: CronFields; dst: 'cron' | 'exact' };
 
-/** Compiles a schedule in a zone (null: the system's); a message saying why when cron would not read it. */
-export function compileSchedule(text: string, zone: string | null, allowSeconds = true): Schedule | string {
+/**
+ * Compiles a schedule in a zone (null: the system's); a message saying why when cron would not read it.
+ * `dst`: 'cron' for cron's own DST handling of the system zone, 'exact' for cronie's CRON_TZ lines, which run
+ * at each instant their wall-clock time occurs (none inside a gap, twice in a repeated hour).
+ */
+export function compileSchedule(text: string, zone: string | null, allowSeconds = true, dst: 'cron' | 'exact' = 'cron'): Schedule | string {
   if (text.trim().toLowerCase() === '@reboot') return { kind: 'reboot', text: '@reboot' };
   const fields = parseCronFields(text, allowSeconds);
   if (typeof fields === 'string') return fields;
-  return { kind: 'cron', text: text.trim(), zone: zone ?? systemZone(), fields };
+  return { kind: 'cron', text: text.trim(), zone: zone ?? systemZone(), fields, dst };
 }
 
 /**
  * The instants cron starts a matching wall-clock time at, by its DST rules: a time inside a gap runs once
  * when the clock jumps (fixed-time jobs) or not at all (wildcard jobs); a time in a repeated hour runs in
- * its first pass only (fixed-time) or in both (wildcard).
+ * its first pass only (fixed-time) or in both (wildcard). cronie's CRON_TZ lines ('exact') know no such rule:
+ * a time in a gap never comes, a repeated one comes twice.
  */
 function runInstants(s: Extract<Schedule, { kind: 'cron' }>, wall: number): number[] {
   const { instants, gapEnd } = instantsOfWall(s.zone, wall);
+  if (s.dst === 'exact') return instants;
   if (gapEnd !== null) return s.fields.wild ? [] : [gapEnd];
   return s.fields.wild ? instants : instants.slice(0, 1);
 }

@@ -16,6 +16,8 @@ export interface Problem {
 export interface ScheduleEntry {
   schedule: string;
   tz: string | null;
+  /** 'exact': cronie's rule for a CRON_TZ line (each instant the time occurs: none in a DST gap, twice in a repeat). */
+  dst?: 'exact';
   graceMs: number | null;
   source: string;
 }

@@ -67,6 +67,9 @@ export interface RetryOn {
 
 /** What --overlap does while an earlier run of the job is alive. */
 export const OVERLAP_MODES = ['allow', 'skip', 'wait'] as const;
+/** The crons whose crontab rules sweep knows (sweep --cron). */
+export const CRON_FLAVOURS = ['cronie', 'debian'] as const;
+export type CronFlavour = (typeof CRON_FLAVOURS)[number];
 export type OverlapMode = (typeof OVERLAP_MODES)[number];
 
 /** The bodies --notify-format can give a --notify-url POST. */

@@ -12,9 +12,9 @@ export class ScheduleCache {
 
   /** The schedule in its zone, or why it cannot be walked. */
   get(entry: ScheduleEntry): Schedule | string {
-    const key = `${entry.schedule}\0${entry.tz ?? ''}`;
+    const key = `${entry.schedule}\0${entry.tz ?? ''}\0${entry.dst ?? ''}`;
     let s = this.compiled.get(key);
-    if (s === undefined) this.compiled.set(key, (s = compileSchedule(entry.schedule, entry.tz)));
+    if (s === undefined) this.compiled.set(key, (s = compileSchedule(entry.schedule, entry.tz, true, entry.dst ?? 'cron')));
     return s;
   }
 }

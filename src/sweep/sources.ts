@@ -15,7 +15,7 @@ export function crontabJobsFor(reading: CrontabReading, target: StoreTarget, use
     if (!ours) continue;
     let seen = byName.get(job.name);
     if (!seen) byName.set(job.name, (seen = { name: job.name, schedules: [] }));
-    seen.schedules.push({ schedule: job.schedule, tz: job.tz, graceMs: job.graceMs, source: job.source });
+    seen.schedules.push({ schedule: job.schedule, tz: job.tz, ...(job.dst ? { dst: job.dst } : {}), graceMs: job.graceMs, source: job.source });
   }
   return [...byName.values()];
 }

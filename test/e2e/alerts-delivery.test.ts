@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { cronEnv, cronguard, tempDir } from '../helpers/cli.ts';
 import { execute, query } from '../helpers/db.ts';
 import { startServer } from '../helpers/http.ts';
+import { recordedRuns } from '../helpers/store.ts';
 
 const dir = tempDir();
 type Row = { id: number; attempts: number; delivered_at: string | null; dead_at: string | null; last_error: string | null; event_id: string };
@@ -85,9 +86,9 @@ test('a hanging receiver delays the job by the delivery timeout at most; exit co
   const lines = r.stderr.trimEnd().split('\n');
   assert.equal(lines.length, 1, r.stderr);
   assert.match(lines[0] ?? '', /^cronguard: could not deliver .*no answer within \d+ ms; queued.*could not ping/);
-  const [run] = query<{ duration_ms: number; status: string }>(db, 'SELECT duration_ms, status FROM runs');
+  const [run] = await recordedRuns(db);
   assert.equal(run?.status, 'failed');
-  assert.ok((run?.duration_ms ?? Infinity) < 5000, `recorded duration ${run?.duration_ms}`);
+  assert.ok((run?.durationMs ?? Infinity) < 5000, `recorded duration ${run?.durationMs}`);
   assert.equal(outbox(db)[0]?.delivered_at, null, 'still queued');
 });
 

@@ -4,9 +4,8 @@ import { test } from 'node:test';
 import '../helpers/cjs-require.ts';
 import { notifySweep } from '../../src/notify/sweep.ts';
 import { notifySettings } from '../../src/notify/settings.ts';
-import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { tempDir } from '../helpers/cli.ts';
-import { query } from '../helpers/db.ts';
+import { writeStore } from '../helpers/store.ts';
 import { startServer } from '../helpers/http.ts';
 
 const dir = tempDir();
@@ -15,13 +14,14 @@ const problem = { job: 'backup', kind: 'overdue', since: '2030-01-01T03:05:00.00
 test('sweep API: problem and resolved events are queued and delivered, then the dead-man ping', async () => {
   const server = await startServer();
   const db = join(dir, 'sweep.db');
-  const store = openSqliteStore(db, false);
   const { settings } = notifySettings({ 'notify-url': [`${server.url}/hook`], ping: `${server.url}/dms` }, {});
-  const warning = await notifySweep({
-    problems: [problem], resolved: [{ ...problem, job: 'report', kind: 'failing' }], settings, store, env: {},
-    at: '2030-01-01T03:30:00.000Z', exitCode: 1, summary: 'backup overdue',
-  });
-  store.close();
+  const { warning, outbox } = await writeStore(db, async (store) => ({
+    warning: await notifySweep({
+      problems: [problem], resolved: [{ ...problem, job: 'report', kind: 'failing' }], settings, store, env: {},
+      at: '2030-01-01T03:30:00.000Z', exitCode: 1, summary: 'backup overdue',
+    }),
+    outbox: await store.metrics.outbox(),
+  }));
   assert.equal(warning, null);
   const hooks = server.received.filter((r) => r.path === '/hook').map((r) => r.json as Record<string, unknown>);
   assert.deepEqual(hooks.map((e) => [e['type'], e['job'], e['at']]), [
@@ -32,7 +32,7 @@ test('sweep API: problem and resolved events are queued and delivered, then the 
   const dms = server.received.find((r) => r.path.startsWith('/dms'));
   assert.equal(dms?.path, '/dms');
   assert.equal(dms?.body.toString(), 'backup overdue');
-  assert.equal(query(db, 'SELECT 1 FROM outbox WHERE delivered_at IS NOT NULL').length, 2);
+  assert.deepEqual(outbox, { queued: 0, dead: 0 }, 'both queued notifications delivered');
 });
 
 test('sweep API: a sweep that failed pings URL/fail; a receiver that is down is one warning', async () => {

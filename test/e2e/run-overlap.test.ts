@@ -2,18 +2,18 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cronguard, cronguardJson, fixture, tempDir, waitFor } from '../helpers/cli.ts';
-import { query } from '../helpers/db.ts';
+import { recordedRuns } from '../helpers/store.ts';
 import { markedJob, processesMarked } from '../helpers/procs.ts';
 
 const dir = tempDir();
 const db = join(dir, 'cg.db');
 const statuses = async (job: string) =>
   (await cronguardJson<Array<{ status: string }>>(['history', job, '--json'], db)).map((r) => r.status).reverse();
-const runningCount = (job: string) => query(db, `SELECT 1 FROM runs WHERE job = ? AND status = 'running'`, job).length;
+const runningCount = async (job: string) => (await recordedRuns(db, { job, statuses: ['running'] })).length;
 
 test('--overlap skip: a second run while the first lives is recorded skipped and exits 0, quietly', async () => {
   const first = cronguard(['--db', db, '--name', 'sk', '--overlap', 'skip', '--', 'sleep', '5']);
-  await waitFor(() => runningCount('sk') === 1, 10_000, 'the first run');
+  await waitFor(async () => (await runningCount('sk')) === 1, 10_000, 'the first run');
   const second = await cronguard(['--db', db, '--name', 'sk', '--overlap', 'skip', '--', 'sh', '-c', 'echo ran; exit 9']);
   assert.equal(second.code, 0);
   assert.equal(second.out, '');
@@ -26,7 +26,7 @@ test('--overlap skip: a second run while the first lives is recorded skipped and
 
 test('--overlap wait: runs once the earlier run ends', async () => {
   const first = cronguard(['--db', db, '--name', 'wt', '--', 'sleep', '1.5']);
-  await waitFor(() => runningCount('wt') === 1, 10_000, 'the first run');
+  await waitFor(async () => (await runningCount('wt')) === 1, 10_000, 'the first run');
   const second = await cronguard(['--db', db, '--name', 'wt', '--overlap', 'wait', '--', 'true']);
   assert.equal(second.code, 0);
   await first;
@@ -37,7 +37,7 @@ test('--overlap wait: runs once the earlier run ends', async () => {
 
 test('--overlap wait is bounded by --timeout: waiting in vain records skipped and says so', async () => {
   const first = cronguard(['--db', db, '--name', 'wv', '--', 'sleep', '4']);
-  await waitFor(() => runningCount('wv') === 1, 10_000, 'the first run');
+  await waitFor(async () => (await runningCount('wv')) === 1, 10_000, 'the first run');
   const second = await cronguard(['--db', db, '--name', 'wv', '--overlap', 'wait', '--timeout', '1s', '--', 'true']);
   assert.equal(second.code, 0);
   assert.match(second.out, /skipped: waited 1s in vain/);
@@ -49,7 +49,7 @@ test('a holder killed with SIGKILL (wrapper and group) never blocks the job', as
   const { mark, env } = markedJob();
   let pid = 0;
   const holder = cronguard(['--db', db, '--name', 'stale', '--', fixture('sleep-forever.sh')], { env, onSpawn: (p) => { pid = p; } });
-  await waitFor(() => runningCount('stale') === 1, 10_000, 'the holder');
+  await waitFor(async () => (await runningCount('stale')) === 1, 10_000, 'the holder');
   process.kill(pid, 'SIGKILL');
   await holder;
   for (const p of processesMarked(mark)) process.kill(p, 'SIGKILL');
@@ -62,7 +62,7 @@ test('a wrapper gone but its command group alive still holds the job', async () 
   const { mark, env } = markedJob();
   let pid = 0;
   const holder = cronguard(['--db', db, '--name', 'orphan', '--', fixture('sleep-forever.sh')], { env, onSpawn: (p) => { pid = p; } });
-  await waitFor(() => query(db, `SELECT 1 FROM runs WHERE job = 'orphan' AND pgid IS NOT NULL`).length === 1, 10_000, 'the holder and its command');
+  await waitFor(async () => (await recordedRuns(db, { job: 'orphan' })).some((r) => r.pgid !== null), 10_000, 'the holder and its command');
   process.kill(pid, 'SIGKILL');
   await holder;
   try {

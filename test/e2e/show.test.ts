@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { cronguard, cronguardJson, fixture, tempDir } from '../helpers/cli.ts';
-import { cloneRun, HAS_SCRIPT, onTerminal, type RunJson } from '../helpers/forensics.ts';
+import { HAS_SCRIPT, onTerminal, type RunJson } from '../helpers/forensics.ts';
+import { cloneRun } from '../helpers/store.ts';
 
 const dir = tempDir();
 const db = join(dir, 'cg.db');
@@ -68,7 +69,7 @@ test('on a terminal, control sequences in the output are shown, not obeyed', { s
 
 test('an ambiguous prefix lists the candidates and exits 125', async () => {
   const twin = `${bin.id.slice(0, 6)}${bin.id[6] === 'f' ? '0' : 'f'}${bin.id.slice(7)}`;
-  cloneRun(db, bin.id, twin);
+  await cloneRun(db, bin.id, twin);
   const r = await show([bin.id.slice(0, 6)]);
   assert.equal(r.code, 125);
   assert.match(r.stderr, new RegExp(`^cronguard: run id prefix "${bin.id.slice(0, 6)}" is ambiguous; it starts 2 runs:`));

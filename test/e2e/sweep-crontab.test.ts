@@ -1,23 +1,23 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { cronguard, cronguardJson, fixture, tempDir } from '../helpers/cli.ts';
+import { BIN, cronguard, cronguardJson, fixture, tempDir } from '../helpers/cli.ts';
 
 interface P { job: string; kind: string; since: string; runId: string | null; message: string }
 interface StatusJson { lastSweepAt: string | null; jobs: Array<Record<string, unknown>> }
 
 const dir = tempDir();
 /** A sweep reading `crontab` at `at`, as JSON, with exit code and stderr. */
-async function sweep(db: string, crontab: string, at: string): Promise<{ code: number | null; problems: P[]; stderr: string }> {
-  const r = await cronguard(['sweep', '--json', '--crontab', crontab, '--db', db, '--at', at]);
+async function sweep(db: string, crontab: string, at: string, cron = 'cronie'): Promise<{ code: number | null; problems: P[]; stderr: string }> {
+  const r = await cronguard(['sweep', '--json', '--cron', cron, '--crontab', crontab, '--db', db, '--at', at]);
   return { code: r.code, problems: (JSON.parse(r.out) as { problems: P[] }).problems, stderr: r.stderr };
 }
 
 test('overdue via --crontab FILE and --at: first expected start after it was first seen, in its CRON_TZ', async () => {
   const db = join(dir, 'crontab.db');
   const crontab = join(dir, 'crontab');
-  writeFileSync(crontab, 'MAILTO=root\nCRON_TZ=Europe/Berlin\n0 3 * * *  cd /srv && /usr/local/bin/cronguard --name berlin-nightly -- /bin/true\n');
+  writeFileSync(crontab, `MAILTO=root\nCRON_TZ=Europe/Berlin\n0 3 * * *  cd /srv && ${BIN} --name berlin-nightly -- /bin/true\n`);
   assert.deepEqual(await sweep(db, crontab, '2026-03-01T12:00:00Z'), { code: 0, problems: [], stderr: '' });
   assert.equal((await sweep(db, crontab, '2026-03-02T02:04:00Z')).code, 0); // 03:04 in Berlin: within grace
   const late = await sweep(db, crontab, '2026-03-02T02:06:00Z');
@@ -29,7 +29,7 @@ test('overdue via --crontab FILE and --at: first expected start after it was fir
 test('an /etc/crontab-style file with a user column', async () => {
   const db = join(dir, 'system.db');
   const crontab = join(dir, 'etc-crontab');
-  writeFileSync(crontab, 'SHELL=/bin/sh\n# m h dom mon dow user command\n17 * * * * root cd / && run-parts --report /etc/cron.hourly\n0 4 * * * root nice -n 10 cronguard --name sysjob -- /usr/local/bin/backup\n');
+  writeFileSync(crontab, `SHELL=/bin/sh\nPATH=${dirname(BIN)}:/usr/bin:/bin\n# m h dom mon dow user command\n17 * * * * root cd / && run-parts --report /etc/cron.hourly\n0 4 * * * root nice -n 10 cronguard --name sysjob -- /usr/local/bin/backup\n`);
   assert.equal((await sweep(db, crontab, '2026-06-01T12:00:00Z')).code, 0);
   const late = await sweep(db, crontab, '2026-06-02T04:06:00Z');
   assert.deepEqual([late.code, late.problems.map((p) => [p.job, p.kind, p.since])], [1, [['sysjob', 'overdue', '2026-06-02T04:00:00.000Z']]]);

@@ -3,7 +3,11 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { ROOT } from './cli.ts';
 
-/** Reads rows straight from a cronguard database (for fields the JSON output does not show); none before it exists. */
+// Raw SQL on a SQLite history. Only for what the Store port cannot show or do: migration tests, tests that
+// plant faults on purpose (locks, a WAL held open, notifications made due early) and the SQLite backend's
+// own tests. Everything else reads through test/helpers/store.ts or the CLI's --json, so it holds for any backend.
+
+/** Reads rows straight from a cronguard database; none before it exists. */
 export function query<T>(dbPath: string, sql: string, ...params: unknown[]): T[] {
   if (!existsSync(dbPath)) return [];
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { AttemptRecord, RunRecord } from '../../src/shared/types.ts';
@@ -17,22 +16,6 @@ export function onTerminal(args: readonly string[], env: NodeJS.ProcessEnv = cro
   const line = [process.execPath, BIN, ...args].map(quote).join(' ');
   const r = spawnSync('/usr/bin/script', ['-qec', line, '/dev/null'], { env: { ...env, TERM: env['TERM'] ?? 'xterm' }, timeout: 30_000 });
   return { code: r.status, out: r.stdout.toString('utf8') };
-}
-
-/** Copies a recorded run under another id (and its attempts), so that two ids share a prefix. */
-export function cloneRun(dbPath: string, id: string, newId: string): void {
-  const db = new Database(dbPath);
-  try {
-    db.transaction(() => {
-      const run = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, unknown>;
-      const cols = Object.keys(run);
-      db.prepare(`INSERT INTO runs (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run({ ...run, id: newId });
-      db.prepare(`INSERT INTO attempts SELECT ?, n, status, exit_code, signal, started_at, ended_at, duration_ms, output_bytes, reason, output
-        FROM attempts WHERE run_id = ?`).run(newId, id);
-    })();
-  } finally {
-    db.close();
-  }
 }
 
 /** A minimal RFC 4180 reader: records of fields, quoted fields may hold commas, quotes and line breaks. */

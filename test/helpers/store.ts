@@ -10,15 +10,38 @@ import type { RunRecord } from '../../src/shared/types.ts';
  * backend; null before anything is recorded.
  */
 export async function readStore<T>(target: string, read: (store: Store) => Promise<T>): Promise<T | null> {
-  const parsed = targetOf(target);
-  if (parsed === null) throw new Error(`not a target: ${target}`);
-  const store = await openStore(parsed, 'read');
+  const store = await openStore(parsed(target), 'read');
   if (store === null) return null;
   try {
     return await read(store);
   } finally {
     store.close();
   }
+}
+
+/** Changes a history through the Store port, as a cronguard that records would (creating it when missing). */
+export async function writeStore<T>(target: string, write: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(parsed(target), 'write', (message) => { throw new Error(`unexpected warning: ${message}`); });
+  try {
+    return await write(store);
+  } finally {
+    store.close();
+  }
+}
+
+/** Copies a recorded run under another id, so that two ids share a prefix. */
+export async function cloneRun(target: string, id: string, newId: string): Promise<void> {
+  await writeStore(target, async (store) => {
+    const [run] = await store.reads.findByPrefix(id, 1);
+    if (!run) throw new Error(`no run ${id}`);
+    await store.runs.ingest({ ...run, id: newId }, null);
+  });
+}
+
+function parsed(target: string) {
+  const t = targetOf(target);
+  if (t === null) throw new Error(`not a target: ${target}`);
+  return t;
 }
 
 /** Runs newest first, with every field the store keeps (attempts without output); [] before any. */

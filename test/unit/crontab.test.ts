@@ -1,18 +1,20 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { parseCrontab } from '../../src/schedule/crontab.ts';
-import { cronguardArgs, simpleCommands } from '../../src/schedule/shell.ts';
+import { cronguardInvocations, simpleCommands } from '../../src/schedule/shell.ts';
+import { reader } from '../helpers/crontab.ts';
 import { parseInstant } from '../../src/shared/instant.ts';
 import { derivedName } from '../../src/shared/job-name.ts';
 import { crontabJobsFor } from '../../src/sweep/sources.ts';
 import { fixture } from '../helpers/cli.ts';
 
-const read = (name: string, system = false) => parseCrontab(readFileSync(fixture(name), 'utf8'), name, system);
+const read = (name: string, system = false) => reader({ system, flavour: 'cronie' })(readFileSync(fixture(name), 'utf8'), name);
+const parseCrontab = (text: string, label: string, system: boolean) => reader({ system })(text, label);
+const cronguardArgs = (line: string) => cronguardInvocations(line)[0]?.args ?? null;
 
 test('a crontab with every kind of line yields its cronguard jobs, with schedule, zone and source', () => {
   const { jobs, warnings } = read('crontab-every-kind');
-  assert.deepEqual(warnings, []);
+  assert.deepEqual(warnings, ['crontab-every-kind:12: an unescaped % ends the command here (cron feeds the rest to its stdin): write \\% for a literal %']);
   const brief = jobs.map((j) => [j.name, j.schedule, j.tz, j.graceMs, j.source]);
   assert.deepEqual(brief, [
     ['backup', '*/15 * * * *', null, null, 'crontab-every-kind:6'],
@@ -30,24 +32,29 @@ test('a crontab with every kind of line yields its cronguard jobs, with schedule
 
 test('garbage lines are reported with file and line, and the good line after them still counts', () => {
   const { jobs, warnings } = read('crontab-garbage');
-  assert.deepEqual(jobs.map((j) => [j.name, j.tz]), [['survivor', null]]);
+  assert.deepEqual(jobs.map((j) => [j.name, j.tz]), [['survivor', 'UTC']], 'cronie runs lines after an unknown CRON_TZ in UTC');
   const lines = warnings.map((w) => w.split(':').slice(0, 2).join(':'));
   assert.deepEqual(lines, [1, 2, 3, 4, 5, 6, 7, 8, 10].map((n) => `crontab-garbage:${n}`));
-  assert.match(warnings[0] ?? '', /not a crontab line/);
-  assert.match(warnings[1] ?? '', /bad schedule "61 \* \* \* \*"/);
-  assert.match(warnings[3] ?? '', /unknown schedule "@every5m"/);
+  assert.match(warnings[0] ?? '', /cron refuses this line \(bad minute "this"\)/);
+  assert.match(warnings[1] ?? '', /bad minute "61"/);
+  assert.match(warnings[2] ?? '', /bad month "cronguard"/);
+  assert.match(warnings[3] ?? '', /bad time specifier "@every5m"/);
   assert.match(warnings[4] ?? '', /CRON_TZ "Mars\/Olympus_Mons"/);
   assert.match(warnings[5] ?? '', /unknown option "--bogus"/);
   assert.match(warnings[6] ?? '', /--name "bad name!"/);
-  assert.match(warnings[7] ?? '', /no command/);
+  assert.match(warnings[7] ?? '', /bad command/);
 });
 
-test('a system crontab has a user column; a user crontab tolerates one', () => {
+test('a system crontab has a user column; a --crontab file elsewhere tolerates one; crontab -l is told cron runs the user', () => {
+  const text = readFileSync(fixture('crontab-system'), 'utf8');
   const system = read('crontab-system', true);
   assert.deepEqual(system.warnings, []);
   assert.deepEqual(system.jobs.map((j) => [j.name, j.schedule, j.user]), [['nightly-root', '0 4 * * *', 'root'], ['web-cache', '0 5 * * *', 'www-data']]);
-  const tolerated = read('crontab-system', false);
-  assert.deepEqual(tolerated.jobs.map((j) => [j.name, j.user]), [['nightly-root', null], ['web-cache', null]]);
+  const tolerated = reader({ userColumnMaybe: true })(text, 'copy');
+  assert.deepEqual(tolerated.jobs.map((j) => [j.name, j.user]), [['nightly-root', 'root'], ['web-cache', 'www-data']]);
+  const userCrontab = reader()(text, 'crontab -l');
+  assert.deepEqual(userCrontab.jobs, []);
+  assert.deepEqual(userCrontab.warnings.map((w) => w.slice(0, 40)), ['crontab -l:5: cron runs "root" as the co', 'crontab -l:6: cron runs "www-data" as th']);
 });
 
 test('CRONGUARD_DB and --db say which database a line records into', () => {
@@ -80,6 +87,7 @@ test('only the lines recording into this database count: --db, CRONGUARD_DB, and
     '0 3 * * * www-data cronguard --db /var/lib/cronguard/cronguard.db --name shared -- x',
     '0 4 * * * root cronguard --db /elsewhere.db --name elsewhere -- x',
     '0 5 * * * root cronguard --name mine -- x',
+    '',
   ].join('\n'), '/etc/crontab', true);
   const seen = crontabJobsFor(reading, { kind: 'sqlite', path: '/var/lib/cronguard/cronguard.db' }, 'root');
   assert.deepEqual(seen.map((j) => [j.name, j.schedules.map((s) => s.schedule)]), [['mine', ['0 1 * * *', '0 5 * * *']], ['shared', ['0 3 * * *']]]);
