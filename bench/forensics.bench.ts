@@ -1,4 +1,4 @@
-// Forensics at scale: 1M runs over 200 jobs, seeded once, then history, stats and the file's size.
+// Forensics at scale: 1M runs over 200 jobs, seeded once, then history, stats, the HTML report and the file's size.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,6 +63,15 @@ try {
   } else {
     report('stats --since 30d / the same query in sqlite3', 'skipped: no sqlite3 shell', '<= 2');
   }
+
+  // The HTML report of the same 30 days: aggregates from the store, never every run (issue 16).
+  const html = join(dir, 'report.html');
+  const [reportMs, statsMs] = compareMedians([
+    [node, BIN, 'report', '--html', html, '--db', db],
+    [node, BIN, 'stats', '--since', '30d', '--db', db],
+  ], 5);
+  report('report --html (30 days) / stats --since 30d', `${((reportMs as number) / (statsMs as number)).toFixed(2)} (${(reportMs as number).toFixed(0)} / ${(statsMs as number).toFixed(0)} ms)`, '<= 3');
+  report('report --html size, 200 jobs x 30 days', `${(statSync(html).size / 1024).toFixed(0)} KiB`, 'mailable');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

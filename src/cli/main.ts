@@ -16,6 +16,7 @@ const COMMAND_MODULES: Record<CommandName, () => Promise<CommandMain>> = {
   status: async () => (await import('../commands/status.ts')).statusMain,
   stats: async () => (await import('../commands/stats.ts')).statsMain,
   prune: async () => (await import('../commands/prune.ts')).pruneMain,
+  report: async () => (await import('../commands/report.ts')).reportMain,
   metrics: async () => (await import('../commands/metrics.ts')).metricsMain,
   completion: async () => (await import('../commands/completion.ts')).completionMain,
 };

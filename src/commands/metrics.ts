@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { CommandMain } from './context.ts';
 import { exposition, type Metric } from '../report/prometheus.ts';
-import { CronguardError, describeError } from '../shared/errors.ts';
+import { CronguardError } from '../shared/errors.ts';
 import { RUN_STATUSES } from '../shared/types.ts';
 import type { Store } from '../store/store.ts';
 import { withStore } from './forensics.ts';
 import { openStore } from '../store/open.ts';
 import { storeTargetOf } from './store-target.ts';
+import { writePublicFile } from './write-file.ts';
 
 /** Sweep's problem kinds (SPEC §4): each job gets a 0/1 flag for every kind. */
 const PROBLEM_KINDS = ['stuck', 'overrun', 'overdue', 'failing'];
@@ -23,24 +21,9 @@ export const metricsMain: CommandMain = async (args, ctx) => {
     return 0;
   }
   if (textfile === '') throw new CronguardError('--textfile "": expected a file path');
-  writeAtomically(resolve(textfile), text);
+  writePublicFile('--textfile', textfile, text);
   return 0;
 };
-
-/**
- * Writes through a temporary file in the same directory and renames it over the target, so the
- * collector never reads half a file. Mode 0644: node_exporter usually runs as another user.
- */
-function writeAtomically(path: string, text: string): void {
-  const temp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-  try {
-    writeFileSync(temp, text, { mode: 0o644 });
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw new CronguardError(`cannot write --textfile ${path}: ${describeError(error)}`, 1);
-  }
-}
 
 /** Seconds since the epoch of an ISO time. */
 const seconds = (at: string): number => Date.parse(at) / 1000;

@@ -30,7 +30,7 @@ export const statusMain: CommandMain = async (args, ctx) => {
 };
 
 /** A job's status line: its schedules (the crontab's win), latest run, next expected start and failure streak. */
-function statusLine(job: JobFacts, now: number, cache: ScheduleCache): StatusLine {
+export function statusLine(job: JobFacts, now: number, cache: ScheduleCache): StatusLine {
   const entries = schedulesOf(job);
   let next: number | null = null;
   for (const entry of entries) {

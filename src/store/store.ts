@@ -248,6 +248,8 @@ export interface ReportReader {
   durationBuckets(periods: Periods, job?: string): Promise<PeriodBucket[]>;
   /** Each job's latest `perJob` failed runs started at or after `since`, newest first. */
   recentFailures(since: string, perJob: number, tailBytes: number): Promise<FailureTail[]>;
+  /** The problems sweep holds open, by job and kind. */
+  openProblems(): Promise<Array<{ job: string; kind: string; since: string; message: string }>>;
   /** Each job's host of its latest run, and failed runs per host and period. */
   hosts(periods: Periods): Promise<{ latest: Array<{ job: string; host: string }>; failures: Array<{ host: string; period: number; failures: number }> }>;
 }

@@ -9,30 +9,25 @@ import { WITH_JOB_NAMES } from './job-names.ts';
 /** A status's rank in SEVERITY, in SQL: max() of it is a group's worst outcome. */
 const SEVERITY_SQL = `CASE status ${SEVERITY.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${SEVERITY.length - 1} END`;
 
-/** The job names (every job's, or the one asked for) and the periods, as common table expressions. */
-function withPeriods(job: string | undefined): string {
-  const names = job === undefined ? WITH_JOB_NAMES : 'WITH RECURSIVE job_names(name) AS (SELECT @job)';
-  return `${names}, periods(i, lo, hi) AS (SELECT key, value ->> 0, value ->> 1 FROM json_each(@periods))`;
-}
+/** The periods as a common table expression, from their JSON. */
+const WITH_PERIODS = 'WITH periods(i, lo, hi) AS (SELECT key, value ->> 0, value ->> 1 FROM json_each(@periods))';
 
 /**
- * The runs of those jobs in those periods, as a join: job names outermost, then the periods, then one
- * range of the covering runs_by_job index per pair, so no run outside the periods is read and no table row
- * is touched. CROSS JOIN fixes that order (SQLite's own choice scans far more). Add `WHERE ${NAMED}`.
+ * One job's runs in the periods, as a join: the periods outer, then one range of the covering runs_by_job
+ * index each, so no run outside them is read and no table row is touched (CROSS JOIN keeps that order).
+ * Asked job by job: each grouping then sorts a few thousand rows by small integers, where one statement
+ * over every job would sort them all by name (measured three times slower on a million runs).
  */
-const RUNS_IN_PERIODS = `job_names CROSS JOIN periods CROSS JOIN runs
-  ON runs.job = job_names.name AND runs.started_at >= periods.lo AND runs.started_at < periods.hi`;
-const NAMED = 'job_names.name IS NOT NULL';
+const RUNS_IN_PERIODS = `periods CROSS JOIN runs ON runs.job = @job AND runs.started_at >= periods.lo AND runs.started_at < periods.hi`;
 
-/** The bound parameters of runsInPeriods. */
-function periodParams(periods: Periods, job: string | undefined): Record<string, string> {
-  const params: Record<string, string> = { periods: JSON.stringify(periods.map((p) => [p.from, p.to])) };
-  if (job !== undefined) params['job'] = job;
-  return params;
-}
+/** The periods as the JSON parameter of WITH_PERIODS. */
+const periodsJson = (periods: Periods): string => JSON.stringify(periods.map((p) => [p.from, p.to]));
 
 /** Aggregates for the status strips, the stats histogram and the HTML report, in SQLite. */
 export function sqliteReportReader(db: SqliteDatabase): ReportReader {
+  /** The job asked for, or every job with runs (one index seek each). */
+  const jobsOf = (job: string | undefined): string[] => job !== undefined ? [job]
+    : db.prepare(`${WITH_JOB_NAMES} SELECT name FROM job_names WHERE name IS NOT NULL`).pluck().all() as string[];
   return {
     async lastRuns(jobs, limit) {
       // One statement for every job (a statement per job costs more in calls than in reading): for each, a
@@ -44,25 +39,27 @@ export function sqliteReportReader(db: SqliteDatabase): ReportReader {
         .reverse().map(([status, durationMs]) => ({ status, durationMs }))]));
     },
     async periods(periods, job) {
-      const rows = db.prepare(`${withPeriods(job)}
-        SELECT job_names.name, periods.i, count(*), max(${SEVERITY_SQL}),
+      const statement = db.prepare(`${WITH_PERIODS}
+        SELECT periods.i, count(*), max(${SEVERITY_SQL}),
           sum(status IN ('failed', 'error', 'lost')), sum(status = 'timeout'), sum(status = 'killed')
-        FROM ${RUNS_IN_PERIODS} WHERE ${NAMED} GROUP BY job_names.name, periods.i`)
-        .raw().all(periodParams(periods, job)) as Array<[string, number, number, number, number, number, number]>;
-      return rows.map(([name, period, runs, worst, failures, timeouts, killed]): PeriodFigures => ({
-        job: name, period, runs, worst: SEVERITY[worst] as RunStatus, failures, timeouts, killed,
-      }));
+        FROM ${RUNS_IN_PERIODS} GROUP BY periods.i`).raw();
+      const json = periodsJson(periods);
+      return jobsOf(job).flatMap((name) => (statement.all({ periods: json, job: name }) as Array<[number, number, number, number, number, number]>)
+        .map(([period, runs, worst, failures, timeouts, killed]): PeriodFigures => ({
+          job: name, period, runs, worst: SEVERITY[worst] as RunStatus, failures, timeouts, killed,
+        })));
     },
     async durationBuckets(periods, job) {
-      const rows = db.prepare(`${withPeriods(job)}
-        SELECT job_names.name, periods.i, CAST(ln(duration_ms + 1) * ${BUCKETS_PER_E} AS INTEGER) AS bucket, count(*), max(duration_ms)
-        FROM ${RUNS_IN_PERIODS} WHERE ${NAMED} AND status NOT IN ('running', 'skipped') AND duration_ms >= 0
-        GROUP BY job_names.name, periods.i, bucket`)
-        .raw().all(periodParams(periods, job)) as Array<[string, number, number, number, number]>;
-      return rows.map(([name, period, b, runs, maxMs]): PeriodBucket => ({ job: name, period, bucket: b, runs, maxMs }));
+      const statement = db.prepare(`${WITH_PERIODS}
+        SELECT periods.i, CAST(ln(duration_ms + 1) * ${BUCKETS_PER_E} AS INTEGER) AS bucket, count(*), max(duration_ms)
+        FROM ${RUNS_IN_PERIODS} WHERE status NOT IN ('running', 'skipped') AND duration_ms >= 0
+        GROUP BY periods.i, bucket`).raw();
+      const json = periodsJson(periods);
+      return jobsOf(job).flatMap((name) => (statement.all({ periods: json, job: name }) as Array<[number, number, number, number]>)
+        .map(([period, bucket, runs, maxMs]): PeriodBucket => ({ job: name, period, bucket, runs, maxMs })));
     },
     async recentFailures(since, perJob, tailBytes) {
-      const names = db.prepare(`${WITH_JOB_NAMES} SELECT name FROM job_names WHERE name IS NOT NULL`).pluck().all() as string[];
+      const names = jobsOf(undefined);
       const failed = db.prepare(`SELECT id, job, status, exit_code, signal, started_at, duration_ms, host, reason FROM runs
         WHERE job = ? AND started_at >= ? AND status IN (${FAILURE_SQL}) ORDER BY started_at DESC LIMIT ?`);
       const tail = db.prepare('SELECT output_bytes, substr(output, -?) AS tail FROM attempts WHERE run_id = ? ORDER BY n DESC LIMIT 1');
@@ -81,15 +78,28 @@ export function sqliteReportReader(db: SqliteDatabase): ReportReader {
       }
       return result;
     },
+    async openProblems() {
+      return db.prepare('SELECT job, kind, since, message FROM problems ORDER BY job, kind').all() as Array<{ job: string; kind: string; since: string; message: string }>;
+    },
     async hosts(periods) {
       const latest = db.prepare(`${WITH_JOB_NAMES}
         SELECT name AS job, (SELECT host FROM runs WHERE job = name ORDER BY started_at DESC LIMIT 1) AS host
         FROM job_names WHERE name IS NOT NULL`).all() as Array<{ job: string; host: string }>;
       // Only failed runs are looked up in the table (for their host): the index narrows to them first.
-      const failures = db.prepare(`${withPeriods(undefined)},
-        failed AS (SELECT runs.id AS id, periods.i AS period FROM ${RUNS_IN_PERIODS} WHERE ${NAMED} AND status IN (${FAILURE_SQL}))
-        SELECT r.host, failed.period, count(*) AS failures FROM failed JOIN runs r ON r.id = failed.id GROUP BY r.host, failed.period`)
-        .all(periodParams(periods, undefined)) as Array<{ host: string; period: number; failures: number }>;
+      const statement = db.prepare(`${WITH_PERIODS},
+        failed AS (SELECT runs.id AS id, periods.i AS period FROM ${RUNS_IN_PERIODS} WHERE status IN (${FAILURE_SQL}))
+        SELECT r.host, failed.period, count(*) AS failures FROM failed JOIN runs r ON r.id = failed.id GROUP BY r.host, failed.period`);
+      const json = periodsJson(periods);
+      const counts = new Map<string, { host: string; period: number; failures: number }>();
+      for (const name of jobsOf(undefined)) {
+        for (const row of statement.all({ periods: json, job: name }) as Array<{ host: string; period: number; failures: number }>) {
+          const key = `${row.period} ${row.host}`;
+          const seen = counts.get(key);
+          if (seen) seen.failures += row.failures;
+          else counts.set(key, { ...row });
+        }
+      }
+      const failures = [...counts.values()];
       return { latest, failures };
     },
   };

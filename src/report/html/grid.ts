@@ -1,0 +1,45 @@
+import { esc, shown } from './escape.ts';
+import type { HostReport, JobReport, ReportDay } from './model.ts';
+
+/** A day cell's tooltip: its date and what happened. */
+function dayTitle(date: string, d: JobReport['days'][number]): string {
+  if (!d) return `${date}: no runs`;
+  const trouble = [[d.failures, 'failed'], [d.timeouts, 'timed out'], [d.killed, 'killed']]
+    .filter(([count]) => (count as number) > 0).map(([count, what]) => `${count} ${what}`);
+  return `${date}: ${d.runs} run${d.runs === 1 ? '' : 's'}${trouble.length ? `, ${trouble.join(', ')}` : ''}; worst: ${d.worst}`;
+}
+
+/** The header row of day columns: the day of the month, with the full date as tooltip. */
+function dayHeader(days: readonly ReportDay[]): string {
+  return days.map((d) => `<th class="d" title="${esc(d.date)}">${esc(String(Number(d.date.slice(8, 10))))}</th>`).join('');
+}
+
+/** The flags of a job's open problems (stuck, overdue, failing, overrun), each with sweep's message as tooltip. */
+export function problemFlags(job: JobReport): string {
+  return job.problems.map((p) => `<span class="flag ${esc(p.kind)}" title="${shown(`${p.kind} since ${p.since}: ${p.message}`)}">${shown(p.kind)}</span>`).join('');
+}
+
+/**
+ * The overview: one row per job, one cell per day, each cell coloured by that day's worst outcome (a cell
+ * class per status), the job's open problems flagged beside its name, the name linking to its section.
+ */
+export function overviewGrid(jobs: readonly JobReport[], days: readonly ReportDay[]): string {
+  const rows = jobs.map((job, n) => {
+    const cells = job.days.map((d, i) => `<td class="c ${d ? esc(d.worst) : 'none'}" title="${shown(dayTitle(days[i]?.date ?? '', d))}"></td>`).join('');
+    return `<tr class="job${job.problems.length ? ' open' : ''}"><th scope="row"><a href="#job-${n}">${shown(job.job)}</a>${problemFlags(job)}</th>${cells}</tr>`;
+  });
+  return `<div class="scroll"><table class="grid overview"><thead><tr><th></th>${dayHeader(days)}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
+/** Per host: failed runs per day (red with the count; green for none), and the jobs whose latest run was there. */
+export function hostGrid(hosts: readonly HostReport[], days: readonly ReportDay[]): string {
+  const rows = hosts.map((h) => {
+    const cells = h.failures.map((count, i) => {
+      const date = days[i]?.date ?? '';
+      return `<td class="c ${count > 0 ? 'failed' : 'success'}" title="${esc(`${date}: ${count} failed run${count === 1 ? '' : 's'}`)}">${count > 0 ? count : ''}</td>`;
+    }).join('');
+    const jobs = h.jobs.length ? `<div class="jobs">${h.jobs.map(shown).join(', ')}</div>` : '';
+    return `<tr class="host"><th scope="row">${shown(h.host)}${jobs}</th>${cells}</tr>`;
+  });
+  return `<div class="scroll"><table class="grid hosts"><thead><tr><th></th>${dayHeader(days)}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
