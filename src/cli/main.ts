@@ -17,6 +17,7 @@ const COMMAND_MODULES: Record<CommandName, () => Promise<CommandMain>> = {
   stats: async () => (await import('../commands/stats.ts')).statsMain,
   prune: async () => (await import('../commands/prune.ts')).pruneMain,
   report: async () => (await import('../commands/report.ts')).reportMain,
+  forget: async () => (await import('../commands/forget.ts')).forgetMain,
   metrics: async () => (await import('../commands/metrics.ts')).metricsMain,
   completion: async () => (await import('../commands/completion.ts')).completionMain,
 };

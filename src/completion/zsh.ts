@@ -26,7 +26,7 @@ function positionals(spec: CommandSpec): string[] {
   switch (spec.name) {
     case 'run': return [quote('*:: :_normal')];
     case 'completion': return [quote('1:shell:(bash zsh)')];
-    case 'history': case 'stats': return [quote('1:job: ')];
+    case 'history': case 'stats': case 'forget': return [quote('1:job: ')];
     case 'show': return [quote('1:run id: ')];
     default: return [];
   }

@@ -41,7 +41,7 @@ export interface CommandSpec {
   maxPositionals: number;
 }
 
-export type CommandName = 'run' | 'sweep' | 'history' | 'show' | 'status' | 'stats' | 'report' | 'prune' | 'metrics' | 'completion';
+export type CommandName = 'run' | 'sweep' | 'history' | 'show' | 'status' | 'stats' | 'report' | 'prune' | 'forget' | 'metrics' | 'completion';
 
 /** Every run-mode duration ends up in a timer (or a comparison with one): longer ones are refused. */
 const timerDuration = (min = 0): OptionParser<number> => duration(min, MAX_TIMER_MS);
@@ -129,6 +129,11 @@ export const PRUNE = {
   db, help,
 } satisfies Record<string, OptionSpec>;
 
+export const FORGET = {
+  dryRun: { name: 'dry-run', kind: 'boolean', describe: 'only say what would go' },
+  db, help,
+} satisfies Record<string, OptionSpec>;
+
 export const METRICS = {
   textfile: { name: 'textfile', kind: 'string', value: 'PATH', describe: 'write the metrics to PATH atomically instead of stdout' },
   db, help,
@@ -143,6 +148,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'stats', usage: 'cronguard stats [JOB] [options]', summary: 'runs, success rate and durations per job; with JOB, a histogram of its durations', maxPositionals: 1, options: Object.values(STATS) },
   { name: 'report', usage: 'cronguard report --html FILE [options]', summary: 'a self-contained HTML report: jobs by day, duration charts, latest failures', maxPositionals: 0, options: Object.values(REPORT) },
   { name: 'prune', usage: 'cronguard prune --older-than DUR [options]', summary: 'delete finished runs older than DUR', maxPositionals: 0, options: Object.values(PRUNE) },
+  { name: 'forget', usage: 'cronguard forget JOB [options]', summary: 'remove a job that no longer exists: its runs, its problems and what sweep learned of it', maxPositionals: 1, options: Object.values(FORGET) },
   { name: 'metrics', usage: 'cronguard metrics [options]', summary: 'print Prometheus metrics of every job (node_exporter textfile format)', maxPositionals: 0, options: Object.values(METRICS) },
   { name: 'completion', usage: 'cronguard completion [bash|zsh]', summary: 'print a shell completion script', maxPositionals: 1, options: [help] },
 ];

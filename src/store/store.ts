@@ -94,6 +94,24 @@ export interface RunPruner {
   vacuum(): Promise<void>;
   /** How many bytes the history takes where it is kept, as `prune --vacuum` reports it; null when unknown. */
   sizeBytes(): Promise<number | null>;
+  /**
+   * Forgets a job (`cronguard forget`): its runs with their attempts, its open problems and what sweep learned
+   * of it (its crontab lines, its recorded --schedule), in short transactions. Nothing is removed while the
+   * job has a `running` run: `running` names it then. With `dryRun` only counts.
+   */
+  forget(job: string, dryRun: boolean): Promise<ForgetCount>;
+}
+
+/** What forgetting a job removes, or would remove. */
+export interface ForgetCount extends PruneCount {
+  /** Open problems of the job. */
+  problems: number;
+  /** Whether sweep knew the job from a crontab line. */
+  crontab: boolean;
+  /** Whether its runs recorded it (its name, and its --schedule when given). */
+  recorded: boolean;
+  /** A `running` run of the job, which keeps it from being forgotten. */
+  running: string | null;
 }
 
 /** Sweep's side: its judgement of jobs and runs, its problem state and its own log (status reads it too). */

@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import type { Kit } from './kit.ts';
 import { at } from './records.ts';
 
-const item = (eventId: string, channel: string) => ({ eventId, eventType: 'failure', job: 'j', channel, payload: `{"id":"${eventId}"}` });
+const item = (eventId: string, channelFp: string) => ({ eventId, eventType: 'failure', job: 'j', channelFp, payload: `{"id":"${eventId}"}` });
+/** Every channel the test queues for: a process claims only the channels it was given. */
+const ALL = ['hook', 'mail', 'pager'];
 
 export function alertContract(kit: Kit): void {
   const name = (what: string) => `${kit.name} store: ${what}`;
@@ -12,17 +14,16 @@ export function alertContract(kit: Kit): void {
   test(name('outbox: enqueue, due, claim once, in order per channel; delivered, failed, released, purged'), async () => {
     const target = await kit.target();
     const [one, other] = [await kit.writable(target), await kit.writable(target)];
-    assert.equal(await one.alerts.hasDue(at(0)), false);
     const ids = await one.alerts.enqueue([item('e1', 'hook'), item('e2', 'hook'), item('e3', 'mail')], at(0));
     assert.equal(ids.length, 3);
     assert.equal(new Set(ids).size, 3);
-    assert.equal(await other.alerts.hasDue(at(0)), true);
-    assert.equal(await other.alerts.hasDue(at(-1)), false, 'not due before it was queued');
+    assert.deepEqual(await other.alerts.claim(at(-1), at(0), 'token-0', 10, ALL), [], 'not due before it was queued');
+    assert.deepEqual(await other.alerts.claim(at(0), at(1), 'token-0', 10, ['elsewhere']), [], 'only its own channel claims a row');
 
-    const claimed = await one.alerts.claim(at(0), at(1), 'token-1', 10);
-    assert.deepEqual(claimed.map((c) => [c.eventId, c.channel, c.attempts]), [['e1', 'hook', 0], ['e2', 'hook', 0], ['e3', 'mail', 0]]);
+    const claimed = await one.alerts.claim(at(0), at(1), 'token-1', 10, ALL);
+    assert.deepEqual(claimed.map((c) => [c.eventId, c.channelFp, c.attempts]), [['e1', 'hook', 0], ['e2', 'hook', 0], ['e3', 'mail', 0]]);
     assert.equal(claimed[0]?.payload, '{"id":"e1"}');
-    assert.deepEqual(await other.alerts.claim(at(0), at(1), 'token-2', 10), [], 'a claimed row is nobody else\'s until the claim runs out');
+    assert.deepEqual(await other.alerts.claim(at(0), at(1), 'token-2', 10, ALL), [], 'a claimed row is nobody else\'s until the claim runs out');
 
     const [e1, e2, e3] = claimed;
     assert.equal(await one.alerts.markDelivered(e1!.id, 'token-2', at(0)), false, 'a claim taken over is not ours to close');
@@ -31,21 +32,21 @@ export function alertContract(kit: Kit): void {
     await one.alerts.release([e3!.id], 'token-1');
     assert.deepEqual(await one.metrics.outbox(), { queued: 2, dead: 0 });
 
-    const again = await other.alerts.claim(at(1), at(2), 'token-2', 10);
+    const again = await other.alerts.claim(at(1), at(2), 'token-2', 10, ALL);
     assert.deepEqual(again.map((c) => c.eventId), ['e3'], 'e2 waits for its retry time');
     assert.equal(await other.alerts.markDelivered(e3!.id, 'token-2', at(1)), true);
-    const later = await other.alerts.claim(at(5), at(6), 'token-3', 10);
+    const later = await other.alerts.claim(at(5), at(6), 'token-3', 10, ALL);
     assert.deepEqual(later.map((c) => [c.eventId, c.attempts]), [['e2', 1]]);
     assert.equal(await other.alerts.markDelivered(e2!.id, 'token-3', at(5)), true);
     assert.deepEqual(await one.metrics.outbox(), { queued: 0, dead: 0 });
 
     const [blocker] = await one.alerts.enqueue([item('e4', 'pager')], at(6));
     await one.alerts.enqueue([item('e5', 'pager')], at(6));
-    const pager = await one.alerts.claim(at(6), at(7), 'token-4', 1);
+    const pager = await one.alerts.claim(at(6), at(7), 'token-4', 1, ALL);
     assert.deepEqual(pager.map((c) => c.id), [blocker]);
     await one.alerts.markFailed(blocker!, 'token-4', { error: 'refused', nextAt: at(60), deadAt: null });
-    assert.deepEqual(await one.alerts.claim(at(8), at(9), 'token-5', 10), [], 'a younger row of a channel waits behind an older one');
-    await one.alerts.claim(at(60), at(61), 'token-6', 10).then(async (rows) => {
+    assert.deepEqual(await one.alerts.claim(at(8), at(9), 'token-5', 10, ALL), [], 'a younger row of a channel waits behind an older one');
+    await one.alerts.claim(at(60), at(61), 'token-6', 10, ALL).then(async (rows) => {
       for (const row of rows) await one.alerts.markFailed(row.id, 'token-6', { error: 'gone', nextAt: at(1000), deadAt: at(60) });
     });
     assert.deepEqual(await one.metrics.outbox(), { queued: 0, dead: 2 }, 'given up: e4 and e5');

@@ -22,6 +22,7 @@ import { readContract } from './reads.ts';
 import { sweepContract } from './sweep.ts';
 import { alertContract } from './alerts.ts';
 import { reportContract } from './report.ts';
+import { forgetContract } from './forget.ts';
 
 /** One backend under test. */
 export interface ContractBackend {
@@ -73,4 +74,5 @@ export function storeContract(name: string, backend: ContractBackend): void {
   sweepContract(kit);
   alertContract(kit);
   reportContract(kit);
+  forgetContract(kit);
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { cronguard, cronguardJson, fixture, tempDir, waitFor } from '../helpers/cli.ts';
 import { recordedRuns } from '../helpers/store.ts';
-import { markedJob, processesMarked } from '../helpers/procs.ts';
+import { killAll, markedJob, processesMarked } from '../helpers/procs.ts';
 
 const dir = tempDir();
 const db = join(dir, 'cg.db');
@@ -52,7 +52,7 @@ test('a holder killed with SIGKILL (wrapper and group) never blocks the job', as
   await waitFor(async () => (await runningCount('stale')) === 1, 10_000, 'the holder');
   process.kill(pid, 'SIGKILL');
   await holder;
-  for (const p of processesMarked(mark)) process.kill(p, 'SIGKILL');
+  killAll(processesMarked(mark));
   const next = await cronguard(['--db', db, '--name', 'stale', '--overlap', 'skip', '--', 'true']);
   assert.equal(next.code, 0);
   assert.deepEqual(await statuses('stale'), ['running', 'success'], 'the dead holder stays running for sweep; the new run ran');
@@ -70,6 +70,6 @@ test('a wrapper gone but its command group alive still holds the job', async () 
     assert.equal(next.code, 0);
     assert.deepEqual(await statuses('orphan'), ['running', 'skipped']);
   } finally {
-    for (const p of processesMarked(mark)) process.kill(p, 'SIGKILL');
+    killAll(processesMarked(mark));
   }
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cronguard, cronguardJson, fixture, sleep, tempDir, waitFor } from '../helpers/cli.ts';
-import { markedJob, processesMarked } from '../helpers/procs.ts';
+import { killAll, markedJob, processesMarked } from '../helpers/procs.ts';
 import { recordedRuns } from '../helpers/store.ts';
 
 const dir = tempDir();
@@ -59,5 +59,5 @@ test('a wrapper killed with SIGKILL leaves its run running, with its pid, start 
   assert.equal(row?.pid, pid);
   assert.match(row?.pidStart ?? '', /^\d+$/);
   assert.ok((row?.pgid ?? 0) > 0);
-  for (const p of processesMarked(mark)) process.kill(p, 'SIGKILL');
+  killAll(processesMarked(mark));
 });

@@ -35,6 +35,17 @@ export function processesMarked(marker: string): number[] {
 export function markedJob(): { mark: string; env: NodeJS.ProcessEnv } {
   const value = randomUUID();
   const mark = `CG_TEST_MARK=${value}`;
-  after(() => { for (const pid of processesMarked(mark)) process.kill(pid, 'SIGKILL'); });
+  after(() => killAll(processesMarked(mark)));
   return { mark, env: cronEnv({ CG_TEST_MARK: value }) };
+}
+
+/** SIGKILLs each pid; one that exited since it was listed is already what we wanted. */
+export function killAll(pids: readonly number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
 }

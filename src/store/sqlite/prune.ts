@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { PruneCount, RunPruner } from '../store.ts';
 import type { SqliteDatabase } from './database.ts';
+import { sqliteForget } from './forget.ts';
 import { ALL_JOBS, WITH_JOB_NAMES } from './job-names.ts';
 
 /** How many runs one delete transaction takes: small enough that a job's write never waits long. */
@@ -57,5 +58,6 @@ export function sqliteRunPruner(db: SqliteDatabase, path: string): RunPruner {
       const size = (p: string) => (existsSync(p) ? statSync(p).size : 0);
       return size(path) + size(`${path}-wal`);
     },
+    forget: sqliteForget(db),
   };
 }
