@@ -129,7 +129,7 @@ export function statusText(
   const body = jobs.length ? table(header, rows, style) : 'no jobs recorded yet\n';
   const sweep = lastSweepAt === null
     // Two short lines rather than one long one: status fits an 80-column terminal.
-    ? 'sweep has never run on this database; add it to your crontab with cronguard\'s full path\n'
+    ? 'sweep has never run on this database; add it to your crontab by its full path\n'
       + '(cron\'s PATH is /usr/bin:/bin):  */30 * * * * /usr/local/bin/cronguard sweep'
     : `last sweep: ${localTime(lastSweepAt)} (${formatDuration(Math.max(0, now - Date.parse(lastSweepAt)))} ago)`;
   return `${body}${sweep}\n`;

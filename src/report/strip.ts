@@ -40,15 +40,18 @@ export function runStrip(dots: readonly RunDot[], width: number, style: ChalkIns
 }
 
 /**
- * The durations of the same runs as a sparkline (0 at the bottom, the longest at the top), one cell per
- * run aligned with the strip; a run without a duration (running, lost, skipped) is a blank.
+ * The durations of the same runs as a sparkline (the shortest of them at the bottom, the longest at the
+ * top, so a job getting slower shows as a slope), one cell per run aligned with the strip; a run without a
+ * duration (running, lost, skipped) is a blank.
  */
 export function sparkline(dots: readonly RunDot[], width: number): string {
   const shown = dots.slice(-width);
-  const longest = Math.max(0, ...shown.map((d) => d.durationMs ?? 0));
+  const known = shown.map((d) => d.durationMs).filter((ms): ms is number => ms !== null && ms >= 0);
+  const low = Math.min(...known);
+  const span = Math.max(...known) - low;
   const cells = shown.map((d) => {
     if (d.durationMs === null || !(d.durationMs >= 0)) return ' ';
-    const level = longest === 0 ? 0 : Math.min(SPARKS.length - 1, Math.floor((d.durationMs / longest) * SPARKS.length));
+    const level = span <= 0 ? 0 : Math.min(SPARKS.length - 1, Math.floor(((d.durationMs - low) / span) * SPARKS.length));
     return SPARKS[level] as string;
   });
   return ' '.repeat(width - shown.length) + cells.join('');

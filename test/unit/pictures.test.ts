@@ -23,9 +23,10 @@ test('a strip: one letter per run, newest right, padded on the left; only the ne
   assert.equal(runStrip([dot('nonsense' as RunDot['status'])], 1, plain), '?');
 });
 
-test('a sparkline: 0 at the bottom, the longest at the top, a blank for no duration', () => {
-  assert.equal(sparkline([dot('success', 0), dot('success', 50), dot('success', 100), dot('running', null)], 5), ' ▁▅█ ');
-  assert.equal(sparkline([dot('success', 0)], 1), '▁');
+test('a sparkline: the shortest at the bottom, the longest at the top, a blank for no duration', () => {
+  assert.equal(sparkline([dot('success', 100), dot('success', 150), dot('success', 200), dot('running', null)], 5), ' ▁▅█ ');
+  assert.equal(sparkline([dot('success', 7), dot('success', 7)], 2), '▁▁');
+  assert.equal(sparkline([dot('lost', null)], 1), ' ');
 });
 
 test('bucketed percentiles are never below the exact ones and within 3.2% above (seeded fuzz)', () => {
