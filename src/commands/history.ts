@@ -1,7 +1,7 @@
 import type { CommandMain } from './context.ts';
 import { CronguardError } from '../shared/errors.ts';
 import { historyCsv, historyTable } from '../report/history.ts';
-import { runJson } from '../report/json.ts';
+import { runJson } from '../wire/run-json.ts';
 import { makeStyle } from '../report/style.ts';
 import type { RunFilter } from '../store/store.ts';
 import { optionValue } from '../shared/option-values.ts';

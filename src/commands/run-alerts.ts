@@ -18,7 +18,7 @@ export function startPing(alerts: AlertPlan, runId: string): Promise<string | nu
 /** After the run is recorded: its notifications, finish ping and queued deliveries; warns in one line. */
 export async function settleAlerts(a: {
   run: RunRecord; exitCode: number; alerts: AlertPlan; store: Store | null; env: NodeJS.ProcessEnv;
-  started: Promise<string | null> | null; warn: (message: string) => void;
+  started: Promise<string | null> | null; warn: (message: string) => void; report: () => Buffer;
 }): Promise<void> {
   const { settings, alertAfter } = a.alerts;
   // Queued notifications are delivered only over the channels this run was given (SPEC §9): without

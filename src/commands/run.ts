@@ -8,7 +8,7 @@ import { spawnCommand } from '../runner/spawn.ts';
 import { describeError } from '../shared/errors.ts';
 import { iso, systemClock } from '../shared/time.ts';
 import { openStore } from '../store/open.ts';
-import { failureReport } from '../report/failure.ts';
+import { failureReport } from '../wire/failure-report.ts';
 import { storeTargetOf } from './store-target.ts';
 import { resolveRunPlan } from './run-plan.ts';
 import { settleAlerts, startPing } from './run-alerts.ts';
@@ -46,8 +46,10 @@ export const runMain: CommandMain = async (args, ctx) => {
   }
   interrupts.dispose();
   // From here on the job's outcome is known: nothing of ours may change its exit code.
+  let built: Buffer | undefined;
+  const report = () => (built ??= failureReport(run, exitCode));
   try {
-    await settleAlerts({ run, exitCode, alerts: plan.alerts, store: recorder.healthy, env: ctx.env, started, warn });
+    await settleAlerts({ run, exitCode, alerts: plan.alerts, store: recorder.healthy, env: ctx.env, started, warn, report });
   } catch (error) {
     warn(`notifications failed: ${describeError(error)}`);
   }
@@ -57,6 +59,6 @@ export const runMain: CommandMain = async (args, ctx) => {
     // Closing can only fail on a database already reported broken.
   }
   const waitedInVain = run.status === 'skipped' && plan.overlap === 'wait';
-  if (run.status !== 'success' && (run.status !== 'skipped' || waitedInVain)) ctx.stdout(failureReport(run, exitCode));
+  if (run.status !== 'success' && (run.status !== 'skipped' || waitedInVain)) ctx.stdout(report());
   return exitCode;
 };

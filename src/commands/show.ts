@@ -1,7 +1,7 @@
 import type { CommandMain } from './context.ts';
 import { parseCount } from '../shared/count.ts';
 import { badOption, CronguardError } from '../shared/errors.ts';
-import { runJson } from '../report/json.ts';
+import { runJson } from '../wire/run-json.ts';
 import { localTime } from '../report/local-time.ts';
 import { rawOutput, showText } from '../report/show.ts';
 import { makeStyle } from '../report/style.ts';

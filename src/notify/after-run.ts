@@ -1,4 +1,4 @@
-import { failureReport } from '../report/failure.ts';
+import { describeError } from '../shared/errors.ts';
 import { iso } from '../shared/time.ts';
 import type { RunRecord } from '../shared/types.ts';
 import type { Store } from '../store/store.ts';
@@ -18,6 +18,8 @@ export interface FinishedRun {
   env: NodeJS.ProcessEnv;
   /** The start ping, when one was sent: the finish ping waits for it, so they arrive in order. */
   started: Promise<string | null> | null;
+  /** The run's failure report (src/wire/failure-report.ts), built once for both stdout and the ping. */
+  report: () => Buffer;
 }
 
 /**
@@ -37,11 +39,11 @@ export async function afterRun(f: FinishedRun): Promise<string | null> {
     const problems = [deliveryWarning(undelivered), startTrouble, pingTrouble].filter((p) => p);
     return problems.length > 0 ? problems.join('; ') : null;
   } catch (error) {
-    return `notifications failed: ${(error as Error)?.message ?? String(error)}`;
+    return `notifications failed: ${describeError(error)}`;
   }
 }
 
 /** The finish ping: the tail of what the failure report shows (summary and output) as its body. */
 function finishPing(f: FinishedRun, deadline: number): Promise<string | null> {
-  return pingFinish(f.settings.ping ?? '', f.run.id, f.run.status === 'success', f.exitCode, failureReport(f.run, f.exitCode), deadline);
+  return pingFinish(f.settings.ping ?? '', f.run.id, f.run.status === 'success', f.exitCode, f.report(), deadline);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { runJson } from '../report/json.ts';
+import { runJson } from '../wire/run-json.ts';
 import { outcomeText } from '../shared/outcome.ts';
 import type { RunRecord } from '../shared/types.ts';
 

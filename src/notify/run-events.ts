@@ -1,4 +1,4 @@
-import { FAILURE_STATUSES, type RunRecord } from '../shared/types.ts';
+import { isFailure, type RunRecord } from '../shared/types.ts';
 import type { Store } from '../store/store.ts';
 import { type NotifyEvent, runEvent } from './event.ts';
 
@@ -8,7 +8,7 @@ import { type NotifyEvent, runEvent } from './event.ts';
  * (one that was alerted). Without a store the streak is unknown: a failure is always sent, a success never.
  */
 export async function runEvents(run: RunRecord, alertAfter: number, store: Store | null, at: string): Promise<NotifyEvent[]> {
-  const failed = FAILURE_STATUSES.includes(run.status);
+  const failed = isFailure(run.status);
   if (!failed && run.status !== 'success') return [];
   let before: number | null = null;
   if (store) {

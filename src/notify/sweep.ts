@@ -6,7 +6,7 @@ import { ping, pingUrl } from './ping.ts';
 import type { NotifySettings } from './settings.ts';
 
 /** What `cronguard sweep` hands over once it has decided what to report. */
-export interface SweepOutcome {
+export interface SweepNews {
   /** Problems reported as new by this sweep (SPEC §4 `problems`, without --all's old ones). */
   problems: ProblemInfo[];
   /** Problems reported as resolved by this sweep. */
@@ -29,7 +29,7 @@ export interface SweepOutcome {
  * to every channel (queued first, so never lost), the outbox's due backlog, and the dead-man ping.
  * Returns the one warning line to print, or null; never throws.
  */
-export async function notifySweep(s: SweepOutcome): Promise<string | null> {
+export async function notifySweep(s: SweepNews): Promise<string | null> {
   const deadline = Date.now() + s.settings.timeoutMs;
   try {
     const host = hostName();

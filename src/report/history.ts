@@ -1,14 +1,12 @@
+import { shortId } from '../shared/run-id.ts';
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../shared/duration.ts';
 import type { RunRecord } from '../shared/types.ts';
 import { csvRecord } from './csv.ts';
-import { shellWords } from './failure.ts';
+import { shellWords } from '../wire/failure-report.ts';
 import { localTime } from './local-time.ts';
 import { neutralise } from './neutralise.ts';
 import { styleStatus, table } from './style.ts';
-
-/** How much of a run id the table shows: enough to be unique in practice, and `show` takes it. */
-export const ID_PREFIX_LENGTH = 8;
 
 /** The exit code or the signal that ended a run, "-" when there is neither yet. */
 export function exitText(r: Pick<RunRecord, 'exitCode' | 'signal'>): string {
@@ -28,7 +26,7 @@ export function historyTable(runs: readonly RunRecord[], style: ChalkInstance, t
     exitText(r),
     r.durationMs === null ? '-' : formatDuration(r.durationMs),
     String(r.attempts.length),
-    style.dim(r.id.slice(0, ID_PREFIX_LENGTH)),
+    style.dim(shortId(r.id)),
   ]);
   return table(['STARTED', 'JOB', 'STATUS', 'EXIT', 'DURATION', 'ATTEMPTS', 'RUN'], rows, style);
 }

@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../shared/duration.ts';
 import type { AttemptRecord, RunRecord } from '../shared/types.ts';
 import { outcomeText } from '../shared/outcome.ts';
-import { attemptHeader, shellWords } from './failure.ts';
+import { attemptHeader, shellWords } from '../wire/failure-report.ts';
 import { localTime } from './local-time.ts';
 import { neutralise } from './neutralise.ts';
 import { styleStatus } from './style.ts';

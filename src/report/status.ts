@@ -4,7 +4,7 @@ import { systemZone, wallText } from '../schedule/zone.ts';
 import type { RunDot } from '../store/store.ts';
 import { neutralise } from './neutralise.ts';
 import { runStrip, sparkline } from './strip.ts';
-import { localTime } from './sweep.ts';
+import { localTime } from './local-time.ts';
 import { styleStatus, table } from './style.ts';
 
 /** One job's line of `cronguard status`, in the JSON shape of SPEC §6. */
@@ -105,7 +105,7 @@ function cellsOf(jobs: readonly StatusLine[], layout: StatusLayout, dots: Map<st
       dots ? sparkline(mine, layout.cells) : '',
       ...(layout.schedule ? [j.schedule === null ? '-' : neutralise(j.schedule)] : []),
       style && j.lastStatus ? styleStatus(style, status) : status,
-      ...(layout.started ? [j.lastStartedAt ? time(localTime(j.lastStartedAt)) : '-'] : []),
+      ...(layout.started ? [j.lastStartedAt ? time(localTime(j.lastStartedAt, true)) : '-'] : []),
       j.lastDurationMs === null ? '-' : formatDuration(j.lastDurationMs),
       next,
       j.failureStreak && style ? style.red(String(j.failureStreak)) : String(j.failureStreak),
@@ -131,6 +131,6 @@ export function statusText(
     // Two short lines rather than one long one: status fits an 80-column terminal.
     ? 'sweep has never run on this database; add it to your crontab by its full path\n'
       + '(cron\'s PATH is /usr/bin:/bin):  */30 * * * * /usr/local/bin/cronguard sweep'
-    : `last sweep: ${localTime(lastSweepAt)} (${formatDuration(Math.max(0, now - Date.parse(lastSweepAt)))} ago)`;
+    : `last sweep: ${localTime(lastSweepAt, true)} (${formatDuration(Math.max(0, now - Date.parse(lastSweepAt)))} ago)`;
   return `${body}${sweep}\n`;
 }

@@ -1,14 +1,12 @@
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../shared/duration.ts';
-import { systemZone, wallText } from '../schedule/zone.ts';
+import { localTime } from './local-time.ts';
 import type { Problem } from '../shared/sweep-model.ts';
 import type { WatcherNote } from '../shared/sweep-model.ts';
 import { table } from './style.ts';
 
-/** A stored ISO time as this host's clock shows it. */
-export function localTime(iso: string): string {
-  return wallText(systemZone(), Date.parse(iso));
-}
+/** A stored ISO time as this host's clock shows it, whole minutes without seconds. */
+const wall = (iso: string | null): string => localTime(iso, true);
 
 /** A problem in the stable JSON shape of SPEC §4 (keys in this order). */
 export function problemJson(p: Problem): Problem {
@@ -31,10 +29,10 @@ export function sweepText(
     problems.length > fresh ? `${problems.length - fresh} still open` : '',
     resolved.length ? `${resolved.length} resolved` : '',
   ].filter(Boolean);
-  let text = `cronguard sweep at ${localTime(at)}: ${counts.join(', ') || 'no problems'}\n`;
+  let text = `cronguard sweep at ${wall(at)}: ${counts.join(', ') || 'no problems'}\n`;
   const rows = [
-    ...problems.map((p) => [p.fresh ? style.red('NEW') : style.yellow('OPEN'), p.kind, p.job, localTime(p.since), p.message]),
-    ...resolved.map((p) => [style.green('RESOLVED'), p.kind, p.job, localTime(p.since), p.message]),
+    ...problems.map((p) => [p.fresh ? style.red('NEW') : style.yellow('OPEN'), p.kind, p.job, wall(p.since), p.message]),
+    ...resolved.map((p) => [style.green('RESOLVED'), p.kind, p.job, wall(p.since), p.message]),
   ];
   if (rows.length > 0) text += table(['', 'KIND', 'JOB', 'SINCE', 'WHAT'], rows, style);
   text += `${watcherText(at, watcher)}\n`;
@@ -45,6 +43,6 @@ export function sweepText(
 export function watcherText(at: string, w: WatcherNote): string {
   if (w.previousAt === null) return 'this is the first sweep of this database';
   const ago = formatDuration(Math.max(0, Date.parse(at) - Date.parse(w.previousAt)));
-  if (!w.late) return `previous sweep: ${localTime(w.previousAt)} (${ago} earlier)`;
-  return `cronguard: the previous sweep ran at ${localTime(w.previousAt)}, ${ago} earlier: more than twice the usual ${formatDuration(w.usualMs ?? 0)}; were cron or this host down?`;
+  if (!w.late) return `previous sweep: ${wall(w.previousAt)} (${ago} earlier)`;
+  return `cronguard: the previous sweep ran at ${wall(w.previousAt)}, ${ago} earlier: more than twice the usual ${formatDuration(w.usualMs ?? 0)}; were cron or this host down?`;
 }

@@ -59,6 +59,16 @@ export interface RunRecord {
 /** The statuses of a finished run that count as a failure (streaks, alerts, metrics); skipped is neither. */
 export const FAILURE_STATUSES: readonly RunStatus[] = ['failed', 'timeout', 'killed', 'error', 'lost'];
 
+/** The one failure predicate: whether a run (or attempt) with this status failed. */
+export function isFailure(status: RunStatus): boolean {
+  return FAILURE_STATUSES.includes(status);
+}
+
+/** Whether a run with this status has ended (a skipped run never started, so it is not counted either). */
+export function isFinished(status: RunStatus): boolean {
+  return status !== 'running' && status !== 'skipped';
+}
+
 /** Which failures --retry-on retries: exit codes and/or timeouts. */
 export interface RetryOn {
   codes: ReadonlySet<number>;

@@ -1,7 +1,8 @@
 import { outcomeText } from '../shared/outcome.ts';
 import type { JobFacts, LostRun, Problem, RunningRun, SweepSnapshot, SweepVerdict } from '../shared/sweep-model.ts';
 import { judgeOverdue, ScheduleCache } from './overdue.ts';
-import { type Finding, judgeRunning, type Liveness, shortId } from './running.ts';
+import { shortId } from '../shared/run-id.ts';
+import { type Finding, judgeRunning, type Liveness } from './running.ts';
 import type { WatcherNote } from '../shared/sweep-model.ts';
 import { type Reconciled, reconcile, watchTheWatcher } from './state.ts';
 

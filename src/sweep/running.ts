@@ -1,3 +1,4 @@
+import { shortId } from '../shared/run-id.ts';
 import { formatDuration } from '../shared/duration.ts';
 import type { ProcessIdentity } from '../shared/types.ts';
 import type { LostRun, Problem, RunningRun } from '../shared/sweep-model.ts';
@@ -83,9 +84,4 @@ function oncePerJobAndKind(findings: Finding[]): Finding[] {
     else kept.set(key, { finding: f, more: 0 });
   }
   return [...kept.values()].map(({ finding, more }) => (more ? { ...finding, message: `${finding.message} (and ${more} more run${more > 1 ? 's' : ''} of this job)` } : finding));
-}
-
-/** The first 8 characters of a run id, as people quote it. */
-export function shortId(id: string): string {
-  return id.slice(0, 8);
 }

@@ -1,9 +1,7 @@
-import { FAILURE_STATUSES } from '../../shared/types.ts';
 import type { AlertStore, DeliveryFailure, NewOutboxItem, OutboxItem } from '../store.ts';
 import type { SqliteDatabase } from './database.ts';
+import { streakReader } from './streak.ts';
 
-/** The SQL list of failure statuses, for IN (...). */
-export const FAILURE_SQL = FAILURE_STATUSES.map((s) => `'${s}'`).join(', ');
 const PENDING = 'delivered_at IS NULL AND dead_at IS NULL';
 
 interface OutboxRow {
@@ -19,11 +17,7 @@ function lazy(db: SqliteDatabase, sql: string) {
 
 /** Failure streaks and the notification outbox in SQLite. */
 export function sqliteAlertStore(db: SqliteDatabase): AlertStore {
-  const streak = lazy(db, `
-    SELECT count(*) AS n FROM runs
-    WHERE job = @job AND id <> @id AND started_at < @at AND status IN (${FAILURE_SQL})
-      AND started_at > coalesce((SELECT max(started_at) FROM runs
-        WHERE job = @job AND id <> @id AND started_at < @at AND status = 'success'), '')`);
+  const streak = streakReader(db);
   const insert = lazy(db, `INSERT INTO outbox (event_id, event_type, job, channel_fp, payload, created_at, next_at)
     VALUES (@eventId, @eventType, @job, @channelFp, @payload, @at, @at)`);
   // A row waits while an older row of its channel is pending and not due, or claimed by someone:
@@ -55,7 +49,7 @@ export function sqliteAlertStore(db: SqliteDatabase): AlertStore {
 
   return {
     async failuresBefore(job, runId, startedAt) {
-      return (streak().get({ job, id: runId, at: startedAt }) as { n: number }).n;
+      return streak(job, { runId, startedAt }).count;
     },
     async enqueue(items, at) {
       return enqueue.immediate(items, at);

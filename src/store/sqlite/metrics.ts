@@ -1,36 +1,34 @@
 import type { JobMetrics, MetricsReader } from '../store.ts';
 import type { RunStatus } from '../../shared/types.ts';
 import type { SqliteDatabase } from './database.ts';
-import { FAILURE_SQL } from './alerts.ts';
+import { FAILURE_SQL, streakReader } from './streak.ts';
 
 /** The figures of every job known from its runs or from the jobs table, in one pass per question. */
 const JOBS_SQL = `
   WITH names AS (SELECT name AS job FROM jobs UNION SELECT DISTINCT job FROM runs),
   totals AS (
     SELECT job, count(*) AS runs, sum(status IN (${FAILURE_SQL})) AS failures, max(started_at) AS last_start,
-      max(CASE WHEN status = 'success' THEN ended_at END) AS last_success,
-      max(CASE WHEN status = 'success' THEN started_at END) AS last_success_start
+      max(CASE WHEN status = 'success' THEN ended_at END) AS last_success
     FROM runs GROUP BY job)
   SELECT n.job, coalesce(t.runs, 0) AS runs, coalesce(t.failures, 0) AS failures, t.last_start, t.last_success,
     (SELECT status FROM runs r WHERE r.job = n.job ORDER BY started_at DESC, id DESC LIMIT 1) AS last_status,
     (SELECT duration_ms FROM runs r WHERE r.job = n.job AND ended_at IS NOT NULL
-      ORDER BY started_at DESC, id DESC LIMIT 1) AS last_duration,
-    (SELECT count(*) FROM runs r WHERE r.job = n.job AND status IN (${FAILURE_SQL})
-      AND started_at > coalesce(t.last_success_start, '')) AS streak
+      ORDER BY started_at DESC, id DESC LIMIT 1) AS last_duration
   FROM names n LEFT JOIN totals t ON t.job = n.job ORDER BY n.job`;
 
 interface JobRow {
   job: string; runs: number; failures: number; last_start: string | null; last_success: string | null;
-  last_status: string | null; last_duration: number | null; streak: number;
+  last_status: string | null; last_duration: number | null;
 }
 
 /** The read side of `cronguard metrics`. */
 export function sqliteMetricsReader(db: SqliteDatabase): MetricsReader {
+  const streak = streakReader(db);
   return {
     async jobs() {
       return (db.prepare(JOBS_SQL).all() as JobRow[]).map((r): JobMetrics => ({
         job: r.job, runs: r.runs, failures: r.failures, lastStartedAt: r.last_start, lastSuccessAt: r.last_success,
-        lastStatus: r.last_status as RunStatus | null, lastDurationMs: r.last_duration, failureStreak: r.streak,
+        lastStatus: r.last_status as RunStatus | null, lastDurationMs: r.last_duration, failureStreak: streak(r.job).count,
       }));
     },
     async problems() {

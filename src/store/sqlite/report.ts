@@ -2,7 +2,7 @@ import { BUCKETS_PER_E } from '../../shared/duration-buckets.ts';
 import { SEVERITY } from '../../shared/outcome.ts';
 import type { RunStatus } from '../../shared/types.ts';
 import type { FailureTail, PeriodBucket, PeriodFigures, Periods, ReportReader, RunDot } from '../store.ts';
-import { FAILURE_SQL } from './alerts.ts';
+import { FAILURE_SQL, FINISHED_SQL } from './streak.ts';
 import type { SqliteDatabase } from './database.ts';
 import { WITH_JOB_NAMES } from './job-names.ts';
 
@@ -52,7 +52,7 @@ export function sqliteReportReader(db: SqliteDatabase): ReportReader {
     async durationBuckets(periods, job) {
       const statement = db.prepare(`${WITH_PERIODS}
         SELECT periods.i, CAST(ln(duration_ms + 1) * ${BUCKETS_PER_E} AS INTEGER) AS bucket, count(*), max(duration_ms)
-        FROM ${RUNS_IN_PERIODS} WHERE status NOT IN ('running', 'skipped') AND duration_ms >= 0
+        FROM ${RUNS_IN_PERIODS} WHERE ${FINISHED_SQL} AND duration_ms >= 0
         GROUP BY periods.i, bucket`).raw();
       const json = periodsJson(periods);
       return jobsOf(job).flatMap((name) => (statement.all({ periods: json, job: name }) as Array<[number, number, number, number]>)

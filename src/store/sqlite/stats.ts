@@ -3,6 +3,7 @@ import { FAILURE_STATUSES } from '../../shared/types.ts';
 import type { JobStats } from '../store.ts';
 import type { SqliteDatabase } from './database.ts';
 import { ALL_JOBS, WITH_JOB_NAMES } from './job-names.ts';
+import { FINISHED_SQL } from './streak.ts';
 
 /**
  * The rows stats reads: each finished run's job, status and duration, straight from the covering
@@ -12,7 +13,7 @@ function statsRowsSql(filter: { job?: string; since?: string }): string {
   return `${filter.job !== undefined ? '' : WITH_JOB_NAMES}
     SELECT job, status, duration_ms FROM runs
     WHERE ${filter.job !== undefined ? 'job = @job' : ALL_JOBS} ${filter.since !== undefined ? 'AND started_at >= @since' : ''}
-      AND status NOT IN ('running', 'skipped')`;
+      AND ${FINISHED_SQL}`;
 }
 
 /**

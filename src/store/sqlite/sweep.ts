@@ -1,12 +1,12 @@
 import type { SweepRepo } from '../store.ts';
 import type { CrontabSeen, JobFacts, Problem, RunGist, RunningRun, ScheduleEntry, SweepSnapshot, SweepVerdict } from '../../shared/sweep-model.ts';
-import type { RunStatus } from '../../shared/types.ts';
+import { isFinished, type RunStatus } from '../../shared/types.ts';
 import type { SqliteDatabase } from './database.ts';
+import { FINISHED_SQL, streakReader } from './streak.ts';
 
 /** How many sweeps the log keeps: enough to know the usual interval, bounded for ever-running hosts. */
 const SWEEP_LOG_KEPT = 1000;
 const GIST = 'id, status, started_at, ended_at, duration_ms, exit_code, signal';
-const FINISHED = `status NOT IN ('running', 'skipped')`;
 
 interface GistRow { id: string; status: string; started_at: string; ended_at: string | null; duration_ms: number | null; exit_code: number | null; signal: string | null }
 
@@ -25,11 +25,8 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
     const crontab = db.prepare('SELECT name, schedules, first_seen_at FROM crontab_jobs').all() as
       Array<{ name: string; schedules: string; first_seen_at: string }>;
     const last = db.prepare(`SELECT ${GIST} FROM runs WHERE job = ? ORDER BY started_at DESC LIMIT 1`);
-    const lastFinished = db.prepare(`SELECT ${GIST} FROM runs WHERE job = ? AND ${FINISHED} ORDER BY started_at DESC LIMIT 1`);
-    const streak = db.prepare(`
-      SELECT count(*) AS count, min(ended_at) AS since FROM runs
-      WHERE job = @job AND ${FINISHED} AND status <> 'success' AND started_at > coalesce(
-        (SELECT started_at FROM runs WHERE job = @job AND status = 'success' ORDER BY started_at DESC LIMIT 1), '')`);
+    const lastFinished = db.prepare(`SELECT ${GIST} FROM runs WHERE job = ? AND ${FINISHED_SQL} ORDER BY started_at DESC LIMIT 1`);
+    const streak = streakReader(db);
     const facts = new Map<string, JobFacts>();
     const fact = (name: string): JobFacts => {
       let f = facts.get(name);
@@ -49,8 +46,8 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
     }
     for (const f of facts.values()) {
       f.last = gist(last.get(f.job) as GistRow | undefined);
-      f.lastFinished = f.last && f.last.status !== 'running' && f.last.status !== 'skipped' ? f.last : gist(lastFinished.get(f.job) as GistRow | undefined);
-      if (f.lastFinished && f.lastFinished.status !== 'success') f.streak = streak.get({ job: f.job }) as JobFacts['streak'];
+      f.lastFinished = f.last && isFinished(f.last.status) ? f.last : gist(lastFinished.get(f.job) as GistRow | undefined);
+      if (f.lastFinished && f.lastFinished.status !== 'success') f.streak = streak(f.job);
     }
     return [...facts.values()].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0));
   };

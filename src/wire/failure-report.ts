@@ -1,3 +1,4 @@
+// A stable wire format: what cron mails when a run fails, and the body of a --ping's finish signal.
 import { outcomeText } from '../shared/outcome.ts';
 import { formatDuration } from '../shared/duration.ts';
 import type { AttemptRecord, RunRecord } from '../shared/types.ts';
