@@ -1,6 +1,7 @@
 import type { CommandMain } from './context.ts';
 import { reportPage } from '../report/html/page.ts';
-import { CronguardError } from '../shared/errors.ts';
+import { systemZone } from '../schedule/zone.ts';
+import { badOption, CronguardError } from '../shared/errors.ts';
 import { optionValue } from '../shared/option-values.ts';
 import { REPORT } from '../shared/options.ts';
 import { systemClock } from '../shared/time.ts';
@@ -13,7 +14,7 @@ import { writePublicFile } from './write-file.ts';
 
 /** The report's HTML from the store (null: nothing recorded yet) over the days from `since` to now. */
 export async function reportHtml(store: Store | null, since: Date, now: Date): Promise<string> {
-  if (store === null) return reportPage({ generatedAt: now.toISOString(), zone: '', lastSweepAt: null, days: localDays(since, now), jobs: [], hosts: null });
+  if (store === null) return reportPage({ generatedAt: now.toISOString(), zone: systemZone(), lastSweepAt: null, days: localDays(since, now), jobs: [], hosts: null });
   return reportPage(await gatherReport(store, since, now));
 }
 
@@ -29,7 +30,7 @@ export const reportMain: CommandMain = async (args, ctx) => {
   if (file === undefined || file === '') throw new CronguardError('report needs --html FILE (- for stdout)');
   const now = systemClock.now();
   const since = new Date(optionValue(args, REPORT.since));
-  if (since.getTime() > now.getTime()) throw new CronguardError(`--since ${JSON.stringify(args.options['since'])}: is in the future`);
+  if (since.getTime() > now.getTime()) throw badOption('--since', String(args.options['since']), 'is in the future');
   const store = await openStore(storeTargetOf(args, ctx), 'read');
   const html = store === null ? await reportHtml(null, since, now) : await withStore(store, 'read', (s) => reportHtml(s, since, now));
   publishReport(file, html, '--html', ctx.stdout);

@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../shared/duration.ts';
 import type { JobStats } from '../store/store.ts';
 import { successRate } from './json.ts';
+import { neutralise } from './neutralise.ts';
 import { table } from './style.ts';
 
 /** "98.5%", coloured: green when every run succeeded, yellow from 90%, red below. */
@@ -24,7 +25,7 @@ const ms = (value: number | null) => (value === null ? '-' : formatDuration(valu
 /** The human stats: one line per job. */
 export function statsTable(stats: readonly JobStats[], style: ChalkInstance): string {
   const rows = stats.map((s) => [
-    s.job, String(s.runs), String(s.successes), rateText(s, style), failuresText(s, style), ms(s.p50Ms), ms(s.p95Ms), ms(s.maxMs),
+    neutralise(s.job), String(s.runs), String(s.successes), rateText(s, style), failuresText(s, style), ms(s.p50Ms), ms(s.p95Ms), ms(s.maxMs),
   ]);
   return table(['JOB', 'RUNS', 'OK', 'SUCCESS', 'FAILURES', 'P50', 'P95', 'MAX'], rows, style);
 }

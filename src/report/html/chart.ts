@@ -9,8 +9,8 @@ const RIGHT = 10;
 const TOP = 10;
 const BOTTOM = 24;
 
-/** A number rounded for SVG coordinates (one decimal is finer than a pixel). */
-const r = (n: number): string => String(Math.round(n * 10) / 10);
+/** A number rounded for SVG coordinates (whole pixels of a 720-wide chart). */
+const r = (n: number): string => String(Math.round(n));
 
 /** The runs of consecutive days that have durations: a band is drawn per run of days, never across a gap. */
 function segments(bands: ReadonlyArray<DayBand | null>): Array<Array<{ i: number; band: DayBand }>> {
@@ -64,18 +64,15 @@ export function durationChart(job: JobReport, days: readonly ReportDay[]): strin
       parts.push(`<path class="band" d="M${upper.join('L')}L${lower.join('L')}Z"/>`,
         `<polyline class="p50" points="${seg.map((s) => `${r(x(s.i))},${r(y(s.band.p50Ms))}`).join(' ')}"/>`);
     }
-    for (const s of seg) {
-      const b = s.band;
-      const day = days[s.i]?.date ?? '';
-      parts.push(`<circle class="pt" cx="${r(x(s.i))}" cy="${r(y(b.p50Ms))}" r="2"><title>${esc(`${day}: ${b.runs} finished, p50 ${formatDuration(b.p50Ms)}, p95 ${formatDuration(b.p95Ms)}, max ${formatDuration(b.maxMs)}`)}</title></circle>`);
-    }
+    // The day's figures are the overview cell's tooltip: the points stay bare, which keeps the page small.
+    for (const s of seg) parts.push(`<circle class="pt" cx="${r(x(s.i))}" cy="${r(y(s.band.p50Ms))}" r="2"/>`);
   }
   const base = TOP + plotH;
   job.days.forEach((d, i) => {
     if (!d) return;
-    const day = days[i]?.date ?? '';
+    const day = days[i]?.date.slice(5) ?? '';
     const failed = d.failures + d.killed;
-    if (failed > 0) parts.push(`<circle class="mk-fail" cx="${r(x(i))}" cy="${base - 4}" r="3.5"><title>${esc(`${day}: ${d.failures} failed, errored or lost, ${d.killed} killed`)}</title></circle>`);
+    if (failed > 0) parts.push(`<circle class="mk-fail" cx="${r(x(i))}" cy="${base - 4}" r="3.5"><title>${esc(`${day}: ${failed} failed`)}</title></circle>`);
     if (d.timeouts > 0) parts.push(`<path class="mk-timeout" d="M${r(x(i) - 4)},${TOP + 7}L${r(x(i) + 4)},${TOP + 7}L${r(x(i))},${TOP}Z"><title>${esc(`${day}: ${d.timeouts} timed out`)}</title></path>`);
   });
   return `<svg class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="durations by day: p50 line, p50 to p95 band">${parts.join('')}</svg>`;

@@ -1,12 +1,14 @@
+import { formatDuration } from '../../shared/duration.ts';
 import { esc, shown } from './escape.ts';
 import type { HostReport, JobReport, ReportDay } from './model.ts';
 
-/** A day cell's tooltip: its date and what happened. */
-function dayTitle(date: string, d: JobReport['days'][number]): string {
+/** A day cell's tooltip: its date, what happened, and the durations of its finished runs. */
+function dayTitle(date: string, d: JobReport['days'][number], band: JobReport['bands'][number]): string {
   if (!d) return `${date}: no runs`;
   const trouble = [[d.failures, 'failed'], [d.timeouts, 'timed out'], [d.killed, 'killed']]
     .filter(([count]) => (count as number) > 0).map(([count, what]) => `${count} ${what}`);
-  return `${date}: ${d.runs} run${d.runs === 1 ? '' : 's'}${trouble.length ? `, ${trouble.join(', ')}` : ''}; worst: ${d.worst}`;
+  const durations = band ? `; p50 ${formatDuration(band.p50Ms)}, p95 ${formatDuration(band.p95Ms)}, max ${formatDuration(band.maxMs)}` : '';
+  return `${date}: ${d.runs} run${d.runs === 1 ? '' : 's'}${trouble.length ? `, ${trouble.join(', ')}` : ''}${durations}`;
 }
 
 /** The header row of day columns: the day of the month, with the full date as tooltip. */
@@ -25,7 +27,7 @@ export function problemFlags(job: JobReport): string {
  */
 export function overviewGrid(jobs: readonly JobReport[], days: readonly ReportDay[]): string {
   const rows = jobs.map((job, n) => {
-    const cells = job.days.map((d, i) => `<td class="c ${d ? esc(d.worst) : 'none'}" title="${shown(dayTitle(days[i]?.date ?? '', d))}"></td>`).join('');
+    const cells = job.days.map((d, i) => `<td class="c ${d ? esc(d.worst) : 'none'}" title="${shown(dayTitle(days[i]?.date ?? '', d, job.bands[i] ?? null))}"></td>`).join('');
     return `<tr class="job${job.problems.length ? ' open' : ''}"><th scope="row"><a href="#job-${n}">${shown(job.job)}</a>${problemFlags(job)}</th>${cells}</tr>`;
   });
   return `<div class="scroll"><table class="grid overview"><thead><tr><th></th>${dayHeader(days)}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
