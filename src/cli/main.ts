@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import { neutralise } from '../shared/neutralise.ts';
 import type { ParsedArgs } from '../shared/argv.ts';
 import { parseArgs } from '../shared/argv.ts';
 import type { CliContext, CommandMain } from '../commands/context.ts';
@@ -57,7 +58,9 @@ const ctx: CliContext = {
   stdoutIsTTY: process.stdout.isTTY === true,
   stdoutColumns: process.stdout.isTTY === true ? process.stdout.columns : undefined,
   stdout: (data) => void process.stdout.write(data),
-  stderr: (data) => void process.stderr.write(data),
+  // Everything cronguard itself says on stderr passes the one neutraliser (SPEC §9): a message that quotes
+  // a stored or given value can never drive the terminal. (The command's own output never goes this way.)
+  stderr: (data) => void process.stderr.write(typeof data === 'string' ? neutralise(data) : data),
 };
 // A closed stdout (the reader went away) must not crash the wrapper mid-run.
 process.stdout.on('error', () => {});

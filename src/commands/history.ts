@@ -1,5 +1,6 @@
 import type { CommandMain } from './context.ts';
 import { CronguardError } from '../shared/errors.ts';
+import { safeFields } from '../shared/neutralise.ts';
 import { historyCsv, historyTable } from '../report/history.ts';
 import { runJson } from '../wire/run-json.ts';
 import { makeStyle } from '../report/style.ts';
@@ -27,7 +28,7 @@ export const historyMain: CommandMain = async (args, ctx) => {
   if (args.options['json']) ctx.stdout(`${JSON.stringify(runs.map((r) => runJson(r)), null, 2)}\n`);
   else if (args.options['csv']) ctx.stdout(historyCsv(runs));
   else if (runs.length === 0) ctx.stdout(store === null ? `no runs recorded in ${describeTarget(target)}\n` : 'no runs match\n');
-  else ctx.stdout(historyTable(runs, makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY));
+  else ctx.stdout(historyTable(safeFields(runs), makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY));
   return 0;
 };
 

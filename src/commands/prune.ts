@@ -3,7 +3,7 @@ import { CronguardError } from '../shared/errors.ts';
 import { flagGiven, optionValue } from '../shared/option-values.ts';
 import { PRUNE } from '../shared/options.ts';
 import { formatBytes } from '../report/bytes.ts';
-import { localTime } from '../report/local-time.ts';
+import { localTime } from '../shared/local-time.ts';
 import type { PruneCount } from '../store/store.ts';
 import { exclusive, withStore } from './forensics.ts';
 import { openStore } from '../store/open.ts';

@@ -6,6 +6,7 @@ import { RUN } from '../shared/options.ts';
 import type { OverlapMode } from '../shared/types.ts';
 import type { RunPlan } from '../runner/run.ts';
 import { notifySettings, type NotifySettings } from '../notify/settings.ts';
+import { mistypedCommand } from './typo.ts';
 
 /** What the run command does around the runner: notifications, pings, and warnings about their settings. */
 export interface AlertPlan {
@@ -18,6 +19,8 @@ export interface AlertPlan {
 export async function resolveRunPlan(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<RunPlan & { overlap: OverlapMode; alerts: AlertPlan }> {
   const argv = args.positionals;
   if (argv.length === 0 || argv[0] === '') throw new CronguardError('missing the command to run (usage: cronguard [options] -- COMMAND [ARGS...])');
+  const typo = mistypedCommand(args, env);
+  if (typo) throw typo;
   const name = optionValue(args, RUN.name);
   const overlap = optionValue(args, RUN.overlap);
   const { settings, warnings } = notifySettings(args.options, env);

@@ -59,6 +59,6 @@ export const runMain: CommandMain = async (args, ctx) => {
     // Closing can only fail on a database already reported broken.
   }
   const waitedInVain = run.status === 'skipped' && plan.overlap === 'wait';
-  if (run.status !== 'success' && (run.status !== 'skipped' || waitedInVain)) ctx.stdout(report());
+  if (run.status !== 'success' && (run.status !== 'skipped' || waitedInVain)) ctx.stdout(plan.tee ? failureReport(run, exitCode, true) : report());
   return exitCode;
 };

@@ -1,8 +1,9 @@
 import type { CommandMain } from './context.ts';
 import { parseCount } from '../shared/count.ts';
 import { badOption, CronguardError } from '../shared/errors.ts';
+import { safeFields } from '../shared/neutralise.ts';
 import { runJson } from '../wire/run-json.ts';
-import { localTime } from '../report/local-time.ts';
+import { localTime } from '../shared/local-time.ts';
 import { rawOutput, showText } from '../report/show.ts';
 import { makeStyle } from '../report/style.ts';
 import type { RunRecord } from '../shared/types.ts';
@@ -34,7 +35,7 @@ export const showMain: CommandMain = async (args, ctx) => {
   }
   if (args.options['json']) ctx.stdout(`${JSON.stringify(runJson({ ...run, attempts }, true), null, 2)}\n`);
   else if (args.options['raw']) ctx.stdout(rawOutput(attempts));
-  else ctx.stdout(showText(run, attempts, makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY));
+  else ctx.stdout(showText(safeFields(run), safeFields(attempts), makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY));
   return 0;
 };
 
@@ -44,6 +45,6 @@ function pickRun(runs: RunRecord[], prefix: string, where: string): RunRecord {
   if (first === undefined) throw new CronguardError(`no run with an id starting ${JSON.stringify(prefix)} in ${where}`);
   if (second === undefined) return first;
   const more = runs.length > CANDIDATES ? `\n  ... and more: give more characters` : '';
-  const lines = runs.slice(0, CANDIDATES).map((r) => `\n  ${r.id}  ${localTime(r.startedAt)}  ${r.job}  ${r.status}`);
+  const lines = safeFields(runs.slice(0, CANDIDATES)).map((r) => `\n  ${r.id}  ${localTime(r.startedAt)}  ${r.job}  ${r.status}`);
   throw new CronguardError(`run id prefix ${JSON.stringify(prefix)} is ambiguous; it starts ${runs.length > CANDIDATES ? `more than ${CANDIDATES}` : runs.length} runs:${lines.join('')}${more}`);
 }

@@ -1,9 +1,9 @@
 import type { CommandMain } from './context.ts';
 import { statsJson } from '../report/json.ts';
 import { durationHistogram } from '../report/histogram.ts';
-import { neutralise } from '../report/neutralise.ts';
 import { makeStyle, outputWidth } from '../report/style.ts';
 import { statsTable } from '../report/stats.ts';
+import { neutraliseLine, safeFields } from '../shared/neutralise.ts';
 import { optionValue } from '../shared/option-values.ts';
 import { STATS } from '../shared/options.ts';
 import { requireKnownJob, withStore } from './forensics.ts';
@@ -31,10 +31,10 @@ export const statsMain: CommandMain = async (args, ctx) => {
   else if (store === null) ctx.stdout(`no runs recorded in ${describeTarget(target)}\n`);
   else if (stats.length === 0) ctx.stdout(`no finished runs${since === undefined ? '' : ' in that time'}\n`);
   else {
-    ctx.stdout(statsTable(stats, makeStyle(ctx.stdoutIsTTY, ctx.env)));
+    ctx.stdout(statsTable(safeFields(stats), makeStyle(ctx.stdoutIsTTY, ctx.env)));
     const width = outputWidth(ctx.stdoutIsTTY, ctx.stdoutColumns, ctx.env);
     const runs = buckets.reduce((n, b) => n + b.runs, 0);
-    if (job !== undefined) ctx.stdout(durationHistogram(`durations of ${neutralise(job)} (${runs} finished run${runs === 1 ? '' : 's'}):`, buckets, width));
+    if (job !== undefined) ctx.stdout(durationHistogram(`durations of ${neutraliseLine(job)} (${runs} finished run${runs === 1 ? '' : 's'}):`, buckets, width));
   }
   return 0;
 };

@@ -2,6 +2,7 @@ import type { CommandMain } from './context.ts';
 import { type StatusLine, statusJson, statusLayout, statusText } from '../report/status.ts';
 import { makeStyle, outputWidth } from '../report/style.ts';
 import { firstStartAfter } from '../schedule/walk.ts';
+import { safeFields } from '../shared/neutralise.ts';
 import { systemClock } from '../shared/time.ts';
 import type { JobFacts } from '../shared/sweep-model.ts';
 import type { RunDot, Store } from '../store/store.ts';

@@ -8,6 +8,7 @@ import { bootTimeMs } from '../schedule/boot.ts';
 import { detectCron } from '../schedule/cron-flavour.ts';
 import { readCrontabs } from '../schedule/discover.ts';
 import { CronguardError, describeError, EXIT } from '../shared/errors.ts';
+import { neutraliseLine, safeFields } from '../shared/neutralise.ts';
 import { listValues, optionGiven, optionValue } from '../shared/option-values.ts';
 import { SWEEP } from '../shared/options.ts';
 import { isGroupAlive, isProcessAlive } from '../shared/proc.ts';
@@ -91,7 +92,7 @@ function reportSweep(outcome: SweepOutcome, at: string, o: ParsedArgs['options']
   let printed = '';
   const problems = all ? outcome.current : outcome.reported;
   const warnings = all ? outcome.warnings : outcome.newWarnings;
-  for (const w of warnings) ctx.stderr(`cronguard: ${w}\n`);
+  for (const w of warnings) ctx.stderr(`cronguard: ${neutraliseLine(w)}\n`);
   const news = problems.length > 0 || outcome.resolved.length > 0 || outcome.watcher.late;
   if (o['json']) {
     printed = sweepJson(at, problems, outcome.resolved);
@@ -99,7 +100,7 @@ function reportSweep(outcome: SweepOutcome, at: string, o: ParsedArgs['options']
   } else if (news || all) {
     const fresh = new Set(outcome.reported);
     const marked = problems.map((p) => ({ ...p, fresh: fresh.has(p) }));
-    printed = sweepText(at, marked, outcome.resolved, outcome.watcher, makeStyle(ctx.stdoutIsTTY, ctx.env));
+    printed = sweepText(at, safeFields(marked), safeFields(outcome.resolved), safeFields(outcome.watcher), makeStyle(ctx.stdoutIsTTY, ctx.env));
   }
   if (printed) ctx.stdout(printed);
   return { code: news || warnings.length > 0 ? 1 : 0, printed };

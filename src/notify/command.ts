@@ -6,13 +6,16 @@ import { remaining } from './http.ts';
 const STDERR_TAIL = 300;
 
 /**
- * Runs a --notify-command through /bin/sh -c (users write pipelines) with the event JSON on stdin and
+ * Runs a --notify-command through /bin/sh (users write pipelines) with the event JSON on stdin and
  * CRONGUARD_* variables, in its own process group, killed whole when the delivery timeout passes.
- * Exit 0 is delivered; anything else is tried again later.
+ * The shell reads the command from CRONGUARD_NOTIFY_COMMAND, not from its argv: a command holding a
+ * token stays out of `ps` (SPEC §9). Exit 0 is delivered; anything else is tried again later.
  */
 export function runNotifyCommand(command: string, stdin: string, env: NodeJS.ProcessEnv, deadline: number): Promise<Delivery> {
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', command], { detached: true, stdio: ['pipe', 'ignore', 'pipe'], env });
+    const child = spawn('/bin/sh', ['-c', 'eval "$CRONGUARD_NOTIFY_COMMAND"'], {
+      detached: true, stdio: ['pipe', 'ignore', 'pipe'], env: { ...env, CRONGUARD_NOTIFY_COMMAND: command },
+    });
     let stderr = '';
     let timedOut = false;
     child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString('utf8')).slice(-STDERR_TAIL); });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../shared/errors.ts';
+import { neutraliseLine } from '../shared/neutralise.ts';
 import { iso } from '../shared/time.ts';
 import type { OutboxItem, Store } from '../store/store.ts';
 import { nextTry } from './backoff.ts';
@@ -97,7 +98,7 @@ export async function deliverPending(store: Store, channels: readonly Channel[],
       const deadAt = next === null ? iso(ctx.now()) : null;
       await store.alerts.markFailed(row.id, token, { error: result.error, nextAt: iso(next ?? ctx.now()), deadAt });
       const fate = deadAt === null ? 'queued; later cronguard runs given this channel retry it' : 'given up';
-      const message = `could not deliver the ${row.eventType} notification of ${row.job ?? 'sweep'} to ${describeChannel(channel)}: ${result.error}; ${fate}`;
+      const message = `could not deliver the ${row.eventType} notification of ${neutraliseLine(row.job ?? 'sweep')} to ${describeChannel(channel)}: ${result.error}; ${fate}`;
       undelivered.push({ message, own: own.has(row.id) });
       // Later rows of this channel wait behind this one, so the receiver sees events in order.
       await store.alerts.release(rows.slice(i + 1).map((r) => r.id), token);

@@ -1,8 +1,7 @@
 import { durationMs, formatDuration } from '../shared/duration.ts';
 import type { Channel } from '../shared/channel.ts';
 import { badOption } from '../shared/errors.ts';
-import { httpUrl } from '../shared/option-parse.ts';
-import { NOTIFY } from '../shared/options.ts';
+import { NOTIFY, RUN } from '../shared/options.ts';
 import type { NotifyFormat } from '../shared/types.ts';
 
 export type { Channel, NotifyFormat };
@@ -19,13 +18,12 @@ export interface NotifySettings {
 /** The delivery timeout when CRONGUARD_NOTIFY_TIMEOUT does not say: also its upper bound. */
 export const NOTIFY_TIMEOUT_MS = 10_000;
 
-/** Checks a URL option: absolute http(s) only (the option table's parser). */
-export const checkUrl = (option: string, value: string): string => httpUrl(value, option);
-
 /**
- * Resolves --notify-command, --notify-url, --notify-format and --ping, with CRONGUARD_NOTIFY_* as the
- * global defaults a run line's options replace. A bad option is refused (exit 125); a bad environment
- * variable only warns and is ignored, because it would otherwise stop every job of the crontab.
+ * Resolves --notify-command, --notify-url, --notify-format and --ping, with CRONGUARD_NOTIFY_* and
+ * CRONGUARD_PING_URL as the defaults a run line's options replace. Each URL and command may be given as
+ * `@/path` of a file only its owner can read (SPEC §9). A bad option is refused (exit 125); a bad
+ * environment variable (an unsafe secret file too) only warns and is ignored, because it would otherwise
+ * stop every job of the crontab.
  */
 export function notifySettings(options: Record<string, string | boolean | string[]>, env: NodeJS.ProcessEnv): { settings: NotifySettings; warnings: string[] } {
   const warnings: string[] = [];
@@ -44,14 +42,17 @@ export function notifySettings(options: Record<string, string | boolean | string
   const format = typeof given === 'string'
     ? checkFormat('--notify-format', given)
     : fromEnv(NOTIFY.format.env, (v) => checkFormat(NOTIFY.format.env, v)) ?? checkFormat('--notify-format', NOTIFY.format.default);
-  const urls = list('notify-url').map((u) => checkUrl('--notify-url', u));
+  const urls = list('notify-url').map((u) => NOTIFY.url.parse(u, '--notify-url'));
   const commands = list('notify-command').map((c) => NOTIFY.command.parse(c, '--notify-command'));
   if (urls.length === 0 && commands.length === 0) {
-    const url = fromEnv('CRONGUARD_NOTIFY_URL', (v) => checkUrl('CRONGUARD_NOTIFY_URL', v));
+    const url = fromEnv(NOTIFY.url.env, (v) => NOTIFY.url.parse(v, NOTIFY.url.env));
     if (url) urls.push(url);
-    if (env['CRONGUARD_NOTIFY_COMMAND']?.trim()) commands.push(env['CRONGUARD_NOTIFY_COMMAND']);
+    const command = fromEnv(NOTIFY.command.env, (v) => (v.trim() === '' ? null : NOTIFY.command.parse(v, NOTIFY.command.env)));
+    if (command) commands.push(command);
   }
-  const ping = typeof options['ping'] === 'string' ? checkUrl('--ping', options['ping']) : null;
+  const ping = typeof options['ping'] === 'string'
+    ? RUN.ping.parse(options['ping'], '--ping')
+    : fromEnv(RUN.ping.env, (v) => RUN.ping.parse(v, RUN.ping.env));
   const timeoutMs = fromEnv('CRONGUARD_NOTIFY_TIMEOUT', checkTimeout) ?? NOTIFY_TIMEOUT_MS;
   const channels: Channel[] = [
     ...commands.map((command): Channel => ({ kind: 'command', command })),

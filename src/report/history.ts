@@ -1,17 +1,14 @@
 import { shortId } from '../shared/run-id.ts';
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../shared/duration.ts';
+import { exitText } from '../shared/outcome.ts';
 import type { RunRecord } from '../shared/types.ts';
 import { csvRecord } from './csv.ts';
 import { shellWords } from '../wire/failure-report.ts';
-import { localTime } from './local-time.ts';
+import { localTime } from '../shared/local-time.ts';
 import { neutralise } from './neutralise.ts';
 import { styleStatus, table } from './style.ts';
 
-/** The exit code or the signal that ended a run, "-" when there is neither yet. */
-export function exitText(r: Pick<RunRecord, 'exitCode' | 'signal'>): string {
-  return r.signal ?? (r.exitCode === null ? '-' : String(r.exitCode));
-}
 
 /**
  * The human history: one line per run, local times, coloured by status when `style` colours. On a

@@ -1,3 +1,5 @@
+import { neutraliseLine } from '../shared/neutralise.ts';
+
 /** One sample of a metric: its labels and value. */
 export interface Sample {
   labels: Record<string, string>;
@@ -14,7 +16,8 @@ export interface Metric {
 
 /** A label value as the exposition format wants it: backslash, double quote and newline escaped. */
 export function escapeLabel(value: string): string {
-  return value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
+  // A stored job name may hold control characters (no name cronguard writes does): shown, never obeyed.
+  return neutraliseLine(value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n'));
 }
 
 /** HELP text escaping: backslash and newline (quotes stay as they are there). */

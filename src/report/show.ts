@@ -1,9 +1,9 @@
 import type { ChalkInstance } from 'chalk';
-import { formatDuration } from '../shared/duration.ts';
+import { durationOptionText, formatDuration } from '../shared/duration.ts';
 import type { AttemptRecord, RunRecord } from '../shared/types.ts';
-import { outcomeText } from '../shared/outcome.ts';
+import { outcomeText, reasonText } from '../shared/outcome.ts';
 import { attemptHeader, shellWords } from '../wire/failure-report.ts';
-import { localTime } from './local-time.ts';
+import { localTime } from '../shared/local-time.ts';
 import { neutralise } from './neutralise.ts';
 import { styleStatus } from './style.ts';
 
@@ -19,13 +19,13 @@ export function showText(run: RunRecord, attempts: readonly AttemptRecord[], sty
   const lines = [
     field('run', run.id),
     field('job', safe(run.job)),
-    field('status', run.reason && run.status !== 'failed' ? `${status}: ${safe(run.reason)}` : status),
+    field('status', run.reason && run.status !== 'failed' ? `${status}: ${safe(reasonText(run) ?? '')}` : status),
     field('command', safe(shellWords(run.command))),
     field('host', `${safe(run.host)}, pid ${run.pid}${run.pgid === null ? '' : `, process group ${run.pgid}`}`),
     field('started', localTime(run.startedAt)),
     field('ended', run.endedAt === null ? `- (last heartbeat ${localTime(run.heartbeatAt)})` : localTime(run.endedAt)),
     field('duration', run.durationMs === null ? '-' : formatDuration(run.durationMs)),
-    field('timeout', run.timeoutMs === null ? 'none' : `${formatDuration(run.timeoutMs)}, then SIGKILL after ${formatDuration(run.killAfterMs)}`),
+    field('timeout', run.timeoutMs === null ? 'none' : `${durationOptionText(run.timeoutMs)}, then SIGKILL after ${durationOptionText(run.killAfterMs)}`),
     field('attempts', String(run.attempts.length)),
   ];
   const parts: Buffer[] = [Buffer.from(`${lines.join('\n')}\n`)];

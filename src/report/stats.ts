@@ -2,14 +2,16 @@ import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../shared/duration.ts';
 import type { JobStats } from '../store/store.ts';
 import { successRate } from './json.ts';
-import { neutralise } from './neutralise.ts';
 import { table } from './style.ts';
 
-/** "98.5%", coloured: green when every run succeeded, yellow from 90%, red below. */
+/**
+ * "98.5%", coloured: green when every run succeeded, yellow from 90%, red below. Only all and none
+ * are whole ("100%", "0%"); anything between keeps one decimal and never rounds to either.
+ */
 function rateText(s: JobStats, style: ChalkInstance): string {
   const rate = successRate(s);
   if (rate === null) return '-';
-  const text = `${(rate * 100).toFixed(rate === 1 ? 0 : 1)}%`;
+  const text = rate === 1 || rate === 0 ? `${rate * 100}%` : `${Math.min(99.9, Math.max(0.1, rate * 100)).toFixed(1)}%`;
   return rate === 1 ? style.green(text) : rate >= 0.9 ? style.yellow(text) : style.red(text);
 }
 
@@ -25,7 +27,7 @@ const ms = (value: number | null) => (value === null ? '-' : formatDuration(valu
 /** The human stats: one line per job. */
 export function statsTable(stats: readonly JobStats[], style: ChalkInstance): string {
   const rows = stats.map((s) => [
-    neutralise(s.job), String(s.runs), String(s.successes), rateText(s, style), failuresText(s, style), ms(s.p50Ms), ms(s.p95Ms), ms(s.maxMs),
+    s.job, String(s.runs), String(s.successes), rateText(s, style), failuresText(s, style), ms(s.p50Ms), ms(s.p95Ms), ms(s.maxMs),
   ]);
   return table(['JOB', 'RUNS', 'OK', 'SUCCESS', 'FAILURES', 'P50', 'P95', 'MAX'], rows, style);
 }

@@ -2,9 +2,9 @@ import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../shared/duration.ts';
 import { systemZone, wallText } from '../schedule/zone.ts';
 import type { RunDot } from '../store/store.ts';
-import { neutralise } from './neutralise.ts';
+import { neutraliseLine } from '../shared/neutralise.ts';
+import { localTime } from '../shared/local-time.ts';
 import { runStrip, sparkline } from './strip.ts';
-import { localTime } from './local-time.ts';
 import { styleStatus, table } from './style.ts';
 
 /** One job's line of `cronguard status`, in the JSON shape of SPEC §6. */
@@ -67,7 +67,7 @@ export function statusLayout(jobs: readonly StatusLine[], width: number | null):
   // Still too narrow: the strips shrink (to 5 runs), then names are cut (to no fewer than 8 characters).
   const last = forms[forms.length - 1] as (typeof forms)[0];
   const others = tableWidth(jobs, { ...last, cells: 0, jobWidth: 1 }) - 'JOB'.length;
-  const longest = Math.max(3, ...jobs.map((j) => [...neutralise(j.job)].length));
+  const longest = Math.max(3, ...jobs.map((j) => [...neutraliseLine(j.job)].length));
   const fewest = 'TREND'.length; // no narrower than the headers
   const jobWidth = Math.min(longest, Math.max(8, width - others - 2 * GAP - 2 * fewest));
   const cells = Math.max(fewest, Math.floor((width - others - jobWidth - 2 * GAP) / 2));
@@ -96,14 +96,14 @@ function cellsOf(jobs: readonly StatusLine[], layout: StatusLayout, dots: Map<st
   const rows = jobs.map((j) => {
     const zone = j.tz && !j.tz.includes(';') ? j.tz : here;
     const next = j.nextExpectedAt === null ? (j.schedule === '@reboot' ? 'at boot' : '-')
-      : `${time(wallText(zone, Date.parse(j.nextExpectedAt)))}${zone === here ? '' : ` ${neutralise(zone)}`}`;
+      : `${time(wallText(zone, Date.parse(j.nextExpectedAt)))}${zone === here ? '' : ` ${neutraliseLine(zone)}`}`;
     const mine = dots?.get(j.job) ?? [];
-    const status = j.lastStatus ? neutralise(j.lastStatus) : 'never run';
+    const status = j.lastStatus ? neutraliseLine(j.lastStatus) : 'never run';
     return [
-      cut(neutralise(j.job), layout.jobWidth),
+      cut(neutraliseLine(j.job), layout.jobWidth),
       dots && style ? runStrip(mine, layout.cells, style) : '',
       dots ? sparkline(mine, layout.cells) : '',
-      ...(layout.schedule ? [j.schedule === null ? '-' : neutralise(j.schedule)] : []),
+      ...(layout.schedule ? [j.schedule === null ? '-' : neutraliseLine(j.schedule)] : []),
       style && j.lastStatus ? styleStatus(style, status) : status,
       ...(layout.started ? [j.lastStartedAt ? time(localTime(j.lastStartedAt, true)) : '-'] : []),
       j.lastDurationMs === null ? '-' : formatDuration(j.lastDurationMs),

@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../shared/duration.ts';
-import { localTime } from './local-time.ts';
+import { localTime } from '../shared/local-time.ts';
 import type { Problem } from '../shared/sweep-model.ts';
 import type { WatcherNote } from '../shared/sweep-model.ts';
 import { table } from './style.ts';

@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { formatDuration } from '../shared/duration.ts';
+import { quote } from '../shared/neutralise.ts';
 import type { Verdict } from './classify.ts';
 
 /** Checks beyond the exit code that can fail an attempt the command itself thought a success. */
@@ -57,7 +58,7 @@ export function applyChecks(verdict: Verdict, checks: AttemptChecks, durationMs:
   if (verdict.status !== 'success') return verdict;
   let reason: string | null = null;
   if (matched !== null) {
-    reason = `output matched --fail-on-output: ${JSON.stringify(matched.length > 200 ? `${matched.slice(0, 200)}...` : matched)}`;
+    reason = `output matched --fail-on-output: ${quote(matched.length > 200 ? `${matched.slice(0, 200)}...` : matched)}`;
   } else if (checks.minDurationMs !== null && durationMs < checks.minDurationMs) {
     reason = `finished in ${formatDuration(durationMs)}, under --min-duration ${formatDuration(checks.minDurationMs)}`;
   }

@@ -1,4 +1,4 @@
-import { constants } from 'node:os';
+import { signalExitCode } from '../shared/outcome.ts';
 import { EXIT } from '../shared/errors.ts';
 import type { RunStatus } from '../shared/types.ts';
 import type { ChildExit } from './spawn.ts';
@@ -13,10 +13,7 @@ export interface Verdict {
   reason: string | null;
 }
 
-/** 128 + the signal's number, as a shell reports a death by signal. */
-export function signalExitCode(signal: string): number {
-  return 128 + (constants.signals[signal as NodeJS.Signals] ?? 0);
-}
+export { signalExitCode };
 
 /**
  * Classifies how an attempt ended (SPEC §2 exit codes, as coreutils timeout uses them): an interrupt

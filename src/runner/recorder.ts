@@ -5,14 +5,16 @@ import { spoolLine } from '../store/spool.ts';
 import type { HolderCheck, RunEnding, RunWriter, Store } from '../store/store.ts';
 
 /**
- * Writes a run's record as it happens, and never lets the store's trouble reach the job: the first
- * failure is reported once on stderr, later writes are skipped, and the complete record goes to the spool
- * (or, failing that, to stderr as one JSON line) when the run ends. The runner writes only through these
+ * Writes a run's record as it happens, and never lets the store's trouble reach the job: after the first
+ * failure later writes are skipped, and the complete record goes to the spool (or, failing that, to stderr
+ * as one JSON line) when the run ends. The failure is then told in one line that says where the record went. The runner writes only through these
  * methods. Writes are made one after another in the order they were asked for, so the process group is
  * on record before any heartbeat, attempt or ending, however long a backend takes.
  */
 export class Recorder {
   private failure: string | null;
+  /** How the store failed, for the one warning line: it could not be opened, or a write failed. */
+  private failedTo: 'use' | 'write to' = 'use';
   private heartbeatWarned = false;
   /** The write in progress (or the last one): the next waits for it. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -20,7 +22,6 @@ export class Recorder {
 
   constructor(private readonly target: RecordingStore, private readonly stderr: (text: string) => void) {
     this.failure = target.failure;
-    if (this.failure) this.warn(`cannot use the database ${target.describe()}: ${this.failure}; the job runs anyway and its record is spooled`);
   }
 
   /** One `cronguard:` line on stderr. */
@@ -47,7 +48,7 @@ export class Recorder {
         return await action(store.runs);
       } catch (error) {
         this.failure = describeError(error);
-        this.warn(`cannot write to the database ${this.target.describe()}: ${this.failure}; the job runs anyway and its record is spooled`);
+        this.failedTo = 'write to';
         return undefined;
       }
     });
@@ -100,10 +101,12 @@ export class Recorder {
     await this.write((runs) => runs.finish(run.id, ending, lastAttempt));
     if (!this.failure) return;
     const entry = { run, schedule };
+    const trouble = `cannot ${this.failedTo} the database ${this.target.describe()}: ${this.failure}`;
     try {
       this.target.spool(entry);
+      this.warn(`${trouble}; the job ran anyway and its record is spooled beside the database`);
     } catch (error) {
-      this.warn(`cannot spool the record beside ${this.target.describe()} either (${describeError(error)}); here it is:`);
+      this.warn(`${trouble}, nor spool the record beside it (${describeError(error)}); the job ran anyway and its record follows as one JSON line`);
       this.stderr(spoolLine(entry));
     }
   }

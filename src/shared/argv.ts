@@ -9,6 +9,8 @@ export interface ParsedArgs {
   options: Record<string, string | boolean | string[]>;
   positionals: string[];
   version: boolean;
+  /** Run mode: how the command was told apart, for hints on a command not found (see commands/typo.ts). */
+  commandStart?: { afterDashDash: boolean; optionsBefore: readonly string[] };
 }
 
 const SUBCOMMANDS = new Set<string>(COMMANDS.map((c) => c.name));
@@ -28,15 +30,17 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 const isVersion = (arg: string): boolean => arg === '--version' || arg === '-V';
 
 /** Splits the arguments of one command into options and positionals. */
-function scan(spec: CommandSpec, args: readonly string[]): Pick<ParsedArgs, 'options' | 'positionals' | 'version'> {
+function scan(spec: CommandSpec, args: readonly string[]): Omit<ParsedArgs, 'command'> {
   const options: ParsedArgs['options'] = {};
   const positionals: string[] = [];
   let version = false;
+  let commandStart: ParsedArgs['commandStart'];
   const runMode = spec.name === 'run';
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (arg === '--') {
       positionals.push(...args.slice(i + 1));
+      if (runMode) commandStart = { afterDashDash: true, optionsBefore: args.slice(0, i) };
       break;
     }
     if (arg === '-h') {
@@ -51,6 +55,7 @@ function scan(spec: CommandSpec, args: readonly string[]): Pick<ParsedArgs, 'opt
       // The run mode's command starts at its first word: everything after it belongs to the command.
       if (runMode) {
         positionals.push(...args.slice(i));
+        commandStart = { afterDashDash: false, optionsBefore: args.slice(0, i) };
         break;
       }
       positionals.push(arg);
@@ -75,7 +80,7 @@ function scan(spec: CommandSpec, args: readonly string[]): Pick<ParsedArgs, 'opt
   if (positionals.length > spec.maxPositionals) {
     throw new CronguardError(`unexpected argument ${JSON.stringify(positionals[spec.maxPositionals])} (usage: ${spec.usage})`);
   }
-  return { options, positionals, version };
+  return { options, positionals, version, ...(commandStart ? { commandStart } : {}) };
 }
 
 /** The refusal of an unknown option, with the closest option of this command, or the command that has it. */

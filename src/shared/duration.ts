@@ -37,3 +37,17 @@ export function formatDuration(ms: number): string {
   if (s < 86_400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
   return `${Math.floor(s / 86_400)}d${Math.floor((s % 86_400) / 3600)}h`;
 }
+
+/** A duration as an option would take it, exact and compact: 2s, 10m, 1h30m, 1s500ms. */
+export function durationOptionText(ms: number): string {
+  const parts: string[] = [];
+  let rest = Math.round(ms);
+  for (const unit of ['d', 'h', 'm', 's', 'ms']) {
+    const size = UNIT_MS[unit] as number;
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  return parts.join('') || '0s';
+}

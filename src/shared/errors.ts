@@ -1,3 +1,5 @@
+import { quote } from './neutralise.ts';
+
 /** Exit codes cronguard itself uses, as coreutils timeout(1) does. */
 export const EXIT = {
   ok: 0,
@@ -22,7 +24,7 @@ export class CronguardError extends Error {
 
 /** A refusal of one option's value, quoting the value as the user typed it. */
 export function badOption(option: string, value: string, why: string): CronguardError {
-  return new CronguardError(`${option} ${JSON.stringify(value)}: ${why}`);
+  return new CronguardError(`${option} ${quote(value)}: ${why}`);
 }
 
 /** The message of anything thrown, for one-line warnings. */

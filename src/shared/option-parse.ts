@@ -6,8 +6,10 @@ import { parseCount } from './count.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { DURATION_HINT, durationMs, parseDuration } from './duration.ts';
 import { badOption } from './errors.ts';
+import { quote } from './neutralise.ts';
 import { parseInstant } from './instant.ts';
 import { JOB_NAME } from './job-name.ts';
+import { readSecretFile } from './secret.ts';
 import { parseSize } from './size.ts';
 import { RUN_STATUSES, type RetryOn, type RunStatus } from './types.ts';
 import { parseWhen } from './when.ts';
@@ -46,7 +48,7 @@ export const statusList: OptionParser<RunStatus[]> = (text, flag) => {
   const statuses = text.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
   const wrong = statuses.find((s) => !(RUN_STATUSES as readonly string[]).includes(s));
   if (statuses.length === 0 || wrong !== undefined) {
-    const why = wrong === undefined ? 'no status given' : `"${wrong}" is not a status`;
+    const why = wrong === undefined ? 'no status given' : `${quote(wrong)} is not a status`;
     throw badOption(flag, text, `${why}; expected some of ${RUN_STATUSES.join(', ')}${wrong === undefined ? '' : didYouMean(wrong, RUN_STATUSES)}`);
   }
   return statuses as RunStatus[];
@@ -84,6 +86,20 @@ export const httpUrl: OptionParser<string> = (text, flag) => {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badOption(flag, text, 'expected an http:// or https:// URL');
   return text;
+};
+
+/**
+ * `inner`, or the same read from a file given as `@/path` (a secret kept off the command line, SPEC §9).
+ * A file that does not hold a good value is refused without quoting what it holds.
+ */
+export const orSecretFile = <T>(inner: OptionParser<T>, what: string): OptionParser<T> => (text, flag) => {
+  if (!text.startsWith('@')) return inner(text, flag);
+  const secret = readSecretFile(text.slice(1), flag, text);
+  try {
+    return inner(secret, flag);
+  } catch {
+    throw badOption(flag, text, `the file does not hold ${what}`);
+  }
 };
 
 /** Free text that must not be blank (a shell command). */

@@ -5,7 +5,7 @@
  */
 import { MAX_TIMER_MS } from './duration.ts';
 import {
-  ago, count, duration, httpUrl, instant, jobName, nonBlank, oneOf, regex, retryOn, size, statusList, when, type OptionParser,
+  ago, count, duration, httpUrl, instant, jobName, nonBlank, oneOf, orSecretFile, regex, retryOn, size, statusList, when, type OptionParser,
 } from './option-parse.ts';
 import { CRON_FLAVOURS, NOTIFY_FORMATS, OVERLAP_MODES, RUN_STATUSES } from './types.ts';
 
@@ -50,10 +50,13 @@ const db = { name: 'db', kind: 'string', value: 'PATH', describe: 'the database 
 const json = { name: 'json', kind: 'boolean', describe: 'print JSON for machines' } satisfies OptionSpec;
 const help = { name: 'help', kind: 'boolean', describe: 'show this help' } satisfies OptionSpec;
 
+/** A URL that may be a secret: given as is, or as @/path of a file only its owner can read. */
+const secretUrl = orSecretFile(httpUrl, 'an absolute http:// or https:// URL');
+
 /** The notification options, shared by run and sweep. */
 export const NOTIFY = {
-  command: { name: 'notify-command', kind: 'list', value: 'CMD', describe: 'run CMD with /bin/sh -c on an alert: event JSON on stdin, CRONGUARD_* variables', env: 'CRONGUARD_NOTIFY_COMMAND', parse: nonBlank('a shell command') },
-  url: { name: 'notify-url', kind: 'list', value: 'URL', describe: 'POST the event JSON to URL on an alert, queued and retried until delivered', env: 'CRONGUARD_NOTIFY_URL', parse: httpUrl },
+  command: { name: 'notify-command', kind: 'list', value: 'CMD', describe: 'run CMD with /bin/sh -c on an alert: event JSON on stdin, CRONGUARD_* variables; @FILE reads CMD from a file only you can read', env: 'CRONGUARD_NOTIFY_COMMAND', parse: orSecretFile(nonBlank('a shell command'), 'a shell command') },
+  url: { name: 'notify-url', kind: 'list', value: 'URL', describe: 'POST the event JSON to URL on an alert, queued and retried until delivered; @FILE reads URL from a file only you can read', env: 'CRONGUARD_NOTIFY_URL', parse: secretUrl },
   format: { name: 'notify-format', kind: 'string', value: 'FORMAT', describe: 'body of --notify-url: json, or slack for Slack-compatible webhooks', env: 'CRONGUARD_NOTIFY_FORMAT', default: 'json', choices: NOTIFY_FORMATS, parse: oneOf(NOTIFY_FORMATS) },
 } satisfies Record<string, OptionSpec>;
 
@@ -76,7 +79,7 @@ export const RUN = {
   failOnOutput: { name: 'fail-on-output', kind: 'string', value: 'REGEX', describe: 'an attempt with an output line matching REGEX failed', defaultText: 'none', parse: regex },
   notifyCommand: NOTIFY.command, notifyUrl: NOTIFY.url, notifyFormat: NOTIFY.format,
   alertAfter: { name: 'alert-after', kind: 'string', value: 'N', describe: 'notify from the Nth consecutive failure on; recovery only after such a streak', default: '1', parse: count(1, 1_000_000) },
-  ping: { name: 'ping', kind: 'string', value: 'URL', describe: 'healthchecks.io-style pings: URL/start, then URL or URL/EXITCODE with the output tail', parse: httpUrl },
+  ping: { name: 'ping', kind: 'string', value: 'URL', describe: 'healthchecks.io-style pings: URL/start, then URL or URL/EXITCODE with the output tail; @FILE reads URL from a file only you can read', env: 'CRONGUARD_PING_URL', parse: secretUrl },
   db, help,
 } satisfies Record<string, OptionSpec>;
 
@@ -88,7 +91,7 @@ export const SWEEP = {
   all: { name: 'all', kind: 'boolean', describe: 'list every current problem, not only new and resolved ones' },
   at: { name: 'at', kind: 'string', value: 'TIME', describe: 'sweep (and record the sweep) as if the clock read TIME (ISO-8601, local time unless it has an offset)', parse: instant },
   notifyCommand: NOTIFY.command, notifyUrl: NOTIFY.url, notifyFormat: NOTIFY.format,
-  ping: { name: 'ping', kind: 'string', value: 'URL', describe: 'ping URL after every sweep (a dead-man switch for cron and the host)', parse: httpUrl },
+  ping: { name: 'ping', kind: 'string', value: 'URL', describe: 'ping URL after every sweep (a dead-man switch for cron and the host); @FILE reads URL from a file only you can read', env: 'CRONGUARD_PING_URL', parse: secretUrl },
   html: { name: 'html', kind: 'string', value: 'FILE', describe: 'after the sweep, write the HTML report of the last 30 days to FILE (as cronguard report --html)' },
   json, db, help,
 } satisfies Record<string, OptionSpec>;

@@ -1,5 +1,6 @@
 import { appendFileSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { jsonSafe } from '../shared/neutralise.ts';
 import { isProcessAlive, processStartTicks, hostName } from '../shared/proc.ts';
 import type { JobSchedule, RunRecord } from '../shared/types.ts';
 import type { Store } from './store.ts';
@@ -13,7 +14,8 @@ export interface SpoolEntry {
 /** The record as one JSON line; kept output travels as base64 so every byte survives. */
 export function spoolLine(entry: SpoolEntry): string {
   const attempts = entry.run.attempts.map((a) => ({ ...a, output: a.output?.toString('base64') ?? null }));
-  return `${JSON.stringify({ v: 1, run: { ...entry.run, attempts }, schedule: entry.schedule })}\n`;
+  // jsonSafe: a record that ends up on stderr (or is cat'ed) cannot drive a terminal, and parses back the same.
+  return `${jsonSafe(JSON.stringify({ v: 1, run: { ...entry.run, attempts }, schedule: entry.schedule }))}\n`;
 }
 
 /** Parses a spool line back into a record (null for a line that is not one, e.g. a torn write). */

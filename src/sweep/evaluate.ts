@@ -1,4 +1,5 @@
 import { outcomeText } from '../shared/outcome.ts';
+import { localTime } from '../shared/local-time.ts';
 import type { JobFacts, LostRun, Problem, RunningRun, SweepSnapshot, SweepVerdict } from '../shared/sweep-model.ts';
 import { judgeOverdue, ScheduleCache } from './overdue.ts';
 import { shortId } from '../shared/run-id.ts';
@@ -76,7 +77,7 @@ function judgeFailing(job: JobFacts, justLost: RunningRun | null, at: number): P
   if (!last || last.status === 'success') return null;
   return {
     job: job.job, kind: 'failing', since: job.streak.since ?? last.endedAt ?? last.startedAt, runId: last.id,
-    message: `latest run ${shortId(last.id)} ended ${outcomeText(last)} at ${last.endedAt ?? '?'}${streakText(job.streak.count)}`,
+    message: `latest run ${shortId(last.id)} ended ${outcomeText(last)} at ${localTime(last.endedAt)}${streakText(job.streak.count)}`,
   };
 }
 

@@ -1,4 +1,5 @@
 import { formatDuration } from '../shared/duration.ts';
+import { localTime } from '../shared/local-time.ts';
 import { compileSchedule, firstStartAfter, type Schedule } from '../schedule/walk.ts';
 import { wallText } from '../schedule/zone.ts';
 import type { JobFacts, Problem, ScheduleEntry } from '../shared/sweep-model.ts';
@@ -47,8 +48,8 @@ export function judgeOverdue(job: JobFacts, at: number, bootMs: number | null, c
   if (!due) return { problem: null, warnings };
   const when = due.schedule.kind === 'cron'
     ? `${wallText(due.schedule.zone, due.start)} ${due.schedule.zone}`
-    : `boot at ${new Date(due.start).toISOString()}`;
-  const lastRun = job.last ? `its latest run started ${job.last.startedAt}` : 'it has never run';
+    : `boot at ${localTime(new Date(due.start).toISOString())}`;
+  const lastRun = job.last ? `its latest run started ${localTime(job.last.startedAt)}` : 'it has never run';
   return {
     problem: {
       job: job.job, kind: 'overdue', since: new Date(due.start).toISOString(), runId: null,

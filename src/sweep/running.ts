@@ -1,5 +1,6 @@
 import { shortId } from '../shared/run-id.ts';
 import { formatDuration } from '../shared/duration.ts';
+import { localTime } from '../shared/local-time.ts';
 import type { ProcessIdentity } from '../shared/types.ts';
 import type { LostRun, Problem, RunningRun } from '../shared/sweep-model.ts';
 import { staleAfterMs } from '../shared/heartbeat.ts';
@@ -42,7 +43,7 @@ export function judgeRunning(
       const group = alive === false && run.pgid !== null && live.group(run.pgid)
         ? `; its process group ${run.pgid} outlived the wrapper and is still running` : '';
       findings.push({ ...base, kind: 'stuck', since: run.heartbeatAt, transient: true,
-        message: `run ${shortId(run.id)} ${why}; last heartbeat ${run.heartbeatAt}; marked lost${group}` });
+        message: `run ${shortId(run.id)} ${why}; last heartbeat ${localTime(run.heartbeatAt)}; marked lost${group}` });
       lost.push({ runId: run.id, durationMs: Math.max(0, at - Date.parse(run.startedAt)), reason: `marked lost by sweep: ${why}${group}` });
       continue;
     }

@@ -1,5 +1,6 @@
 // A stable wire format: what cron mails when a run fails, and the body of a --ping's finish signal.
-import { outcomeText } from '../shared/outcome.ts';
+import { localTime } from '../shared/local-time.ts';
+import { outcomeText, reasonText } from '../shared/outcome.ts';
 import { formatDuration } from '../shared/duration.ts';
 import type { AttemptRecord, RunRecord } from '../shared/types.ts';
 
@@ -16,23 +17,25 @@ export function attemptHeader(a: AttemptRecord): string {
 
 /**
  * The report printed to stdout when a run did not succeed, so cron mails it: a short summary, then the
- * kept output of each attempt exactly as it came (bytes, not text).
+ * kept output of each attempt exactly as it came (bytes, not text). With --tee the output already went
+ * out as it came, so the mail would carry it twice: `outputStreamed` leaves it out, keeping the headers.
  */
-export function failureReport(run: RunRecord, exitCode: number): Buffer {
+export function failureReport(run: RunRecord, exitCode: number, outputStreamed = false): Buffer {
   const lines = [
-    `cronguard: job ${run.job} ${outcomeText(run)}${run.reason ? `: ${run.reason}` : ''}`,
+    `cronguard: job ${run.job} ${outcomeText(run)}${reasonText(run) ? `: ${reasonText(run)}` : ''}`,
     `  run       ${run.id}`,
     `  host      ${run.host}`,
     `  command   ${shellWords(run.command)}`,
-    `  started   ${run.startedAt}`,
+    `  started   ${localTime(run.startedAt)}`,
     `  duration  ${formatDuration(run.durationMs ?? 0)}`,
     `  attempts  ${run.attempts.length}`,
     `  exit      ${exitCode}`,
+    ...(outputStreamed ? ['  output    shown above as it came (--tee)'] : []),
   ];
   const parts: Buffer[] = [Buffer.from(`${lines.join('\n')}\n`)];
   for (const a of run.attempts) {
     parts.push(Buffer.from(`\n${attemptHeader(a)}\n`));
-    if (a.output && a.output.length > 0) {
+    if (!outputStreamed && a.output && a.output.length > 0) {
       parts.push(a.output);
       if (a.output[a.output.length - 1] !== 0x0a) parts.push(Buffer.from('\n'));
     }

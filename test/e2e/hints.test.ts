@@ -48,3 +48,36 @@ test('--version works anywhere among cronguard\'s options, never taken from the 
   assert.equal(wrapped.code, 3);
   assert.match(wrapped.out, /got --version/);
 });
+
+test('a command not found that looks like a subcommand or a unit after a duration: the hint, exit 127, no job recorded', async () => {
+  const hintsDb = join(dir, 'typo.db');
+  for (const [args, message] of [
+    [['histroy'], /^cronguard: command "histroy" not found; did you mean cronguard history\?\n$/],
+    [['sweeep', '--all'], /^cronguard: command "sweeep" not found; did you mean cronguard sweep\?\n$/],
+    [['--timeout', '5', 'min', 'sh', '-c', 'true'], /^cronguard: command "min" not found; did you mean --timeout 5m\?\n$/],
+    [['--kill-after=2', 'hours', 'true'], /^cronguard: command "hours" not found; did you mean --kill-after 2h\?\n$/],
+  ] as const) {
+    const r = await cronguard(['--db', hintsDb, ...args]);
+    assert.equal(r.code, 127, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.out, '');
+  }
+  assert.equal(existsSync(hintsDb), false, 'a typo is not recorded as a job');
+  // After "--" the word is the command, as given: it runs (and is not found) like any other.
+  const explicit = await cronguard(['--db', hintsDb, '--', 'histroy']);
+  assert.equal(explicit.code, 127);
+  assert.match(explicit.out, /command not found: histroy/);
+});
+
+test('an unknown job gets the closest known names', async () => {
+  const jobsDb = join(dir, 'jobs.db');
+  await cronguard(['--db', jobsDb, '--name', 'nc-fail', '--', 'sh', '-c', 'exit 1']);
+  await cronguard(['--db', jobsDb, '--name', 'backup', '--', 'true']);
+  for (const typed of ['nc-fial', 'nc-fai', 'NC-FAIL']) {
+    const r = await cronguard(['history', typed, '--db', jobsDb]);
+    assert.equal(r.code, 125);
+    assert.match(r.stderr, /; did you mean nc-fail\?\n$/, typed);
+  }
+  const stats = await cronguard(['stats', 'backpu', '--db', jobsDb]);
+  assert.match(stats.stderr, /did you mean backup\?/);
+});

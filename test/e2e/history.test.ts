@@ -83,7 +83,7 @@ test('the table shows local time, status, exit and an id prefix; plain when pipe
   assert.match(lines[0] ?? '', /^STARTED +JOB +STATUS +EXIT +DURATION +ATTEMPTS +RUN$/);
   const gamma = runs[3] as RunJson;
   const local = new Date(Date.parse(gamma.startedAt) + 5.5 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
-  assert.match(lines[2] ?? '', new RegExp(`^${local} +gamma +error +127 +\\S+ +1 +${gamma.id.slice(0, 8)}$`));
+  assert.match(lines[2] ?? '', new RegExp(`^${local} \\+05:30 +gamma +error +127 +\\S+ +1 +${gamma.id.slice(0, 8)}$`));
 });
 
 test('colours on a terminal, none with NO_COLOR', { skip: !HAS_SCRIPT && 'script(1) is not installed' }, () => {

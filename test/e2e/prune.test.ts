@@ -30,7 +30,7 @@ test('prune deletes finished runs that ended before the cutoff, with attempts an
 
   const dry = await prune('--older-than', '0', '--dry-run');
   assert.equal(dry.code, 0, dry.stderr);
-  assert.match(dry.out, /^would delete 3 runs \(4 attempts, 24 B of kept output\) that ended before \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\n$/);
+  assert.match(dry.out, /^would delete 3 runs \(4 attempts, 24 B of kept output\) that ended before \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d\n$/);
   assert.equal((await jobs()).length, 4, 'a dry run deletes nothing');
 
   const done = await prune('--older-than', '0');

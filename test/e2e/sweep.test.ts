@@ -92,9 +92,9 @@ test('failing, then resolved after a success', async () => {
 test('the sweep notices when the sweep before it is overdue itself', async () => {
   const db = join(dir, 'watcher.db');
   for (const t of ['2026-06-01T10:00:00Z', '2026-06-01T10:30:00Z', '2026-06-01T11:00:00Z']) assert.equal((await sweep(db, '--at', t)).code, 0);
-  const r = await cronguard(['sweep', '--crontab', '/dev/null', '--db', db, '--at', '2026-06-01T14:00:00Z']);
+  const r = await cronguard(['sweep', '--crontab', '/dev/null', '--db', db, '--at', '2026-06-01T14:00:00Z'], { env: cronEnv({ TZ: 'UTC' }) });
   assert.equal(r.code, 1);
-  assert.match(r.out, /previous sweep ran at 2026-06-01 11:00, 3h00m earlier: more than twice the usual 30m00s/);
+  assert.match(r.out, /previous sweep ran at 2026-06-01 11:00 \+00:00, 3h00m earlier: more than twice the usual 30m00s/);
 });
 
 test('bad sweep options are refused with exit 125, naming option and value', async () => {

@@ -1,4 +1,4 @@
-import { neutralise } from '../neutralise.ts';
+import { neutralise, neutraliseLine } from '../../shared/neutralise.ts';
 
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -8,9 +8,14 @@ export function esc(text: string): string {
 }
 
 /**
- * A stored field (a job name, a host, a job's output: whoever wrote it) made safe to show: control
+ * A stored field (a job name, a host, a message: whoever wrote it) made safe to show on one line: control
  * characters and invisible overrides made visible as on a terminal (shared/neutralise), then escaped.
  */
-export function shown(data: string | Uint8Array): string {
+export function shown(text: string): string {
+  return esc(neutraliseLine(text));
+}
+
+/** A job's captured output made safe to show: as `shown`, but its lines and tabs kept. */
+export function shownOutput(data: Uint8Array): string {
   return esc(neutralise(data));
 }

@@ -1,8 +1,8 @@
 import { formatDuration } from '../../shared/duration.ts';
 import { outcomeText } from '../../shared/outcome.ts';
-import { localTime } from '../local-time.ts';
+import { localTime } from '../../shared/local-time.ts';
 import { durationChart } from './chart.ts';
-import { esc, shown } from './escape.ts';
+import { esc, shown, shownOutput } from './escape.ts';
 import { hostGrid, overviewGrid, problemFlags } from './grid.ts';
 import type { JobReport, ReportModel } from './model.ts';
 import { STYLE } from './style.ts';
@@ -20,7 +20,7 @@ function failureList(job: JobReport): string {
     const heading = `${localTime(f.startedAt)} · ${outcomeText(f)} · ${f.durationMs === null ? '-' : formatDuration(f.durationMs)} · ${f.host} · ${f.id.slice(0, 8)}`;
     const cut = f.outputBytes > f.tail.length ? `<p class="cut">last ${f.tail.length} of ${f.outputBytes} bytes (cronguard show ${esc(f.id.slice(0, 8))} has what was kept)</p>` : '';
     const reason = f.reason ? `<p class="reason">${shown(f.reason)}</p>` : '';
-    const tail = f.tail.length ? `<pre class="tail">${shown(f.tail)}</pre>` : '<p class="cut">no output</p>';
+    const tail = f.tail.length ? `<pre class="tail">${shownOutput(f.tail)}</pre>` : '<p class="cut">no output</p>';
     return `<li class="failure"><h4>${shown(heading)}</h4>${reason}${cut}${tail}</li>`;
   });
   const open = job.failureStreak > 0 ? ' open' : '';

@@ -1,0 +1,19 @@
+/** Two digits, zero-padded. */
+const two = (n: number) => String(Math.trunc(n)).padStart(2, '0');
+
+/**
+ * The one local-time formatter: a stored UTC time as a person reads it, this host's wall clock (TZ
+ * honoured) with its UTC offset, "2026-11-30 03:03:15 +01:00"; "-" for none. Every text for people uses
+ * it (the failure report, tables, sweep's messages), so two of them never disagree; JSON and CSV keep the
+ * stored UTC form. `compact` leaves out ":00" seconds, for sweep and status, whose times are mostly whole
+ * minutes of a schedule.
+ */
+export function localTime(isoText: string | null, compact = false): string {
+  if (isoText === null) return '-';
+  const d = new Date(isoText);
+  if (Number.isNaN(d.getTime())) return isoText;
+  const minutes = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+  const east = -d.getTimezoneOffset();
+  const offset = `${east < 0 ? '-' : '+'}${two(Math.abs(east) / 60)}:${two(Math.abs(east) % 60)}`;
+  return `${compact && d.getSeconds() === 0 ? minutes : `${minutes}:${two(d.getSeconds())}`} ${offset}`;
+}
