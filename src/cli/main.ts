@@ -30,12 +30,12 @@ async function main(ctx: CliContext): Promise<number> {
     args = parseArgs(ctx.argv);
     if (args.version) {
       ctx.stdout(`${CRONGUARD_VERSION}\n`);
-      return 0;
+      return EXIT.ok;
     }
     if (args.options['help']) {
       const { helpText } = await import('./help.ts');
       ctx.stdout(await helpText(args.command, process.stdout.columns ?? 80));
-      return 0;
+      return EXIT.ok;
     }
     const command = await COMMAND_MODULES[args.command]();
     return await command(args, ctx);

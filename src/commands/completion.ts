@@ -3,7 +3,7 @@ import type { CommandMain } from './context.ts';
 import { bashScript } from '../completion/bash.ts';
 import { zshScript } from '../completion/zsh.ts';
 import { SHELLS, type Shell } from '../completion/values.ts';
-import { badOption } from '../shared/errors.ts';
+import { badOption, EXIT } from '../shared/errors.ts';
 
 /** `cronguard completion [bash|zsh]`: prints the script; without a shell name, the one of $SHELL (else bash). */
 export const completionMain: CommandMain = async (args, ctx) => {
@@ -11,5 +11,5 @@ export const completionMain: CommandMain = async (args, ctx) => {
   const shell = given ?? (basename(ctx.env['SHELL'] ?? '') === 'zsh' ? 'zsh' : 'bash');
   if (!SHELLS.includes(shell as Shell)) throw badOption('completion', shell, `expected ${SHELLS.join(' or ')}`);
   ctx.stdout(shell === 'zsh' ? zshScript() : bashScript());
-  return 0;
+  return EXIT.ok;
 };

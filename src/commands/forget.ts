@@ -1,7 +1,7 @@
 import type { CommandMain } from './context.ts';
 import { formatBytes } from '../report/bytes.ts';
 import { didYouMean } from '../shared/did-you-mean.ts';
-import { CronguardError } from '../shared/errors.ts';
+import { CronguardError, EXIT } from '../shared/errors.ts';
 import { flagGiven } from '../shared/option-values.ts';
 import { FORGET } from '../shared/options.ts';
 import { openStore } from '../store/open.ts';
@@ -32,7 +32,7 @@ export const forgetMain: CommandMain = async (args, ctx) => {
   if (counted.running !== null) throw new CronguardError(`job ${JSON.stringify(job)} started a run while being forgotten (${counted.running}); its older runs are gone`);
   ctx.stdout(`${dryRun ? 'would forget' : 'forgot'} job ${JSON.stringify(job)}: ${describe(counted)}\n`);
   if (counted.crontab) ctx.stdout('if a crontab still runs it, the next sweep watches it again, as a new job\n');
-  return 0;
+  return EXIT.ok;
 };
 
 /** Whether the store knows the job at all. */

@@ -1,5 +1,5 @@
 import type { CommandMain } from './context.ts';
-import { CronguardError } from '../shared/errors.ts';
+import { CronguardError, EXIT } from '../shared/errors.ts';
 import { safeFields } from '../shared/neutralise.ts';
 import { historyCsv, historyTable } from '../report/history.ts';
 import { runJson } from '../wire/run-json.ts';
@@ -29,7 +29,7 @@ export const historyMain: CommandMain = async (args, ctx) => {
   else if (args.options['csv']) ctx.stdout(historyCsv(runs));
   else if (runs.length === 0) ctx.stdout(store === null ? `no runs recorded in ${describeTarget(target)}\n` : 'no runs match\n');
   else ctx.stdout(historyTable(safeFields(runs), makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY));
-  return 0;
+  return EXIT.ok;
 };
 
 /** The listing the options ask for; --limit 0 lifts the limit. */

@@ -1,6 +1,6 @@
 import type { CommandMain } from './context.ts';
 import { exposition, type Metric } from '../report/prometheus.ts';
-import { CronguardError } from '../shared/errors.ts';
+import { CronguardError, EXIT } from '../shared/errors.ts';
 import { RUN_STATUSES } from '../shared/types.ts';
 import type { Store } from '../store/store.ts';
 import { withStore } from './forensics.ts';
@@ -18,11 +18,11 @@ export const metricsMain: CommandMain = async (args, ctx) => {
   const textfile = args.options['textfile'];
   if (typeof textfile !== 'string') {
     ctx.stdout(text);
-    return 0;
+    return EXIT.ok;
   }
   if (textfile === '') throw new CronguardError('--textfile "": expected a file path');
   writePublicFile('--textfile', textfile, text);
-  return 0;
+  return EXIT.ok;
 };
 
 /** Seconds since the epoch of an ISO time. */

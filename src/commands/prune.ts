@@ -1,5 +1,5 @@
 import type { CommandMain } from './context.ts';
-import { CronguardError } from '../shared/errors.ts';
+import { CronguardError, EXIT } from '../shared/errors.ts';
 import { flagGiven, optionValue } from '../shared/option-values.ts';
 import { PRUNE } from '../shared/options.ts';
 import { formatBytes } from '../report/bytes.ts';
@@ -22,7 +22,7 @@ export const pruneMain: CommandMain = async (args, ctx) => {
   const opened = await openStore(target, 'update');
   if (opened === null) {
     ctx.stdout(`no runs recorded in ${describeTarget(target)}; nothing to prune\n`);
-    return 0;
+    return EXIT.ok;
   }
   const dryRun = flagGiven(args, PRUNE.dryRun);
   const vacuum = flagGiven(args, PRUNE.vacuum);
@@ -36,7 +36,7 @@ export const pruneMain: CommandMain = async (args, ctx) => {
   });
   ctx.stdout(`${dryRun ? 'would delete' : 'deleted'} ${describe(counted)} that ended before ${localTime(cutoff)}\n`);
   if (sizes) ctx.stdout(`vacuumed ${describeTarget(target)}: ${size(sizes.before)} -> ${size(sizes.after)}\n`);
-  return 0;
+  return EXIT.ok;
 };
 
 /** "12 runs (14 attempts, 3.1 KiB of kept output)". */

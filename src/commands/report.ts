@@ -1,7 +1,7 @@
 import type { CommandMain } from './context.ts';
 import { reportPage } from '../report/html/page.ts';
 import { systemZone } from '../schedule/zone.ts';
-import { badOption, CronguardError } from '../shared/errors.ts';
+import { badOption, CronguardError, EXIT } from '../shared/errors.ts';
 import { optionValue } from '../shared/option-values.ts';
 import { REPORT } from '../shared/options.ts';
 import { systemClock } from '../shared/time.ts';
@@ -34,5 +34,5 @@ export const reportMain: CommandMain = async (args, ctx) => {
   const store = await openStore(storeTargetOf(args, ctx), 'read');
   const html = store === null ? await reportHtml(null, since, now) : await withStore(store, 'read', (s) => reportHtml(s, since, now));
   publishReport(file, html, '--html', ctx.stdout);
-  return 0;
+  return EXIT.ok;
 };

@@ -1,3 +1,5 @@
+import { nowMs } from '../shared/time.ts';
+import { describeError } from '../shared/errors.ts';
 import type { RunRecord } from '../shared/types.ts';
 import type { Store } from '../store/store.ts';
 import type { AlertPlan } from './run-plan.ts';
@@ -11,8 +13,8 @@ import type { AlertPlan } from './run-plan.ts';
 export function startPing(alerts: AlertPlan, runId: string): Promise<string | null> | null {
   const url = alerts.settings.ping;
   if (url === null) return null;
-  const deadline = Date.now() + alerts.settings.timeoutMs;
-  return import('../notify/ping.ts').then((m) => m.pingStart(url, runId, deadline)).catch((e: unknown) => String(e));
+  const deadline = nowMs() + alerts.settings.timeoutMs;
+  return import('../notify/ping.ts').then((m) => m.pingStart(url, runId, deadline)).catch((e: unknown) => describeError(e));
 }
 
 /** After the run is recorded: its notifications, finish ping and queued deliveries; warns in one line. */

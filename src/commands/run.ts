@@ -5,7 +5,7 @@ import { takeTurn } from '../runner/overlap.ts';
 import { signalExitCode } from '../runner/classify.ts';
 import { executeRun, newRun } from '../runner/run.ts';
 import { spawnCommand } from '../runner/spawn.ts';
-import { describeError } from '../shared/errors.ts';
+import { describeError, EXIT } from '../shared/errors.ts';
 import { iso, systemClock } from '../shared/time.ts';
 import { openStore } from '../store/open.ts';
 import { failureReport } from '../wire/failure-report.ts';
@@ -42,7 +42,7 @@ export const runMain: CommandMain = async (args, ctx) => {
     Object.assign(run, ending, { heartbeatAt: endedAt });
     if (!turn.go) await recorder.begin(run, plan.schedule);
     await recorder.finish(run, ending, plan.schedule);
-    exitCode = status === 'killed' && interrupts.received ? signalExitCode(interrupts.received) : 0;
+    exitCode = status === 'killed' && interrupts.received ? signalExitCode(interrupts.received) : EXIT.ok;
   }
   interrupts.dispose();
   // From here on the job's outcome is known: nothing of ours may change its exit code.

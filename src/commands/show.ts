@@ -1,6 +1,6 @@
 import type { CommandMain } from './context.ts';
 import { parseCount } from '../shared/count.ts';
-import { badOption, CronguardError } from '../shared/errors.ts';
+import { badOption, CronguardError, EXIT } from '../shared/errors.ts';
 import { safeFields } from '../shared/neutralise.ts';
 import { runJson } from '../wire/run-json.ts';
 import { localTime } from '../shared/local-time.ts';
@@ -36,7 +36,7 @@ export const showMain: CommandMain = async (args, ctx) => {
   if (args.options['json']) ctx.stdout(`${JSON.stringify(runJson({ ...run, attempts }, true), null, 2)}\n`);
   else if (args.options['raw']) ctx.stdout(rawOutput(attempts));
   else ctx.stdout(showText(safeFields(run), safeFields(attempts), makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY));
-  return 0;
+  return EXIT.ok;
 };
 
 /** The one run a prefix names; none or several is the user's error, with the candidates listed. */

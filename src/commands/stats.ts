@@ -1,3 +1,4 @@
+import { EXIT } from '../shared/errors.ts';
 import type { CommandMain } from './context.ts';
 import { statsJson } from '../report/json.ts';
 import { durationHistogram } from '../report/histogram.ts';
@@ -36,5 +37,5 @@ export const statsMain: CommandMain = async (args, ctx) => {
     const runs = buckets.reduce((n, b) => n + b.runs, 0);
     if (job !== undefined) ctx.stdout(durationHistogram(`durations of ${neutraliseLine(job)} (${runs} finished run${runs === 1 ? '' : 's'}):`, buckets, width));
   }
-  return 0;
+  return EXIT.ok;
 };

@@ -1,8 +1,8 @@
+import { EXIT } from '../shared/errors.ts';
 import type { CommandMain } from './context.ts';
 import { type StatusLine, statusJson, statusLayout, statusText } from '../report/status.ts';
 import { makeStyle, outputWidth } from '../report/style.ts';
 import { firstStartAfter } from '../schedule/walk.ts';
-import { safeFields } from '../shared/neutralise.ts';
 import { systemClock } from '../shared/time.ts';
 import type { JobFacts } from '../shared/sweep-model.ts';
 import type { RunDot, Store } from '../store/store.ts';
@@ -27,7 +27,7 @@ export const statusMain: CommandMain = async (args, ctx) => {
   };
   const { lines, layout, dots, lastSweepAt } = store ? await withStore(store, 'read', read) : await read(null);
   ctx.stdout(json ? statusJson(lastSweepAt, lines) : statusText(lastSweepAt, lines, now, makeStyle(ctx.stdoutIsTTY, ctx.env), layout, dots));
-  return 0;
+  return EXIT.ok;
 };
 
 /** A job's status line: its schedules (the crontab's win), latest run, next expected start and failure streak. */

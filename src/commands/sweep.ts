@@ -12,7 +12,7 @@ import { neutraliseLine, safeFields } from '../shared/neutralise.ts';
 import { listValues, optionGiven, optionValue } from '../shared/option-values.ts';
 import { SWEEP } from '../shared/options.ts';
 import { isGroupAlive, isProcessAlive } from '../shared/proc.ts';
-import { iso, systemClock } from '../shared/time.ts';
+import { iso, systemClock, nowMs } from '../shared/time.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import { decideSweep, type SweepOutcome } from '../sweep/evaluate.ts';
@@ -45,7 +45,7 @@ export const sweepMain: CommandMain = async (args, ctx) => {
     }), ctx.stderr);
   } catch (error) {
     // The dead-man switch hears of sweep's own failure too.
-    if (settings.ping) await (await import('../notify/sweep.ts')).pingSweep(settings.ping, EXIT.internal, describeError(error), Date.now() + settings.timeoutMs);
+    if (settings.ping) await (await import('../notify/sweep.ts')).pingSweep(settings.ping, EXIT.internal, describeError(error), nowMs() + settings.timeoutMs);
     throw error;
   }
   const { store, outcome } = swept;
@@ -103,7 +103,7 @@ function reportSweep(outcome: SweepOutcome, at: string, o: ParsedArgs['options']
     printed = sweepText(at, safeFields(marked), safeFields(outcome.resolved), safeFields(outcome.watcher), makeStyle(ctx.stdoutIsTTY, ctx.env));
   }
   if (printed) ctx.stdout(printed);
-  return { code: news || warnings.length > 0 ? 1 : 0, printed };
+  return { code: news || warnings.length > 0 ? EXIT.failure : EXIT.ok, printed };
 }
 
 /** Opens the store for writing (taking in the spool), sweeps in one transaction, then maintains it; the caller closes the store. */

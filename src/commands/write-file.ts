@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CronguardError, describeError } from '../shared/errors.ts';
+import { CronguardError, describeError, EXIT } from '../shared/errors.ts';
 
 /**
  * Writes a file others read (a web server, node_exporter) so that no reader ever sees half of it: the
@@ -11,7 +11,7 @@ import { CronguardError, describeError } from '../shared/errors.ts';
  */
 export function writePublicFile(option: string, path: string, text: string): void {
   const target = resolve(path);
-  const fail = (why: string, cause?: unknown) => new CronguardError(`cannot write ${option} ${JSON.stringify(target)}: ${why}`, 1, { cause });
+  const fail = (why: string, cause?: unknown) => new CronguardError(`cannot write ${option} ${JSON.stringify(target)}: ${why}`, EXIT.failure, { cause });
   try {
     const existing = lstatSync(target);
     if (existing.isSymbolicLink()) throw fail('it is a symbolic link, and cronguard never writes through one');

@@ -1,5 +1,5 @@
 import { describeError } from '../shared/errors.ts';
-import { iso } from '../shared/time.ts';
+import { iso, nowMs, systemClock } from '../shared/time.ts';
 import type { RunRecord } from '../shared/types.ts';
 import type { Store } from '../store/store.ts';
 import { deliveryWarning, notify } from './outbox.ts';
@@ -27,8 +27,8 @@ export interface FinishedRun {
  * the delivery timeout; returns the one warning line to print, or null. Nothing here can throw.
  */
 export async function afterRun(f: FinishedRun): Promise<string | null> {
-  const deadline = Date.now() + f.settings.timeoutMs;
-  const now = () => new Date();
+  const deadline = nowMs() + f.settings.timeoutMs;
+  const now = () => systemClock.now();
   try {
     const events = f.settings.channels.length > 0 ? await runEvents(f.run, f.alertAfter, f.store, iso(now())) : [];
     const [undelivered, startTrouble, pingTrouble] = await Promise.all([

@@ -1,3 +1,4 @@
+import { describeError } from '../shared/errors.ts';
 import { spawn } from 'node:child_process';
 import type { Delivery } from './http.ts';
 import { remaining } from './http.ts';
@@ -32,7 +33,7 @@ export function runNotifyCommand(command: string, stdin: string, env: NodeJS.Pro
     }, remaining(deadline));
     child.on('error', (error) => {
       clearTimeout(timer);
-      resolve({ ok: false, error: `cannot run /bin/sh: ${error.message}`, permanent: false });
+      resolve({ ok: false, error: `cannot run /bin/sh: ${describeError(error)}`, permanent: false });
     });
     // 'exit', not 'close': a background process the command left holding stderr must not hold us.
     child.on('exit', (code, signal) => {

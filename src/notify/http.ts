@@ -1,3 +1,4 @@
+import { nowMs } from '../shared/time.ts';
 import { describeError } from '../shared/errors.ts';
 
 declare const CRONGUARD_VERSION: string;
@@ -9,7 +10,7 @@ export type Delivery = { ok: true } | { ok: false; error: string; permanent: boo
 
 /** Milliseconds left until `deadline` (epoch ms), never negative. */
 export function remaining(deadline: number): number {
-  return Math.max(0, deadline - Date.now());
+  return Math.max(0, deadline - nowMs());
 }
 
 /** What one HTTP request carries. */

@@ -1,6 +1,6 @@
 import { durationMs, formatDuration } from '../shared/duration.ts';
 import type { Channel } from '../shared/channel.ts';
-import { badOption } from '../shared/errors.ts';
+import { badOption, describeError } from '../shared/errors.ts';
 import { NOTIFY, RUN } from '../shared/options.ts';
 import type { NotifyFormat } from '../shared/types.ts';
 
@@ -34,7 +34,7 @@ export function notifySettings(options: Record<string, string | boolean | string
     try {
       return check(value);
     } catch (error) {
-      warnings.push(`${(error as Error).message} (environment variable ignored)`);
+      warnings.push(`${describeError(error)} (environment variable ignored)`);
       return null;
     }
   };

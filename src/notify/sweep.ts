@@ -1,3 +1,5 @@
+import { nowMs, systemClock } from '../shared/time.ts';
+import { EXIT, describeError } from '../shared/errors.ts';
 import { hostName } from '../shared/proc.ts';
 import type { Store } from '../store/store.ts';
 import { type ProblemInfo, sweepEvent } from './event.ts';
@@ -30,7 +32,7 @@ export interface SweepNews {
  * Returns the one warning line to print, or null; never throws.
  */
 export async function notifySweep(s: SweepNews): Promise<string | null> {
-  const deadline = Date.now() + s.settings.timeoutMs;
+  const deadline = nowMs() + s.settings.timeoutMs;
   try {
     const host = hostName();
     const events = s.settings.channels.length === 0 ? [] : [
@@ -38,13 +40,13 @@ export async function notifySweep(s: SweepNews): Promise<string | null> {
       ...s.resolved.map((p) => sweepEvent('resolved', p, host, s.at)),
     ];
     const [undelivered, pingTrouble] = await Promise.all([
-      notify(events, s.settings.channels, s.store, { env: s.env, now: () => new Date(), deadline }),
+      notify(events, s.settings.channels, s.store, { env: s.env, now: () => systemClock.now(), deadline }),
       s.settings.ping ? pingSweep(s.settings.ping, s.exitCode, s.summary, deadline) : null,
     ]);
     const problems = [deliveryWarning(undelivered), pingTrouble].filter((p) => p);
     return problems.length > 0 ? problems.join('; ') : null;
   } catch (error) {
-    return `notifications failed: ${(error as Error)?.message ?? String(error)}`;
+    return `notifications failed: ${describeError(error)}`;
   }
 }
 
@@ -54,5 +56,5 @@ export async function notifySweep(s: SweepNews): Promise<string | null> {
  * switch then notices when the pings stop: cron, or the whole host, is dead.
  */
 export function pingSweep(url: string, exitCode: number, summary: string, deadline: number): Promise<string | null> {
-  return ping(pingUrl(url, exitCode === 125 ? '/fail' : '', null), Buffer.from(summary), deadline);
+  return ping(pingUrl(url, exitCode === EXIT.internal ? '/fail' : '', null), Buffer.from(summary), deadline);
 }

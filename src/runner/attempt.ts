@@ -1,6 +1,7 @@
 import type { Clock } from '../shared/time.ts';
 import { OutputCapture } from './capture.ts';
-import { type AttemptChecks, applyChecks, LineMatcher } from './checks.ts';
+import { type AttemptChecks, applyChecks } from './checks.ts';
+import { LineMatcher } from './line-matcher.ts';
 import { classify, type Verdict } from './classify.ts';
 import { escalate, GIVE_UP_AFTER_KILL_MS, groupGone } from './group.ts';
 import { outputReclaimer } from './reclaim.ts';
@@ -84,9 +85,9 @@ export async function runAttempt(plan: AttemptPlan, deps: AttemptDeps): Promise<
   child.detachOutput();
 
   const endedAt = deps.clock.now();
-  matcher?.end();
   let verdict = classify(exit, timedOut, interruptedBy, plan.argv[0] ?? '');
-  if (plan.checks) verdict = applyChecks(verdict, plan.checks, endedAt.getTime() - startedAt.getTime(), matcher?.matched ?? null);
+  const matched = matcher ? await matcher.finish(verdict.status === 'success') : null;
+  if (plan.checks) verdict = applyChecks(verdict, plan.checks, endedAt.getTime() - startedAt.getTime(), matched, matcher?.gaveUp ?? null);
   if (survivors.length > 0) {
     verdict = { ...verdict, reason: [verdict.reason, `process ${survivors.join(', ')} of its group survived SIGKILL`].filter(Boolean).join('; ') };
   }

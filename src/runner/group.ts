@@ -1,3 +1,4 @@
+import { nowMs } from '../shared/time.ts';
 import { groupMembers, isGroupAlive } from '../shared/proc.ts';
 
 /** Sends a signal to every process of a group; a group already gone is not an error. */
@@ -30,11 +31,11 @@ export const GIVE_UP_AFTER_KILL_MS = 5000;
  * stuck in the kernel must not keep the wrapper, and its record, from ever finishing.
  */
 export function groupGone(pgid: number, limitMs: number, pollMs = 50): Promise<number[]> {
-  const until = Date.now() + limitMs;
+  const until = nowMs() + limitMs;
   return new Promise((resolve) => {
     const check = () => {
       if (!isGroupAlive(pgid)) return resolve([]);
-      if (Date.now() > until) return resolve(groupMembers(pgid));
+      if (nowMs() > until) return resolve(groupMembers(pgid));
       setTimeout(check, pollMs);
     };
     check();

@@ -1,3 +1,4 @@
+import { EXIT } from '../shared/errors.ts';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/time.ts';
 import { iso } from '../shared/time.ts';
@@ -106,7 +107,7 @@ async function finishRun(plan: RunPlan, run: RunRecord, last: AttemptResult | nu
   };
   Object.assign(run, ending, { heartbeatAt: ending.endedAt });
   await deps.recorder.finish(run, ending, plan.schedule, unrecorded);
-  const exitCode = interruptedBetween ? signalExitCode(signal) : last?.code ?? 1;
+  const exitCode = interruptedBetween ? signalExitCode(signal) : last?.code ?? EXIT.failure;
   return { run, exitCode };
 }
 

@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
-import { badOption } from '../shared/errors.ts';
+import { badOption, describeError } from '../shared/errors.ts';
 import { CRON_ALIASES, parseCronFields } from './fields.ts';
 
 /**
@@ -17,6 +17,6 @@ export function checkSchedule(option: string, expression: string, zone: string |
   try {
     CronExpressionParser.parse(CRON_ALIASES[text.toLowerCase()] ?? text, zone ? { tz: zone, strict: false } : { strict: false });
   } catch (error) {
-    throw badOption(option, expression, `not a cron schedule (${(error as Error).message})`);
+    throw badOption(option, expression, `not a cron schedule (${describeError(error)})`);
   }
 }

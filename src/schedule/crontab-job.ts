@@ -1,5 +1,5 @@
 import { parseArgs } from '../shared/argv.ts';
-import { CronguardError } from '../shared/errors.ts';
+import { CronguardError, describeError } from '../shared/errors.ts';
 import { derivedName } from '../shared/job-name.ts';
 import { optionGiven, optionValue } from '../shared/option-values.ts';
 import { RUN, SWEEP } from '../shared/options.ts';
@@ -111,7 +111,7 @@ function addInvocation(inv: Invocation, line: CrontabSweepLine, out: { jobs: Cro
   try {
     args = parseArgs(words);
   } catch (error) {
-    return error instanceof CronguardError ? `cronguard: ${error.message}` : String(error);
+    return error instanceof CronguardError ? `cronguard: ${error.message}` : describeError(error);
   }
   if (args.command === 'sweep' && !args.options['help']) {
     out.sweeps.push({ ...line, db: optionValue(args, SWEEP.db) ?? line.db });
@@ -127,7 +127,7 @@ function addInvocation(inv: Invocation, line: CrontabSweepLine, out: { jobs: Cro
     given = optionValue(args, RUN.name);
     graceMs = optionGiven(args, RUN.grace) ? optionValue(args, RUN.grace) : null;
   } catch (error) {
-    return error instanceof CronguardError ? `cronguard: ${error.message}` : String(error);
+    return error instanceof CronguardError ? `cronguard: ${error.message}` : describeError(error);
   }
   const db = optionValue(args, RUN.db) ?? line.db;
   out.jobs.push({ ...line, name: given ?? derivedName(args.positionals), graceMs, db });

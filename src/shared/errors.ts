@@ -3,6 +3,8 @@ import { quote } from './neutralise.ts';
 /** Exit codes cronguard itself uses, as coreutils timeout(1) does. */
 export const EXIT = {
   ok: 0,
+  /** Something failed or was found: a check, a sweep that reports, a file that cannot be written. */
+  failure: 1,
   timeout: 124,
   usage: 125,
   /** cronguard's own trouble that is not the command line's fault: a database it cannot use, a bug. */

@@ -2,10 +2,11 @@
  * The parsers the option table hands each value to: each checks the text and converts it, or throws the
  * one-line usage error naming the option and the value (exit 125).
  */
+import { systemClock } from './time.ts';
 import { parseCount } from './count.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { DURATION_HINT, durationMs, parseDuration } from './duration.ts';
-import { badOption } from './errors.ts';
+import { badOption, describeError } from './errors.ts';
 import { quote } from './neutralise.ts';
 import { parseInstant } from './instant.ts';
 import { JOB_NAME } from './job-name.ts';
@@ -72,7 +73,7 @@ export const regex: OptionParser<RegExp> = (text, flag) => {
   try {
     return new RegExp(text);
   } catch (error) {
-    throw badOption(flag, text, `not a valid regular expression (${(error as Error).message})`);
+    throw badOption(flag, text, `not a valid regular expression (${describeError(error)})`);
   }
 };
 
@@ -109,7 +110,7 @@ export const nonBlank = (what: string): OptionParser<string> => (text, flag) => 
 };
 
 /** A duration ago or an ISO-8601 date, as a stored instant (UTC ISO-8601), relative to now. */
-export const when: OptionParser<string> = (text, flag) => parseWhen(flag, text, new Date());
+export const when: OptionParser<string> = (text, flag) => parseWhen(flag, text, systemClock.now());
 
 /** An ISO-8601 time, local unless it carries an offset. */
 export const instant: OptionParser<Date> = (text, flag) => parseInstant(flag, text);
@@ -117,5 +118,5 @@ export const instant: OptionParser<Date> = (text, flag) => parseInstant(flag, te
 /** A duration ago, as the stored instant that long before now (prune --older-than). */
 export const ago: OptionParser<string> = (text, flag) => {
   if (durationMs(text) === undefined) throw badOption(flag, text, DURATION_HINT);
-  return parseWhen(flag, text, new Date());
+  return parseWhen(flag, text, systemClock.now());
 };

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import '../helpers/cjs-require.ts';
 import { nextTry, retryDelayMs } from '../../src/notify/backoff.ts';
 import { runEvent } from '../../src/notify/event.ts';
 import { bodyTail, outcomeSuffix, pingUrl } from '../../src/notify/ping.ts';
 import { slackBody, slackEscape } from '../../src/notify/slack.ts';
 import { escapeHelp, escapeLabel, exposition } from '../../src/report/prometheus.ts';
-import { applyChecks, LineMatcher } from '../../src/runner/checks.ts';
+import { applyChecks } from '../../src/runner/checks.ts';
+import { LineMatcher, MATCH_BUDGET_MS } from '../../src/runner/line-matcher.ts';
 import type { RunRecord } from '../../src/shared/types.ts';
 
 test('backoff: 30s, then doubling, capped at 1h', () => {
@@ -61,16 +63,38 @@ test('ping URLs: suffix before the query, rid added, a trailing slash folded', (
   assert.equal(bodyTail(Buffer.alloc(150_000, 'a')).length, 100_000);
 });
 
-test('line matcher: lines split across chunks and multi-byte characters still match', () => {
+test('line matcher: lines split across chunks and multi-byte characters still match', async () => {
   const m = new LineMatcher(/^ERR: é$/);
   const bytes = Buffer.from('ok\nERR: é\nmore\n');
   for (let i = 0; i < bytes.length; i++) m.write(bytes.subarray(i, i + 1));
-  assert.equal(m.matched, 'ERR: é');
+  assert.equal(await m.finish(true), 'ERR: é');
   const last = new LineMatcher(/tail$/);
   last.write(Buffer.from('no newline at the tail'));
-  assert.equal(last.matched, null);
-  last.end();
-  assert.equal(last.matched, 'no newline at the tail');
+  assert.equal(await last.finish(true), 'no newline at the tail');
+  const none = new LineMatcher(/x/);
+  none.write(Buffer.from('a\nb\n'));
+  assert.equal(await none.finish(true), null);
+  assert.equal(none.gaveUp, null);
+});
+
+test('line matcher: a backtracking regex is given up within the budget, never blocking this thread', async () => {
+  const m = new LineMatcher(/^(a+)+$/);
+  m.write(Buffer.from(`${'a'.repeat(40)}!\n`));
+  const ticks: number[] = [];
+  const ticker = setInterval(() => ticks.push(Date.now()), 50);
+  const started = Date.now();
+  assert.equal(await m.finish(true), null);
+  clearInterval(ticker);
+  const took = Date.now() - started;
+  assert.ok(took >= MATCH_BUDGET_MS - 100 && took < MATCH_BUDGET_MS + 10_000, `gave up after ${took} ms`);
+  assert.match(m.gaveUp ?? '', /took over 5s after the output ended/);
+  const gaps = ticks.slice(1).map((t, i) => t - (ticks[i] as number));
+  assert.ok(Math.max(...gaps) < 1000, `the event loop kept ticking (largest gap ${Math.max(...gaps)} ms)`);
+  const stopped = new LineMatcher(/^(a+)+$/);
+  stopped.write(Buffer.from(`${'a'.repeat(40)}!\n`));
+  const t0 = Date.now();
+  assert.equal(await stopped.finish(false), null, 'a failed command needs no answer: matching stops at once');
+  assert.ok(Date.now() - t0 < 1000);
 });
 
 test('checks turn only a success into a failure, exit 1, with the reason', () => {
