@@ -34,6 +34,16 @@ export function takeCronLock(): (() => void) | null {
   return null;
 }
 
+/** Takes the real-cron lock, waiting up to `ms` for another real-cron test (of this run or another) to let go. */
+export async function waitForCronLock(ms: number): Promise<(() => void) | null> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const unlock = takeCronLock();
+    if (unlock || Date.now() > until) return unlock;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 /** A file's text, or '' when it cannot be read. */
 export function readFileSafe(path: string): string {
   try {

@@ -3,6 +3,10 @@ import { test } from 'node:test';
 import { readAssignment } from '../../src/schedule/cron-line.ts';
 import { compileSchedule, expectedStarts } from '../../src/schedule/walk.ts';
 import { derivedName } from '../../src/shared/job-name.ts';
+import type { JobFacts } from '../../src/shared/sweep-model.ts';
+import { targetOf, type StoreTarget } from '../../src/store/target.ts';
+import { judgeOverdue, ScheduleCache } from '../../src/sweep/overdue.ts';
+import { crontabJobsFor } from '../../src/sweep/sources.ts';
 import { reader } from '../helpers/crontab.ts';
 
 const cronie = reader({ flavour: 'cronie' });
@@ -149,4 +153,25 @@ test('the sweep line is found for the watcher, with its schedule and zone', () =
   const { sweeps, jobs } = cronie('CRON_TZ=UTC\n*/30 * * * * /usr/local/bin/cronguard sweep --notify-url https://x.example/h\n');
   assert.deepEqual(jobs, []);
   assert.deepEqual(sweeps.map((s) => [s.schedule, s.tz, s.source]), [['*/30 * * * *', 'UTC', 'c:2']]);
+});
+
+test('finding 4 end to end: a CRON_TZ line read under each cron, judged overdue around the spring-forward night', () => {
+  const text = 'CRON_TZ=America/New_York\n30 2 * * * /usr/local/bin/cronguard --name ny -- /bin/true\n';
+  const judge = (flavour: 'cronie' | 'debian', atIso: string) => {
+    const reading = reader({ flavour })(text);
+    const [seen] = crontabJobsFor(reading, targetOf('/nowhere.db') as StoreTarget, 'root');
+    const job: JobFacts = { job: 'ny', recorded: null, crontab: seen?.schedules ?? [], firstSeenAt: '2026-03-07T12:00:00.000Z', last: null, lastFinished: null, streak: { count: 0, since: null } };
+    return judgeOverdue(job, Date.parse(atIso), null, new ScheduleCache()).problem;
+  };
+  // cronie: 02:30 does not exist in New York on 8 March, and CRON_TZ lines get no catch-up at the jump.
+  assert.equal(judge('cronie', '2026-03-08T07:10:00Z'), null, 'no false overdue at the 03:00 jump');
+  assert.equal(judge('cronie', '2026-03-09T06:34:00Z'), null, 'within grace of the next real 02:30');
+  assert.match(judge('cronie', '2026-03-09T06:36:00Z')?.message ?? '', /expected to start at 2026-03-09 02:30 America\/New_York/);
+  // Debian's cron: the line runs at 02:30 in the system's zone, whatever CRON_TZ says.
+  const zone = compileSchedule('30 2 * * *', null, false);
+  assert.ok(typeof zone !== 'string' && zone.kind === 'cron');
+  const [due] = expectedStarts(zone, Date.parse('2026-03-07T12:00:00Z'), Date.parse('2026-03-09T12:00:00Z'), null);
+  assert.ok(due !== undefined);
+  assert.equal(judge('debian', new Date(due + 4 * 60_000).toISOString()), null);
+  assert.match(judge('debian', new Date(due + 6 * 60_000).toISOString())?.message ?? '', new RegExp(`expected to start at \\S+ \\S+ ${zone.zone}`));
 });
