@@ -1,14 +1,14 @@
-// Forensics at scale: 1M runs over 200 jobs, seeded once, then history, stats, the HTML report and the file's size.
+// Forensics at scale: 1M runs over 1,000 jobs, seeded once, then history, status, stats, an export, the HTML report and the file's size.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_JOBS, WITH_JOB_NAMES } from '../src/store/sqlite/job-names.ts';
-import { compareMedians, report } from './measure.ts';
+import { compareMedians, mib, peakRssKb, report } from './measure.ts';
 import { seedRuns } from './seed.ts';
 
 const RUNS = 1_000_000;
-const JOBS = 200;
+const JOBS = 1000;
 const BIN = join(process.cwd(), 'bin', 'cronguard');
 const SQLITE3 = '/usr/bin/sqlite3';
 
@@ -27,6 +27,12 @@ function statsReferenceSql(since: string): string {
           FROM runs WHERE ${ALL_JOBS} AND started_at >= '${since}' AND status NOT IN ('running', 'skipped'))
     GROUP BY job ORDER BY job;`;
 }
+
+/** Every run with its attempts, newest first: what `history --limit 0 --json` exports, as one would ask the shell for it. */
+const EXPORT_SQL = `SELECT r.*, a.n, a.status, a.exit_code, a.signal, a.started_at, a.ended_at, a.duration_ms, a.output_bytes
+  FROM (SELECT id, job, status, exit_code, signal, started_at, heartbeat_at, ended_at, duration_ms, host, pid, command
+        FROM runs INDEXED BY sqlite_autoindex_runs_1) r
+  LEFT JOIN attempts a ON a.run_id = r.id ORDER BY r.started_at DESC, r.id DESC, a.n`;
 
 /** Checks that cronguard and the reference query agree on every job's figures (a benchmark of wrong answers is worthless). */
 function checkSameStats(db: string, since: string): void {
@@ -49,20 +55,35 @@ try {
   report('database bytes per run, no output kept', `${(bytes / RUNS).toFixed(0)} B`, '<= 500 B');
 
   const node = process.execPath;
-  const [history, version] = compareMedians([[node, BIN, 'history', '--limit', '50', '--db', db], [node, BIN, '--version']], 15);
-  report('history --limit 50 / --version', `${((history as number) / (version as number)).toFixed(2)} (${(history as number).toFixed(0)} / ${(version as number).toFixed(0)} ms)`, '<= 1.3');
+  const version = [node, BIN, '--version'];
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)} (${a.toFixed(0)} / ${b.toFixed(0)} ms)`;
+  const [history = 0, status = 0, base = 0] = compareMedians([[node, BIN, 'history', '--limit', '50', '--db', db], [node, BIN, 'status', '--db', db], version], 15);
+  report('history --limit 50 / --version', ratio(history, base), '<= 1.3');
+  report('status (1,000 jobs) / --version', ratio(status, base), '<= 1.5');
+  report('status peak memory', mib(peakRssKb([node, BIN, 'status', '--db', db])), '<= 100 MiB');
+
+  const [stats = 0, base2 = 0] = compareMedians([[node, BIN, 'stats', '--since', '30d', '--db', db], version], 7);
+  report('stats --since 30d / --version', ratio(stats, base2), '<= 3');
+  report('stats --since 30d peak memory', mib(peakRssKb([node, BIN, 'stats', '--since', '30d', '--db', db])), '<= 100 MiB');
 
   if (existsSync(SQLITE3)) {
     const since = new Date(Date.now() - 30 * 86_400_000).toISOString();
     checkSameStats(db, since);
-    const [stats, shell] = compareMedians([
+    const [ours, shell] = compareMedians([
       [node, BIN, 'stats', '--since', '30d', '--db', db],
       [SQLITE3, '-readonly', db, statsReferenceSql(since)],
     ], 5);
-    report('stats --since 30d / the same query in sqlite3', `${((stats as number) / (shell as number)).toFixed(2)} (${(stats as number).toFixed(0)} / ${(shell as number).toFixed(0)} ms)`, '<= 2');
+    report('stats --since 30d / the same query in sqlite3', ratio(ours as number, shell as number), '<= 2');
+    const [exported, shellExport] = compareMedians([
+      [node, BIN, 'history', '--limit', '0', '--json', '--db', db],
+      [SQLITE3, '-readonly', '-json', db, EXPORT_SQL],
+    ], 3);
+    report('history --limit 0 --json / sqlite3 -json, same rows', ratio(exported as number, shellExport as number), '<= 2');
   } else {
     report('stats --since 30d / the same query in sqlite3', 'skipped: no sqlite3 shell', '<= 2');
+    report('history --limit 0 --json / sqlite3 -json, same rows', 'skipped: no sqlite3 shell', '<= 2');
   }
+  report('history --limit 0 --json peak memory', mib(peakRssKb([node, BIN, 'history', '--limit', '0', '--json', '--db', db])), '<= 100 MiB');
 
   // The HTML report of the same 30 days: aggregates from the store, never every run (issue 16).
   const html = join(dir, 'report.html');
@@ -71,7 +92,7 @@ try {
     [node, BIN, 'stats', '--since', '30d', '--db', db],
   ], 5);
   report('report --html (30 days) / stats --since 30d', `${((reportMs as number) / (statsMs as number)).toFixed(2)} (${(reportMs as number).toFixed(0)} / ${(statsMs as number).toFixed(0)} ms)`, '<= 3');
-  report('report --html size, 200 jobs x 30 days', `${(statSync(html).size / 1024).toFixed(0)} KiB`, 'mailable');
+  report('report --html size, 1,000 jobs x 30 days', `${(statSync(html).size / 1024).toFixed(0)} KiB`, 'mailable');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,4 +1,5 @@
 import { spawnSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /** The median of some numbers. */
 export function median(values: number[]): number {
@@ -35,4 +36,23 @@ export function concurrentMs(argv: readonly string[], count: number, env: NodeJS
 /** Prints one figure as "name: value (goal)". */
 export function report(name: string, value: string, goal: string): void {
   console.log(`${name.padEnd(48)} ${value.padEnd(24)} goal ${goal}`);
+}
+
+const GNU_TIME = '/usr/bin/time';
+
+/** Peak resident memory of one run of a command, in KiB (GNU time's %M; else polled from /proc, which may miss a late peak). */
+export function peakRssKb(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
+  if (existsSync(GNU_TIME)) {
+    const r = spawnSync(GNU_TIME, ['-f', '%M', ...argv], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const lines = r.stderr.toString().trim().split('\n');
+    return Number(lines[lines.length - 1]);
+  }
+  const child = spawnSync('sh', ['-c', `"$@" >/dev/null & pid=$!; peak=0; while kill -0 $pid 2>/dev/null; do
+    v=$(sed -n 's/^VmHWM:[[:space:]]*\\([0-9]*\\).*/\\1/p' /proc/$pid/status 2>/dev/null); [ -n "$v" ] && peak=$v; done; echo $peak`, 'sh', ...argv], { env });
+  return Number(child.stdout.toString().trim());
+}
+
+/** A peak in MiB against its goal. */
+export function mib(kb: number): string {
+  return `${(kb / 1024).toFixed(1)} MiB`;
 }

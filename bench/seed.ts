@@ -150,7 +150,8 @@ function makeRun(job: JobPlan, start: number, running: boolean, random: () => nu
     const s: RunStatus = status === 'success' && n < tries ? 'failed' : status;
     const ms = s === 'timeout' && job.timeoutMs ? job.timeoutMs : s === 'error' ? 2 : jitteredMs(job.baseMs, random);
     attempts.push(attempt(n, s, t, ms, random));
-    t += ms + (n < tries ? 5000 * 2 ** (n - 1) * (0.5 + random() / 2) : 0);
+    // Whole milliseconds: stored times carry exactly three decimals, and duration_ms is an INTEGER column.
+    t += ms + (n < tries ? Math.round(5000 * 2 ** (n - 1) * (0.5 + random() / 2)) : 0);
   }
   if (status === 'lost') t = start + jitteredMs(job.baseMs, random);
   const last = attempts[attempts.length - 1];

@@ -61,6 +61,12 @@ const ctx: CliContext = {
   // Everything cronguard itself says on stderr passes the one neutraliser (SPEC §9): a message that quotes
   // a stored or given value can never drive the terminal. (The command's own output never goes this way.)
   stderr: (data) => void process.stderr.write(typeof data === 'string' ? neutralise(data) : data),
+  drain: () => new Promise((resolve) => {
+    if (!process.stdout.writableNeedDrain) return resolve();
+    // A reader that went away never drains: end the wait then too.
+    const done = () => { process.stdout.off('drain', done).off('close', done).off('error', done); resolve(); };
+    process.stdout.on('drain', done).on('close', done).on('error', done);
+  }),
 };
 // A closed stdout (the reader went away) must not crash the wrapper mid-run.
 process.stdout.on('error', () => {});

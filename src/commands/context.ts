@@ -10,6 +10,8 @@ export interface CliContext {
   stdoutColumns: number | undefined;
   stdout: (data: string | Uint8Array) => void;
   stderr: (data: string | Uint8Array) => void;
+  /** Resolves once stdout can take more: a long export waits here instead of piling its output up in memory. */
+  drain: () => Promise<void>;
 }
 
 /** A command's entry point: the exit code it wants. */

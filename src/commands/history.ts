@@ -1,7 +1,8 @@
-import type { CommandMain } from './context.ts';
+import type { CliContext, CommandMain } from './context.ts';
 import { CronguardError, EXIT } from '../shared/errors.ts';
 import { safeFields } from '../shared/neutralise.ts';
-import { historyCsv, historyTable } from '../report/history.ts';
+import { historyCsvHeader, historyCsvRecord, historyTable } from '../report/history.ts';
+import { MalformedRuns } from '../shared/stored.ts';
 import { runJson } from '../wire/run-json.ts';
 import { makeStyle } from '../report/style.ts';
 import type { RunFilter } from '../store/store.ts';
@@ -16,21 +17,61 @@ import { storeTargetOf } from './store-target.ts';
 export const historyMain: CommandMain = async (args, ctx) => {
   exclusive(args, 'json', 'csv');
   const filter = historyFilter(args);
-  const machine = args.options['json'] === true || args.options['csv'] === true;
+  const format = args.options['json'] === true ? 'json' : args.options['csv'] === true ? 'csv' : null;
   const target = storeTargetOf(args, ctx);
   const store = await openStore(target, 'read');
+  const malformed = new MalformedRuns((line) => ctx.stderr(`cronguard: ${line}\n`));
+  if (format !== null) {
+    // Streamed: an export of every run (--limit 0) holds one run at a time, never the whole answer.
+    const out = new ChunkedOutput(ctx);
+    await out.write(format === 'json' ? '[' : historyCsvHeader());
+    let count = 0;
+    if (store !== null) {
+      await withStore(store, 'read', async (s) => {
+        for await (const run of s.reads.each(filter)) {
+          malformed.check(run);
+          await out.write(format === 'json' ? `${count++ === 0 ? '\n' : ',\n'}${JSON.stringify(runJson(run))}` : historyCsvRecord(run));
+        }
+      });
+    }
+    await out.write(format === 'json' ? `${count === 0 ? '' : '\n'}]\n` : '');
+    await out.flush();
+    malformed.finish();
+    return EXIT.ok;
+  }
   const runs = store === null ? [] : await withStore(store, 'read', async (s) => {
     const found = await s.reads.list(filter);
     // A typo deserves an error; a script asking for JSON or CSV gets the truthful empty answer instead.
-    if (found.length === 0 && filter.job !== undefined && !machine) await requireKnownJob(s, filter.job);
+    if (found.length === 0 && filter.job !== undefined) await requireKnownJob(s, filter.job);
     return found;
   });
-  if (args.options['json']) ctx.stdout(`${JSON.stringify(runs.map((r) => runJson(r)), null, 2)}\n`);
-  else if (args.options['csv']) ctx.stdout(historyCsv(runs));
-  else if (runs.length === 0) ctx.stdout(store === null ? `no runs recorded in ${describeTarget(target)}\n` : 'no runs match\n');
+  for (const run of runs) malformed.check(run);
+  malformed.finish();
+  if (runs.length === 0) ctx.stdout(store === null ? `no runs recorded in ${describeTarget(target)}\n` : 'no runs match\n');
   else ctx.stdout(historyTable(safeFields(runs), makeStyle(ctx.stdoutIsTTY, ctx.env), ctx.stdoutIsTTY));
   return EXIT.ok;
 };
+
+/** Writes text to stdout in chunks of about 64 KiB, waiting for stdout to drain between them. */
+class ChunkedOutput {
+  private pending: string[] = [];
+  private size = 0;
+  constructor(private readonly ctx: Pick<CliContext, 'stdout' | 'drain'>) {}
+
+  async write(text: string): Promise<void> {
+    this.pending.push(text);
+    this.size += text.length;
+    if (this.size >= 65_536) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    this.ctx.stdout(this.pending.join(''));
+    this.pending = [];
+    this.size = 0;
+    await this.ctx.drain();
+  }
+}
 
 /** The listing the options ask for; --limit 0 lifts the limit. */
 function historyFilter(args: Parameters<CommandMain>[0]): RunFilter {

@@ -3,7 +3,7 @@ import { durationOptionText, formatDuration } from '../shared/duration.ts';
 import type { AttemptRecord, RunRecord } from '../shared/types.ts';
 import { outcomeText, reasonText } from '../shared/outcome.ts';
 import { attemptHeader, shellWords } from '../wire/failure-report.ts';
-import { localTime } from '../shared/local-time.ts';
+import { durationText, localTime } from '../shared/local-time.ts';
 import { neutralise } from './neutralise.ts';
 import { styleStatus } from './style.ts';
 
@@ -24,7 +24,7 @@ export function showText(run: RunRecord, attempts: readonly AttemptRecord[], sty
     field('host', `${safe(run.host)}, pid ${run.pid}${run.pgid === null ? '' : `, process group ${run.pgid}`}`),
     field('started', localTime(run.startedAt)),
     field('ended', run.endedAt === null ? `- (last heartbeat ${localTime(run.heartbeatAt)})` : localTime(run.endedAt)),
-    field('duration', run.durationMs === null ? '-' : formatDuration(run.durationMs)),
+    field('duration', durationText(run.durationMs)),
     field('timeout', run.timeoutMs === null ? 'none' : `${durationOptionText(run.timeoutMs)}, then SIGKILL after ${durationOptionText(run.killAfterMs)}`),
     field('attempts', String(run.attempts.length)),
   ];

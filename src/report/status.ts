@@ -1,9 +1,10 @@
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../shared/duration.ts';
-import { systemZone, wallText } from '../schedule/zone.ts';
-import type { RunDot } from '../store/store.ts';
+import { offsetMs, wallText } from '../schedule/zone.ts';
+import { storedMs } from '../shared/stored.ts';
+import { durationText, localTime } from '../shared/local-time.ts';
 import { neutraliseLine } from '../shared/neutralise.ts';
-import { localTime } from '../shared/local-time.ts';
+import type { RunDot } from '../store/store.ts';
 import { runStrip, sparkline } from './strip.ts';
 import { styleStatus, table } from './style.ts';
 
@@ -90,13 +91,11 @@ function cut(text: string, width: number | null): string {
 
 /** The header and the rows of the table, every stored field neutralised; strips only when dots are given. */
 function cellsOf(jobs: readonly StatusLine[], layout: StatusLayout, dots: Map<string, RunDot[]> | null, style: ChalkInstance | null) {
-  const here = systemZone();
-  const time = (text: string) => (layout.compactTimes ? text.slice(5, 16) : text);
+  // Compact: no year, no seconds ("11-30 03:15"); a zone name after the time stays.
+  const time = (text: string) => (layout.compactTimes ? text.replace(/^\d{4}-/, '').replace(/^(\S+ \d\d:\d\d):\d\d/, '$1') : text);
   const header = ['JOB', 'RUNS', 'TREND', ...(layout.schedule ? ['SCHEDULE'] : []), 'LAST', ...(layout.started ? ['STARTED'] : []), 'DURATION', 'NEXT', 'FAILING'];
   const rows = jobs.map((j) => {
-    const zone = j.tz && !j.tz.includes(';') ? j.tz : here;
-    const next = j.nextExpectedAt === null ? (j.schedule === '@reboot' ? 'at boot' : '-')
-      : `${time(wallText(zone, Date.parse(j.nextExpectedAt)))}${zone === here ? '' : ` ${neutraliseLine(zone)}`}`;
+    const next = j.nextExpectedAt === null ? (j.schedule === '@reboot' ? 'at boot' : '-') : neutraliseLine(time(nextText(j.nextExpectedAt, j.tz)));
     const mine = dots?.get(j.job) ?? [];
     const status = j.lastStatus ? neutraliseLine(j.lastStatus) : 'never run';
     return [
@@ -106,7 +105,7 @@ function cellsOf(jobs: readonly StatusLine[], layout: StatusLayout, dots: Map<st
       ...(layout.schedule ? [j.schedule === null ? '-' : neutraliseLine(j.schedule)] : []),
       style && j.lastStatus ? styleStatus(style, status) : status,
       ...(layout.started ? [j.lastStartedAt ? time(localTime(j.lastStartedAt, true)) : '-'] : []),
-      j.lastDurationMs === null ? '-' : formatDuration(j.lastDurationMs),
+      durationText(j.lastDurationMs),
       next,
       j.failureStreak && style ? style.red(String(j.failureStreak)) : String(j.failureStreak),
     ];
@@ -131,6 +130,13 @@ export function statusText(
     // Two short lines rather than one long one: status fits an 80-column terminal.
     ? 'sweep has never run on this database; add it to your crontab by its full path\n'
       + '(cron\'s PATH is /usr/bin:/bin):  */30 * * * * /usr/local/bin/cronguard sweep'
-    : `last sweep: ${localTime(lastSweepAt, true)} (${formatDuration(Math.max(0, now - Date.parse(lastSweepAt)))} ago)`;
+    : `last sweep: ${localTime(lastSweepAt, true)} (${formatDuration(Math.max(0, now - (storedMs(lastSweepAt) ?? now)))} ago)`;
   return `${body}${sweep}\n`;
+}
+
+/** The next start in the job's own zone, named when its clock differs from this host's there; else local time. */
+function nextText(nextExpectedAt: string, tz: string | null): string {
+  const at = Date.parse(nextExpectedAt);
+  if (tz === null || tz.includes(';') || offsetMs(tz, at) === -new Date(at).getTimezoneOffset() * 60_000) return localTime(nextExpectedAt, true);
+  return `${wallText(tz, at)} ${tz}`;
 }

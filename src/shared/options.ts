@@ -87,7 +87,7 @@ export const SWEEP = {
   stale: { name: 'stale', kind: 'string', value: 'DUR', describe: 'heartbeat age that makes a running run stuck', defaultText: '3 heartbeats, at least 5m', parse: duration(1000) },
   maxRuntime: { name: 'max-runtime', kind: 'string', value: 'DUR', describe: 'a run alive longer than this is overrunning', defaultText: 'none', parse: duration(1000) },
   crontab: { name: 'crontab', kind: 'list', value: 'FILE', describe: 'read this crontab file instead of `crontab -l` (and, for root, /etc/crontab and /etc/cron.d)' },
-  cron: { name: 'cron', kind: 'string', value: 'NAME', describe: 'read crontabs by the rules of this cron', defaultText: 'the installed one', choices: CRON_FLAVOURS, parse: oneOf(CRON_FLAVOURS) },
+  cron: { name: 'cron', kind: 'string', value: 'NAME', describe: 'read crontabs by the rules of this cron: cronie or debian', defaultText: 'the installed one', choices: CRON_FLAVOURS, parse: oneOf(CRON_FLAVOURS) },
   all: { name: 'all', kind: 'boolean', describe: 'list every current problem, not only new and resolved ones' },
   at: { name: 'at', kind: 'string', value: 'TIME', describe: 'sweep (and record the sweep) as if the clock read TIME (ISO-8601, local time unless it has an offset)', parse: instant },
   notifyCommand: NOTIFY.command, notifyUrl: NOTIFY.url, notifyFormat: NOTIFY.format,

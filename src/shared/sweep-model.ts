@@ -45,13 +45,17 @@ export interface RunningRun {
   lastAttemptEndedAt: string | null;
 }
 
-/** The gist of one run. */
+/** The gist of one run: what the runs index holds, so reading it for every job touches no table row. */
 export interface RunGist {
   id: string;
   status: RunStatus;
   startedAt: string;
-  endedAt: string | null;
   durationMs: number | null;
+}
+
+/** A run with how it ended. */
+export interface EndedRun extends RunGist {
+  endedAt: string | null;
   exitCode: number | null;
   signal: string | null;
 }
@@ -69,6 +73,8 @@ export interface JobFacts {
   last: RunGist | null;
   /** Its latest run that ended (neither running nor skipped). */
   lastFinished: RunGist | null;
+  /** lastFinished with how it ended, when it did not succeed (sweep's `failing` says how); null otherwise. */
+  failed: EndedRun | null;
   /** Finished runs without success since the latest success; `since`: when the first of them ended. */
   streak: { count: number; since: string | null };
 }
@@ -87,7 +93,8 @@ export interface SweepSnapshot {
 /** A run a sweep gives up on: marked `lost`, ended at the sweep's time. */
 export interface LostRun {
   runId: string;
-  durationMs: number;
+  /** Null when its start is not a time that can be read. */
+  durationMs: number | null;
   reason: string;
 }
 

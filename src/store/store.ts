@@ -57,6 +57,11 @@ export interface RunWriter {
 export interface RunReader {
   /** Runs newest first (by start, then id), attempts without their output. */
   list(filter: RunFilter): Promise<RunRecord[]>;
+  /**
+   * The same runs one at a time, for listings too long to hold (history --limit 0 over a million runs):
+   * memory stays flat whatever the count. Stopping early (break) ends the read.
+   */
+  each(filter: RunFilter): AsyncIterable<RunRecord>;
   /** Runs whose id starts with the prefix, with every attempt's kept output; at most `limit`. */
   findByPrefix(prefix: string, limit: number): Promise<RunRecord[]>;
   /** Every job name recorded (by a run or otherwise), sorted. */

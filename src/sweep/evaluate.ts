@@ -1,5 +1,6 @@
 import { outcomeText } from '../shared/outcome.ts';
 import { localTime } from '../shared/local-time.ts';
+import { firstValidTime, storedMs } from '../shared/stored.ts';
 import type { JobFacts, LostRun, Problem, RunningRun, SweepSnapshot, SweepVerdict } from '../shared/sweep-model.ts';
 import { judgeOverdue, ScheduleCache } from './overdue.ts';
 import { shortId } from '../shared/run-id.ts';
@@ -30,7 +31,7 @@ export function decideSweep(snapshot: SweepSnapshot, options: SweepOptions): Swe
   const { at } = options;
   const running = judgeRunning(snapshot.running, at, options, options.liveness);
   const findings: Finding[] = [...running.findings];
-  const warnings = [...options.crontabWarnings];
+  const warnings = [...options.crontabWarnings, ...malformedRows(snapshot)];
   const cache = new ScheduleCache();
   const lostByJob = lostRunsByJob(snapshot.running, running.lost);
   for (const job of snapshot.jobs) {
@@ -52,6 +53,21 @@ export function decideSweep(snapshot: SweepSnapshot, options: SweepOptions): Swe
   };
 }
 
+/** Warnings naming the runs whose stored times this sweep could not read: it judged around them. */
+function malformedRows(snapshot: SweepSnapshot): string[] {
+  type Stored = { id: string; job: string; field: string; value: string | null };
+  const times: Stored[] = [
+    ...snapshot.running.flatMap((r) => [
+      { id: r.id, job: r.job, field: 'started_at', value: r.startedAt }, { id: r.id, job: r.job, field: 'heartbeat_at', value: r.heartbeatAt }]),
+    ...snapshot.jobs.flatMap((j) => [
+      ...(j.last && j.last.status !== 'running' ? [{ id: j.last.id, job: j.job, field: 'started_at', value: j.last.startedAt }] : []),
+      ...(j.failed?.endedAt != null ? [{ id: j.failed.id, job: j.job, field: 'ended_at', value: j.failed.endedAt }] : []),
+    ]),
+  ];
+  return times.filter((t) => storedMs(t.value) === null).map((t) =>
+    `run ${shortId(t.id)} (job ${JSON.stringify(t.job)}): ${t.field} ${JSON.stringify(t.value)} is not a valid time; judged without it`);
+}
+
 /** The latest run of each job this sweep marks lost. */
 function lostRunsByJob(runs: readonly RunningRun[], lost: readonly LostRun[]): Map<string, RunningRun> {
   const ids = new Set(lost.map((l) => l.runId));
@@ -69,14 +85,14 @@ function judgeFailing(job: JobFacts, justLost: RunningRun | null, at: number): P
   if (justLost && (!job.lastFinished || justLost.startedAt >= job.lastFinished.startedAt)) {
     const earlier = job.lastFinished && job.lastFinished.status !== 'success' ? job.streak : { count: 0, since: null };
     return {
-      job: job.job, kind: 'failing', since: earlier.since ?? atIso, runId: justLost.id,
+      job: job.job, kind: 'failing', since: firstValidTime(earlier.since) ?? atIso, runId: justLost.id,
       message: `latest run ${shortId(justLost.id)} was lost (marked by this sweep)${streakText(earlier.count + 1)}`,
     };
   }
-  const last = job.lastFinished;
-  if (!last || last.status === 'success') return null;
+  const last = job.failed;
+  if (!last) return null;
   return {
-    job: job.job, kind: 'failing', since: job.streak.since ?? last.endedAt ?? last.startedAt, runId: last.id,
+    job: job.job, kind: 'failing', since: firstValidTime(job.streak.since, last.endedAt, last.startedAt) ?? atIso, runId: last.id,
     message: `latest run ${shortId(last.id)} ended ${outcomeText(last)} at ${localTime(last.endedAt)}${streakText(job.streak.count)}`,
   };
 }

@@ -2,6 +2,7 @@ import { formatDuration } from '../shared/duration.ts';
 import { localTime } from '../shared/local-time.ts';
 import { compileSchedule, firstStartAfter, type Schedule } from '../schedule/walk.ts';
 import { wallText } from '../schedule/zone.ts';
+import { firstValidTime } from '../shared/stored.ts';
 import type { JobFacts, Problem, ScheduleEntry } from '../shared/sweep-model.ts';
 
 /** How late a run may start when neither the crontab line nor the job's runs say (SPEC §2). */
@@ -32,7 +33,8 @@ export function schedulesOf(job: JobFacts): ScheduleEntry[] {
  */
 export function judgeOverdue(job: JobFacts, at: number, bootMs: number | null, cache: ScheduleCache): { problem: Problem | null; warnings: string[] } {
   const warnings: string[] = [];
-  const anchor = job.last?.startedAt ?? job.firstSeenAt;
+  // A latest start that is not a time cannot anchor the walk; when the job was first seen still can.
+  const anchor = firstValidTime(job.last?.startedAt, job.firstSeenAt);
   if (anchor === null) return { problem: null, warnings };
   let due: { start: number; grace: number; entry: ScheduleEntry; schedule: Schedule } | null = null;
   for (const entry of schedulesOf(job)) {

@@ -4,6 +4,7 @@ import { localTime } from '../shared/local-time.ts';
 import type { ProcessIdentity } from '../shared/types.ts';
 import type { LostRun, Problem, RunningRun } from '../shared/sweep-model.ts';
 import { staleAfterMs } from '../shared/heartbeat.ts';
+import { firstValidTime, storedMs } from '../shared/stored.ts';
 
 const MINUTE = 60_000;
 /**
@@ -33,23 +34,26 @@ export function judgeRunning(
   for (const run of runs) {
     const alive = live.wrapper({ host: run.host, pid: run.pid, startTicks: run.pidStart });
     const staleAfter = limits.staleMs ?? staleAfterMs(run.heartbeatMs);
-    const silence = at - Date.parse(run.heartbeatAt);
+    const silence = at - (storedMs(run.heartbeatAt) ?? Number.NEGATIVE_INFINITY);
+    // A heartbeat that is not a time proves nothing: the run counts as silent.
     const stale = silence > staleAfter;
     const base = { job: run.job, runId: run.id };
+    const since = firstValidTime(run.heartbeatAt, run.startedAt) ?? new Date(at).toISOString();
     if (alive === false || (alive === undefined && stale)) {
       const why = alive === false
         ? `its wrapper (pid ${run.pid}) is gone from this host`
-        : `no heartbeat from host ${run.host} for ${formatDuration(silence)} (stale after ${formatDuration(staleAfter)})`;
+        : `no heartbeat from host ${run.host} ${silenceText(silence, 'for ')} (stale after ${formatDuration(staleAfter)})`;
       const group = alive === false && run.pgid !== null && live.group(run.pgid)
         ? `; its process group ${run.pgid} outlived the wrapper and is still running` : '';
-      findings.push({ ...base, kind: 'stuck', since: run.heartbeatAt, transient: true,
+      findings.push({ ...base, kind: 'stuck', since, transient: true,
         message: `run ${shortId(run.id)} ${why}; last heartbeat ${localTime(run.heartbeatAt)}; marked lost${group}` });
-      lost.push({ runId: run.id, durationMs: Math.max(0, at - Date.parse(run.startedAt)), reason: `marked lost by sweep: ${why}${group}` });
+      const started = storedMs(run.startedAt);
+      lost.push({ runId: run.id, durationMs: started === null ? null : Math.max(0, at - started), reason: `marked lost by sweep: ${why}${group}` });
       continue;
     }
     if (stale) {
-      findings.push({ ...base, kind: 'stuck', since: run.heartbeatAt,
-        message: `run ${shortId(run.id)}: wrapper pid ${run.pid} is alive but its last heartbeat is ${formatDuration(silence)} old (stale after ${formatDuration(staleAfter)}): stopped or hung` });
+      findings.push({ ...base, kind: 'stuck', since,
+        message: `run ${shortId(run.id)}: wrapper pid ${run.pid} is alive but its last heartbeat is ${silenceText(silence, '')}${Number.isFinite(silence) ? ' old' : ''} (stale after ${formatDuration(staleAfter)}): stopped or hung` });
     }
     const overrun = overrunOf(run, at, limits.maxRuntimeMs);
     if (overrun) findings.push({ ...base, kind: 'overrun', ...overrun });
@@ -59,14 +63,16 @@ export function judgeRunning(
 
 /** When and why a live run is past its limit: --max-runtime, else its own timeout plus kill-after. */
 function overrunOf(run: RunningRun, at: number, maxRuntimeMs: number | null): { since: string; message: string } | null {
-  const started = Date.parse(run.startedAt);
+  const started = storedMs(run.startedAt);
+  // A start that is not a time cannot be measured against a limit (the sweep names the row instead).
+  if (started === null) return null;
   const running = `run ${shortId(run.id)} has been running for ${formatDuration(at - started)}`;
   if (maxRuntimeMs !== null && at - started > maxRuntimeMs) {
     return { since: new Date(started + maxRuntimeMs).toISOString(), message: `${running}, past --max-runtime ${formatDuration(maxRuntimeMs)}` };
   }
   if (run.timeoutMs === null) return null;
   // The current attempt began after the latest recorded one ended (plus a backoff), or with the run.
-  const from = run.lastAttemptEndedAt ? Date.parse(run.lastAttemptEndedAt) : started;
+  const from = run.lastAttemptEndedAt ? storedMs(run.lastAttemptEndedAt) ?? started : started;
   const limit = run.timeoutMs + run.killAfterMs + (run.lastAttemptEndedAt ? RETRY_ALLOWANCE_MS : 0);
   if (at - from <= limit) return null;
   return {
@@ -85,4 +91,9 @@ function oncePerJobAndKind(findings: Finding[]): Finding[] {
     else kept.set(key, { finding: f, more: 0 });
   }
   return [...kept.values()].map(({ finding, more }) => (more ? { ...finding, message: `${finding.message} (and ${more} more run${more > 1 ? 's' : ''} of this job)` } : finding));
+}
+
+/** How long a run has been silent, or that its heartbeat is not a valid time. */
+function silenceText(silence: number, before: string): string {
+  return Number.isFinite(silence) ? `${before}${formatDuration(silence)}` : 'at a time that is not a valid one';
 }

@@ -27,6 +27,28 @@ export function readContract(kit: Kit): void {
     assert.deepEqual(await store.reads.jobNames(), ['a', 'b']);
   });
 
+  test(name('each: the same runs as list, in the same order, with their attempts, one at a time'), async () => {
+    const store = await kit.writable();
+    const runs = [
+      aFinishedRun('a', at(0), 'success'), aFinishedRun('a', at(10), 'failed'), aFinishedRun('b', at(20), 'timeout'),
+      { ...aFinishedRun('b', at(30), 'success'), host: 'host-b' }, aRun('a', at(40)),
+    ];
+    await recordAll(store, runs);
+    const all = async (filter: Parameters<typeof store.reads.each>[0]) => {
+      const seen = [];
+      for await (const run of store.reads.each(filter)) seen.push(run);
+      return seen;
+    };
+    for (const filter of [{}, { job: 'a' }, { statuses: ['failed' as const, 'timeout' as const] }, { since: at(10), until: at(30) },
+      { host: 'host-b' }, { limit: 2 }, { job: 'a', limit: 1 }, { job: 'nobody' }]) {
+      assert.deepEqual(await all(filter), await store.reads.list(filter), JSON.stringify(filter));
+    }
+    assert.ok((await all({ job: 'b' })).every((r) => r.attempts.length > 0 && r.attempts.every((a) => a.output === undefined)));
+    // Stopping early ends the read: the store stays usable.
+    for await (const run of store.reads.each({})) if (run) break;
+    assert.equal((await store.reads.list({})).length, 5);
+  });
+
   test(name('findByPrefix: every run the prefix starts, at most `limit`, with output'), async () => {
     const store = await kit.writable();
     const runs = ['abcd0001', 'abcd0002', 'abce0003'].map((p, i) => aFinishedRun('p', at(i), 'success', 5)).map((r, i) => ({

@@ -74,3 +74,22 @@ test("root's sweep skips the /etc/cron.d files cron would skip, naming file and 
   assert.deepEqual(cronie.jobs, [`${tag}-good`, `${tag}_dotted`].sort(), 'cronie reads a name with a dot');
   assert.match(cronie.stderr, new RegExp(`^cronguard: ${writable}: skipped: cron does not read it: its mode 0666 is not one cronie accepts`, 'm'));
 });
+
+test('only lines where the shell runs cronguard become jobs: no phantom from logger -t cronguard, the guarded ones watched', async () => {
+  const crontab = join(dir, 'position-crontab');
+  const db = join(dir, 'position.db');
+  writeFileSync(crontab, [
+    `PATH=${dirname(BIN)}:/usr/bin:/bin`,
+    '0 21 * * * logger -t cronguard "nightly check done"',
+    '0 1 * * * tar czf /tmp/x.tgz /var/lib/cronguard',
+    '0 2 * * * echo cronguard sweep ran',
+    `0 3 * * * test -x ${BIN} && ${BIN} --name guarded -- /bin/true`,
+    '0 4 * * * if command -v cronguard >/dev/null; then cronguard --name iff -- /bin/true; fi',
+    `0 5 * * * [ -x ${BIN} ] && cronguard --name bracket -- /bin/true`,
+    '',
+  ].join('\n'));
+  const swept = await cronguard(['sweep', '--cron', 'cronie', '--crontab', crontab, '--db', db]);
+  assert.deepEqual([swept.code, swept.stderr], [0, '']);
+  const status = await cronguardJson<StatusJson>(['status', '--json'], db);
+  assert.deepEqual(status.jobs.map((j) => j.job), ['bracket', 'guarded', 'iff']);
+});

@@ -103,6 +103,7 @@ test('bad sweep options are refused with exit 125, naming option and value', asy
     [['--stale', '0'], /--stale "0"/],
     [['--max-runtime', 'long'], /--max-runtime "long"/],
     [['--crontab', join(dir, 'missing')], /--crontab ".*missing": cannot read it/],
+    [['--cron', 'bsd'], /--cron "bsd": expected cronie or debian/],
   ] as const) {
     const r = await cronguard(['sweep', '--db', join(dir, 'bad.db'), ...args]);
     assert.equal(r.code, 125, r.stderr);

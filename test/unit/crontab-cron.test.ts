@@ -160,7 +160,7 @@ test('finding 4 end to end: a CRON_TZ line read under each cron, judged overdue 
   const judge = (flavour: 'cronie' | 'debian', atIso: string) => {
     const reading = reader({ flavour })(text);
     const [seen] = crontabJobsFor(reading, targetOf('/nowhere.db') as StoreTarget, 'root');
-    const job: JobFacts = { job: 'ny', recorded: null, crontab: seen?.schedules ?? [], firstSeenAt: '2026-03-07T12:00:00.000Z', last: null, lastFinished: null, streak: { count: 0, since: null } };
+    const job: JobFacts = { job: 'ny', recorded: null, crontab: seen?.schedules ?? [], firstSeenAt: '2026-03-07T12:00:00.000Z', last: null, lastFinished: null, failed: null, streak: { count: 0, since: null } };
     return judgeOverdue(job, Date.parse(atIso), null, new ScheduleCache()).problem;
   };
   // cronie: 02:30 does not exist in New York on 8 March, and CRON_TZ lines get no catch-up at the jump.

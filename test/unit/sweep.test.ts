@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decideSweep, type SweepOptions } from '../../src/sweep/evaluate.ts';
-import type { JobFacts, Problem, RunGist, RunningRun, SweepSnapshot } from '../../src/shared/sweep-model.ts';
+import type { EndedRun, JobFacts, Problem, RunGist, RunningRun, SweepSnapshot } from '../../src/shared/sweep-model.ts';
 import { watchTheWatcher } from '../../src/sweep/state.ts';
 
 const T = (iso: string): number => Date.parse(iso);
@@ -17,13 +17,13 @@ function running(over: Partial<RunningRun> = {}): RunningRun {
 }
 
 /** A finished run. */
-function run(id: string, status: RunGist['status'], startedAt: string): RunGist {
+function run(id: string, status: RunGist['status'], startedAt: string): EndedRun {
   return { id, status, startedAt, endedAt: new Date(T(startedAt) + 1000).toISOString(), durationMs: 1000, exitCode: status === 'failed' ? 3 : 0, signal: null };
 }
 
 /** A job's facts; `last` also counts as its latest finished run unless it is running. */
 function job(name: string, over: Partial<JobFacts> = {}): JobFacts {
-  return { job: name, recorded: null, crontab: [], firstSeenAt: '2026-01-01T00:00:00.000Z', last: null, lastFinished: null, streak: { count: 0, since: null }, ...over };
+  return { job: name, recorded: null, crontab: [], firstSeenAt: '2026-01-01T00:00:00.000Z', last: null, lastFinished: null, failed: null, streak: { count: 0, since: null }, ...over };
 }
 
 /** A snapshot with no earlier sweeps unless given. */
@@ -127,7 +127,7 @@ test('no false overdue on DST days for a daily job that ran when cron ran it', (
 });
 
 test('failing is reported once, stays open quietly, and is resolved after a success', () => {
-  const failed = job('report', { last: run('f1', 'failed', '2026-06-01T03:00:00Z'), lastFinished: run('f1', 'failed', '2026-06-01T03:00:00Z'), streak: { count: 2, since: '2026-05-31T03:00:01.000Z' } });
+  const failed = job('report', { last: run('f1', 'failed', '2026-06-01T03:00:00Z'), lastFinished: run('f1', 'failed', '2026-06-01T03:00:00Z'), failed: run('f1', 'failed', '2026-06-01T03:00:00Z'), streak: { count: 2, since: '2026-05-31T03:00:01.000Z' } });
   const first = decideSweep(snap({ jobs: [failed] }), opts('2026-06-01T04:00:00Z'));
   assert.deepEqual(kinds(first.reported), ['report:failing']);
   assert.equal(first.reported[0]?.since, '2026-05-31T03:00:01.000Z');

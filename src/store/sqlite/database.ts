@@ -14,9 +14,6 @@ export type SqliteDatabase = BetterSqlite3.Database;
 /** How long a writer waits for another's lock before giving up (SPEC §5: several seconds). */
 export const BUSY_TIMEOUT_MS = 8000;
 
-/** How much of the file a read-only connection maps into memory (address space, not RAM). */
-const READER_MMAP_BYTES = 1024 ** 3;
-
 /** The page size of new database files. */
 export const PAGE_SIZE = 16384;
 
@@ -39,12 +36,10 @@ export function openDatabase(path: string, readonly: boolean): SqliteDatabase {
       );
     }
     if (readonly) {
-      if (version === SCHEMA_VERSION) {
-        // Readers map the file instead of copying pages through read(): a listing seeks into hundreds of
-        // per-job index ranges, and this roughly halves its cold start.
-        db.pragma(`mmap_size = ${READER_MMAP_BYTES}`);
-        return db;
-      }
+      // No mmap for readers: every page a scan touched would count in their resident memory (a stats or
+      // an export over a million runs reached the size of the index or the file), and with the pages
+      // in the OS cache reading them through SQLite's small page cache is as fast.
+      if (version === SCHEMA_VERSION) return db;
       // An older file is migrated once, by a short writable open, then read as asked.
       db.close();
       openDatabase(path, false).close();

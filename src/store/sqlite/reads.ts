@@ -1,7 +1,9 @@
 import type { RunFilter, RunReader } from '../store.ts';
 import type { SqliteDatabase } from './database.ts';
 import { type AttemptRow, type RunRow, runFromRow } from './rows.ts';
-import { ALL_JOBS, WITH_JOB_NAMES } from './job-names.ts';
+import { WITH_JOB_NAMES } from './job-names.ts';
+import { runConditions } from './filter.ts';
+import { streamRuns } from './stream.ts';
 import { jobStats } from './stats.ts';
 
 const ATTEMPT_META = 'run_id, n, status, exit_code, signal, started_at, ended_at, duration_ms, output_bytes, reason';
@@ -27,16 +29,8 @@ export function sqliteRunReader(db: SqliteDatabase): RunReader {
 
   /** The runs matching a filter whose start is at or after `from` (when given), newest first. */
   const page = (filter: RunFilter, from: string | undefined): RunRow[] => {
-    const where: string[] = [filter.job !== undefined ? 'job = @job' : ALL_JOBS];
-    const params: Record<string, unknown> = { limit: filter.limit ?? -1 };
-    if (filter.job !== undefined) params['job'] = filter.job;
-    if (from !== undefined) { where.push('started_at >= @from'); params['from'] = from; }
-    if (filter.until !== undefined) { where.push('started_at < @until'); params['until'] = filter.until; }
-    if (filter.host !== undefined) { where.push('host = @host'); params['host'] = filter.host; }
-    if (filter.statuses?.length) {
-      where.push('status IN (SELECT value FROM json_each(@statuses))');
-      params['statuses'] = JSON.stringify(filter.statuses);
-    }
+    const { where, params: conditions } = runConditions(filter, from);
+    const params = { ...conditions, limit: filter.limit ?? -1 };
     const chosen = `${filter.job !== undefined ? '' : WITH_JOB_NAMES}
       SELECT %COLUMNS% FROM runs WHERE ${where.join(' AND ')} ORDER BY ${NEWEST_FIRST} LIMIT @limit`;
     if (filter.limit === undefined) return db.prepare(chosen.replace('%COLUMNS%', '*')).all(params) as RunRow[];
@@ -77,6 +71,9 @@ export function sqliteRunReader(db: SqliteDatabase): RunReader {
         ? newestAcrossJobs({ ...filter, limit })
         : page(filter, filter.since);
       return withAttempts(rows, false);
+    },
+    async *each(filter: RunFilter) {
+      yield* streamRuns(db, filter);
     },
     async findByPrefix(prefix: string, limit: number) {
       const lower = prefix.toLowerCase();

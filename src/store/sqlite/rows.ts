@@ -63,10 +63,21 @@ export function runFromRow(row: RunRow, attempts: AttemptRow[]): RunRecord {
     id: row.id, job: row.job, status: row.status as RunStatus, exitCode: row.exit_code, signal: row.signal,
     startedAt: row.started_at, heartbeatAt: row.heartbeat_at, endedAt: row.ended_at,
     durationMs: row.duration_ms, host: row.host, pid: row.pid, pidStart: row.pid_start, pgid: row.pgid,
-    command: JSON.parse(row.command) as string[], timeoutMs: row.timeout_ms,
+    command: commandOf(row.command), timeoutMs: row.timeout_ms,
     killAfterMs: row.kill_after_ms, heartbeatMs: row.heartbeat_ms, reason: row.reason,
     attempts: attempts.map(attemptFromRow),
   };
+}
+
+/** A stored command line (JSON); a malformed one stays readable as one word rather than failing the read. */
+export function commandOf(text: string): string[] {
+  try {
+    const words: unknown = JSON.parse(text);
+    if (Array.isArray(words) && words.every((w) => typeof w === 'string')) return words;
+  } catch {
+    // shown as stored, below
+  }
+  return [String(text)];
 }
 
 /** An attempt record from its row. */

@@ -6,14 +6,14 @@ import { FINISHED_SQL, streakReader } from './streak.ts';
 
 /** How many sweeps the log keeps: enough to know the usual interval, bounded for ever-running hosts. */
 const SWEEP_LOG_KEPT = 1000;
-const GIST = 'id, status, started_at, ended_at, duration_ms, exit_code, signal';
+/** A run's gist: columns the covering runs_by_job index holds (with the id, the table's key). */
+const GIST = 'id, status, started_at, duration_ms';
 
-interface GistRow { id: string; status: string; started_at: string; ended_at: string | null; duration_ms: number | null; exit_code: number | null; signal: string | null }
+interface GistRow { id: string; status: string; started_at: string; duration_ms: number | null }
 
 /** A run's gist from its row. */
 const gist = (row: GistRow | undefined): RunGist | null => row ? {
-  id: row.id, status: row.status as RunStatus, startedAt: row.started_at, endedAt: row.ended_at,
-  durationMs: row.duration_ms, exitCode: row.exit_code, signal: row.signal,
+  id: row.id, status: row.status as RunStatus, startedAt: row.started_at, durationMs: row.duration_ms,
 } : null;
 
 /** Sweep's tables in SQLite. Statements are prepared per call: a read-only status prepares no writes. */
@@ -24,13 +24,15 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
       Array<{ name: string; schedule: string | null; tz: string | null; grace_ms: number | null; first_seen_at: string }>;
     const crontab = db.prepare('SELECT name, schedules, first_seen_at FROM crontab_jobs').all() as
       Array<{ name: string; schedules: string; first_seen_at: string }>;
+    // Per job: two or three seeks into the covering index, and a table row only for a failing job's latest run.
     const last = db.prepare(`SELECT ${GIST} FROM runs WHERE job = ? ORDER BY started_at DESC LIMIT 1`);
     const lastFinished = db.prepare(`SELECT ${GIST} FROM runs WHERE job = ? AND ${FINISHED_SQL} ORDER BY started_at DESC LIMIT 1`);
+    const ending = db.prepare('SELECT ended_at, exit_code, signal FROM runs WHERE id = ?');
     const streak = streakReader(db);
     const facts = new Map<string, JobFacts>();
     const fact = (name: string): JobFacts => {
       let f = facts.get(name);
-      if (!f) facts.set(name, (f = { job: name, recorded: null, crontab: [], firstSeenAt: null, last: null, lastFinished: null, streak: { count: 0, since: null } }));
+      if (!f) facts.set(name, (f = { job: name, recorded: null, crontab: [], firstSeenAt: null, last: null, lastFinished: null, failed: null, streak: { count: 0, since: null } }));
       return f;
     };
     const earliest = (a: string | null, b: string) => (a === null || b < a ? b : a);
@@ -47,7 +49,11 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
     for (const f of facts.values()) {
       f.last = gist(last.get(f.job) as GistRow | undefined);
       f.lastFinished = f.last && isFinished(f.last.status) ? f.last : gist(lastFinished.get(f.job) as GistRow | undefined);
-      if (f.lastFinished && f.lastFinished.status !== 'success') f.streak = streak(f.job);
+      if (f.lastFinished && f.lastFinished.status !== 'success') {
+        const end = ending.get(f.lastFinished.id) as { ended_at: string | null; exit_code: number | null; signal: string | null } | undefined;
+        f.failed = { ...f.lastFinished, endedAt: end?.ended_at ?? null, exitCode: end?.exit_code ?? null, signal: end?.signal ?? null };
+        f.streak = streak(f.job);
+      }
     }
     return [...facts.values()].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0));
   };

@@ -1,0 +1,81 @@
+import type { RunRecord } from './types.ts';
+
+// Stored times and durations are read back, never trusted (SPEC §9): a spooled record, an older cronguard
+// or an import can leave a value that does not parse, and one bad row must never take a command down.
+
+/** What a stored time must look like: an ISO-8601 date and time with its offset (SPEC §5 writes UTC with ms). */
+const STORED_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A stored time as epoch milliseconds; null when it is not a time. */
+export function storedMs(text: string | null | undefined): number | null {
+  if (typeof text !== 'string') return null;
+  // The form cronguard writes ("2026-05-01T23:00:13.000Z") needs no pattern: an export checks millions.
+  const written = text.length === 24 && text.charCodeAt(10) === 84 /* T */ && text.charCodeAt(19) === 46 /* . */ && text.charCodeAt(23) === 90; /* Z */
+  if (!written && !STORED_TIME.test(text)) return null;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/** Whether a stored duration is one: a whole, non-negative number of milliseconds. */
+export function isStoredDuration(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+/** The first of some stored times that is one, as stored; null when none is. */
+export function firstValidTime(...texts: ReadonlyArray<string | null | undefined>): string | null {
+  return texts.find((t) => storedMs(t) !== null) ?? null;
+}
+
+/** "ended_at", or "attempt 2 ended_at": which stored value. */
+const fieldName = (attempt: number | null, field: string) => (attempt === null ? field : `attempt ${attempt} ${field}`);
+
+/** A phrase when a stored time is not one (null may be allowed), else null. */
+function wrongTime(attempt: number | null, field: string, value: string | null, nullable: boolean): string | null {
+  if (value === null ? nullable : storedMs(value) !== null) return null;
+  return `${fieldName(attempt, field)} ${JSON.stringify(value)} is not a valid time`;
+}
+
+/** A phrase when a stored duration is not one, else null. */
+function wrongDuration(attempt: number | null, value: unknown): string | null {
+  return value === null || isStoredDuration(value) ? null : `${fieldName(attempt, 'duration_ms')} ${JSON.stringify(value)} is not a whole number of milliseconds`;
+}
+
+/** What is wrong in a run's stored times and durations (its attempts' included), one phrase each. */
+export function malformedFields(run: RunRecord): string[] {
+  const wrong = [
+    wrongTime(null, 'started_at', run.startedAt, false), wrongTime(null, 'heartbeat_at', run.heartbeatAt, false),
+    wrongTime(null, 'ended_at', run.endedAt, true), wrongDuration(null, run.durationMs),
+  ];
+  for (const a of run.attempts) {
+    wrong.push(wrongTime(a.n, 'started_at', a.startedAt, false), wrongTime(a.n, 'ended_at', a.endedAt, true), wrongDuration(a.n, a.durationMs));
+  }
+  return wrong.filter((w): w is string => w !== null);
+}
+
+/** The warning naming a run with malformed values (shown as stored), or null when it has none. */
+export function malformedRunWarning(run: RunRecord): string | null {
+  const wrong = malformedFields(run);
+  return wrong.length === 0 ? null : `warning: run ${run.id.slice(0, 8)} (job ${JSON.stringify(run.job)}): ${wrong.join('; ')}; shown as stored`;
+}
+
+/**
+ * Collects warnings about malformed runs for one command: each run once, at most `limit` lines, then a
+ * count of the rest, so a damaged database cannot flood the terminal.
+ */
+export class MalformedRuns {
+  private shown = 0;
+  private more = 0;
+  constructor(private readonly warn: (line: string) => void, private readonly limit = 10) {}
+
+  check(run: RunRecord): void {
+    const line = malformedRunWarning(run);
+    if (line === null) return;
+    if (this.shown++ < this.limit) this.warn(line);
+    else this.more++;
+  }
+
+  /** Says how many more were left unnamed. */
+  finish(): void {
+    if (this.more > 0) this.warn(`warning: ${this.more} more run${this.more > 1 ? 's' : ''} with malformed times or durations`);
+  }
+}
