@@ -1,6 +1,7 @@
 import type { DayBand, HostReport, JobReport, ReportDay, ReportModel } from '../report/html/model.ts';
 import { systemZone } from '../schedule/zone.ts';
-import { bucketPercentile, mergeBuckets, type DurationBucket } from '../shared/duration-buckets.ts';
+import { SEVERITY } from '../shared/outcome.ts';
+import type { RunStatus } from '../shared/types.ts';
 import type { PeriodFigures, Store } from '../store/store.ts';
 import { ScheduleCache } from '../sweep/overdue.ts';
 import { statusLine } from './status.ts';
@@ -44,11 +45,10 @@ function byJob<T extends { job: string }>(items: readonly T[]): Map<string, T[]>
   return map;
 }
 
-/** A day's band from its buckets. */
-function band(buckets: readonly DurationBucket[]): DayBand | null {
-  const runs = buckets.reduce((n, b) => n + b.runs, 0);
-  if (runs === 0) return null;
-  return { runs, p50Ms: bucketPercentile(buckets, 50) ?? 0, p95Ms: bucketPercentile(buckets, 95) ?? 0, maxMs: Math.max(...buckets.map((b) => b.maxMs)) };
+/** A day's band: the durations of its finished runs, null when none has one. */
+function band(day: PeriodFigures | null): DayBand | null {
+  if (!day || day.p50Ms === null || day.p95Ms === null || day.maxMs === null) return null;
+  return { runs: day.runs, p50Ms: day.p50Ms, p95Ms: day.p95Ms, maxMs: day.maxMs };
 }
 
 /**
@@ -62,7 +62,6 @@ export async function gatherReport(store: Store, since: Date, now: Date): Promis
   const facts = await store.sweep.jobs();
   const lastSweepAt = await store.sweep.lastSweepAt();
   const figures = byJob(await store.report.periods(periods));
-  const buckets = byJob(await store.report.durationBuckets(periods));
   const failures = byJob(await store.report.recentFailures(days[0]?.from ?? now.toISOString(), FAILURES_PER_JOB, TAIL_BYTES));
   const problems = byJob(await store.report.openProblems());
   const cache = new ScheduleCache();
@@ -70,27 +69,36 @@ export async function gatherReport(store: Store, since: Date, now: Date): Promis
     const line = statusLine(fact, now.getTime(), cache);
     const dayFigures: Array<PeriodFigures | null> = days.map(() => null);
     for (const f of figures.get(fact.job) ?? []) dayFigures[f.period] = f;
-    const dayBuckets: DurationBucket[][] = days.map(() => []);
-    for (const b of buckets.get(fact.job) ?? []) dayBuckets[b.period]?.push(b);
-    const all = mergeBuckets(dayBuckets);
     return {
       job: fact.job, schedule: line.schedule, tz: line.tz, lastStatus: line.lastStatus, lastStartedAt: line.lastStartedAt,
-      nextExpectedAt: line.nextExpectedAt, failureStreak: line.failureStreak, days: dayFigures, bands: dayBuckets.map(band),
-      p50Ms: bucketPercentile(all, 50), p95Ms: bucketPercentile(all, 95),
-      problems: problems.get(fact.job) ?? [], failures: failures.get(fact.job) ?? [],
+      lastDurationMs: line.lastDurationMs, nextExpectedAt: line.nextExpectedAt, failureStreak: line.failureStreak,
+      days: dayFigures, bands: dayFigures.map(band), problems: problems.get(fact.job) ?? [], failures: failures.get(fact.job) ?? [],
     };
   });
-  return { generatedAt: now.toISOString(), zone: systemZone(), lastSweepAt, days, jobs, hosts: await hostReports(store, periods) };
+  return { generatedAt: now.toISOString(), zone: systemZone(), lastSweepAt, days, jobs, hosts: hostReports(await store.report.latestHosts(), jobs, days.length) };
 }
 
-/** Per host, failures by day and the jobs last run there; null when the history holds one host only. */
-async function hostReports(store: Store, periods: ReadonlyArray<{ from: string; to: string }>): Promise<HostReport[] | null> {
-  const { latest, failures } = await store.report.hosts(periods);
-  const names = [...new Set([...latest.map((l) => l.host), ...failures.map((f) => f.host)])].sort();
+/**
+ * Per host, its jobs' days added up: each job counts under the host of its latest run (reading every run's
+ * host would cost a table lookup per run); null when the history holds one host only.
+ */
+function hostReports(latest: ReadonlyArray<{ job: string; host: string }>, jobs: readonly JobReport[], dayCount: number): HostReport[] | null {
+  const names = [...new Set(latest.map((l) => l.host))].sort();
   if (names.length < 2) return null;
+  const severity = (status: string) => SEVERITY.indexOf(status as RunStatus);
   return names.map((host) => {
-    const perDay = periods.map(() => 0);
-    for (const f of failures) if (f.host === host) perDay[f.period] = f.failures;
-    return { host, jobs: latest.filter((l) => l.host === host).map((l) => l.job), failures: perDay };
+    const mine = new Set(latest.filter((l) => l.host === host).map((l) => l.job));
+    const days: HostReport['days'] = Array.from({ length: dayCount }, () => null);
+    for (const job of jobs) {
+      if (!mine.has(job.job)) continue;
+      job.days.forEach((d, i) => {
+        if (!d) return;
+        const seen = days[i];
+        const failures = d.failures + d.timeouts + d.killed;
+        if (!seen) days[i] = { runs: d.runs, failures, worst: d.worst };
+        else days[i] = { runs: seen.runs + d.runs, failures: seen.failures + failures, worst: severity(d.worst) > severity(seen.worst) ? d.worst : seen.worst };
+      });
+    }
+    return { host, jobs: [...mine].sort(), days };
   });
 }

@@ -242,6 +242,10 @@ export interface PeriodFigures {
   failures: number;
   timeouts: number;
   killed: number;
+  /** Over its finished runs (not running, not skipped): nearest-rank p50 and p95, and the longest; null for none. */
+  p50Ms: number | null;
+  p95Ms: number | null;
+  maxMs: number | null;
 }
 
 /** One bucket of one job's finished durations in one period (shared/duration-buckets.ts). */
@@ -265,7 +269,7 @@ export interface FailureTail extends Pick<RunRecord, 'id' | 'job' | 'status' | '
 export interface ReportReader {
   /** Each named job's latest `limit` runs, oldest first. */
   lastRuns(jobs: readonly string[], limit: number): Promise<Map<string, RunDot[]>>;
-  /** Per job and period: counts and the worst status of the runs started in it (no row for none). */
+  /** Per job and period: counts, the worst status and the durations of the runs started in it (no row for none). */
   periods(periods: Periods, job?: string): Promise<PeriodFigures[]>;
   /** Per job and period: finished runs' durations in logarithmic buckets (no row for none). */
   durationBuckets(periods: Periods, job?: string): Promise<PeriodBucket[]>;
@@ -273,6 +277,6 @@ export interface ReportReader {
   recentFailures(since: string, perJob: number, tailBytes: number): Promise<FailureTail[]>;
   /** The problems sweep holds open, by job and kind. */
   openProblems(): Promise<Array<{ job: string; kind: string; since: string; message: string }>>;
-  /** Each job's host of its latest run, and failed runs per host and period. */
-  hosts(periods: Periods): Promise<{ latest: Array<{ job: string; host: string }>; failures: Array<{ host: string; period: number; failures: number }> }>;
+  /** Each job with runs, and the host of its latest run. */
+  latestHosts(): Promise<Array<{ job: string; host: string }>>;
 }

@@ -27,13 +27,26 @@ export function reportContract(kit: Kit): void {
     ]);
     const periods = [day(0), day(1), day(2)];
     const rows = (await store.report.periods(periods)).sort((x, y) => x.job.localeCompare(y.job) || x.period - y.period);
+    const d = (p50Ms: number | null, p95Ms = p50Ms, maxMs = p95Ms) => ({ p50Ms, p95Ms, maxMs });
     assert.deepEqual(rows, [
-      { job: 'a', period: 0, runs: 3, worst: 'failed', failures: 1, timeouts: 1, killed: 0 },
-      { job: 'a', period: 1, runs: 2, worst: 'success', failures: 0, timeouts: 0, killed: 0 },
-      { job: 'a', period: 2, runs: 1, worst: 'killed', failures: 0, timeouts: 0, killed: 1 },
-      { job: 'b', period: 1, runs: 1, worst: 'lost', failures: 1, timeouts: 0, killed: 0 },
+      { job: 'a', period: 0, runs: 3, worst: 'failed', failures: 1, timeouts: 1, killed: 0, ...d(1000) },
+      // The skipped run counts as a run of the day, not in its durations.
+      { job: 'a', period: 1, runs: 2, worst: 'success', failures: 0, timeouts: 0, killed: 0, ...d(1000) },
+      { job: 'a', period: 2, runs: 1, worst: 'killed', failures: 0, timeouts: 0, killed: 1, ...d(1000) },
+      { job: 'b', period: 1, runs: 1, worst: 'lost', failures: 1, timeouts: 0, killed: 0, ...d(1000) },
     ]);
     assert.deepEqual((await store.report.periods(periods, 'b')).map((r) => r.job), ['b']);
+  });
+
+  test(name('periods: nearest-rank p50 and p95 of the finished runs, as stats gives them'), async () => {
+    const store = await kit.writable();
+    const durations = Array.from({ length: 23 }, (_, i) => (i * 37) % 101 + 1);
+    await recordAll(store, durations.map((ms, i) => aFinishedRun('p', at(i), i % 5 ? 'success' : 'failed', ms)));
+    await recordAll(store, [aFinishedRun('p', at(30), 'skipped', 100_000)]);
+    const [row] = await store.report.periods([day(0)]);
+    const [stats] = await store.reads.stats({ job: 'p' });
+    assert.deepEqual([row?.p50Ms, row?.p95Ms, row?.maxMs], [stats?.p50Ms, stats?.p95Ms, stats?.maxMs]);
+    assert.equal(row?.runs, 24);
   });
 
   test(name('durationBuckets: finished durations per period in logarithmic buckets, from which percentiles are read'), async () => {
@@ -63,17 +76,13 @@ export function reportContract(kit: Kit): void {
     assert.equal((await store.report.recentFailures(at(0), 1, 4)).length, 1);
   });
 
-  test(name('hosts: each job\'s latest host, failures per host and period; open problems'), async () => {
+  test(name('latestHosts: each job with runs and the host of its latest run; open problems'), async () => {
     const store = await kit.writable();
     await recordAll(store, [
-      { ...aFinishedRun('h', at(1), 'failed'), host: 'web-1' }, { ...aFinishedRun('h', at(2), 'failed'), host: 'web-2' },
-      { ...aFinishedRun('h', at(3), 'success'), host: 'web-2' }, { ...aFinishedRun('i', at(1440 + 1), 'timeout'), host: 'web-1' },
+      { ...aFinishedRun('h', at(1), 'failed'), host: 'web-1' }, { ...aFinishedRun('h', at(3), 'success'), host: 'web-2' },
+      { ...aFinishedRun('i', at(2), 'timeout'), host: 'web-1' },
     ]);
-    const { latest, failures } = await store.report.hosts([day(0), day(1)]);
-    assert.deepEqual(latest.sort((x, y) => x.job.localeCompare(y.job)), [{ job: 'h', host: 'web-2' }, { job: 'i', host: 'web-1' }]);
-    assert.deepEqual(failures.sort((x, y) => x.period - y.period || x.host.localeCompare(y.host)), [
-      { host: 'web-1', period: 0, failures: 1 }, { host: 'web-2', period: 0, failures: 1 }, { host: 'web-1', period: 1, failures: 1 },
-    ]);
+    assert.deepEqual((await store.report.latestHosts()).sort((x, y) => x.job.localeCompare(y.job)), [{ job: 'h', host: 'web-2' }, { job: 'i', host: 'web-1' }]);
     assert.deepEqual(await store.report.openProblems(), []);
   });
 }

@@ -75,7 +75,8 @@ test('in a real browser: one row per job, a cell per day, bands, escaped names, 
   assert.match(section('flaky'), /class="mk-fail"/);
   assert.match(section('slow'), /class="mk-timeout"/);
   assert.match(section('nightly'), /next expected<\/dt><dd>\d{4}-\d\d-\d\d 03:00/);
-  assert.match(dom, /Failures per host/);
+  assert.match(dom, /<h2>By host<\/h2>/);
+  assert.match(/<table class="grid hosts">[\s\S]*?<\/table>/.exec(dom)?.[0] ?? '', /web-2\^\[\[31m&lt;b&gt;<div class="jobs">slow<\/div>/);
   assert.match(section('flaky'), /last 2048 of 100\d\d\d bytes/);
 });
 

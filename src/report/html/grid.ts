@@ -33,12 +33,13 @@ export function overviewGrid(jobs: readonly JobReport[], days: readonly ReportDa
   return `<div class="scroll"><table class="grid overview"><thead><tr><th></th>${dayHeader(days)}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
-/** Per host: failed runs per day (red with the count; green for none), and the jobs whose latest run was there. */
+/** Per host: its jobs' worst outcome per day (the cell shows how many runs did not succeed), and which jobs. */
 export function hostGrid(hosts: readonly HostReport[], days: readonly ReportDay[]): string {
   const rows = hosts.map((h) => {
-    const cells = h.failures.map((count, i) => {
+    const cells = h.days.map((d, i) => {
       const date = days[i]?.date ?? '';
-      return `<td class="c ${count > 0 ? 'failed' : 'success'}" title="${esc(`${date}: ${count} failed run${count === 1 ? '' : 's'}`)}">${count > 0 ? count : ''}</td>`;
+      const title = d ? `${date}: ${d.runs} run${d.runs === 1 ? '' : 's'}, ${d.failures} not successful` : `${date}: no runs`;
+      return `<td class="c ${d ? esc(d.worst) : 'none'}" title="${esc(title)}">${d && d.failures > 0 ? d.failures : ''}</td>`;
     }).join('');
     const jobs = h.jobs.length ? `<div class="jobs">${h.jobs.map(shown).join(', ')}</div>` : '';
     return `<tr class="host"><th scope="row">${shown(h.host)}${jobs}</th>${cells}</tr>`;

@@ -37,20 +37,20 @@ export interface JobReport {
   days: Array<PeriodFigures | null>;
   /** Per day: its finished runs' durations, null for none. */
   bands: Array<DayBand | null>;
-  /** Over the whole window. */
-  p50Ms: number | null;
-  p95Ms: number | null;
+  lastDurationMs: number | null;
   problems: OpenProblem[];
   /** Its latest failures in the window, newest first, with their output tails. */
   failures: FailureTail[];
 }
 
-/** One host's failures per day (shown when the history holds several hosts). */
+/**
+ * One host's days (shown when the history holds several hosts): the jobs whose latest run was there, and
+ * per day the sum of their figures (so a job that moved between hosts counts under its latest one).
+ */
 export interface HostReport {
   host: string;
-  /** Jobs whose latest run was on this host. */
   jobs: string[];
-  failures: number[];
+  days: Array<{ runs: number; failures: number; worst: string } | null>;
 }
 
 /** The whole report, as the store's aggregates gave it. */

@@ -1,6 +1,6 @@
 import { formatDuration } from '../../shared/duration.ts';
 import { outcomeText } from '../../shared/outcome.ts';
-import { localTime } from '../../shared/local-time.ts';
+import { durationText, localTime } from '../../shared/local-time.ts';
 import { durationChart } from './chart.ts';
 import { esc, shown, shownOutput } from './escape.ts';
 import { hostGrid, overviewGrid, problemFlags } from './grid.ts';
@@ -38,7 +38,7 @@ function jobSection(job: JobReport, n: number, model: ReportModel): string {
     fact('last run', job.lastStatus === null ? 'never run' : `<span class="st ${esc(job.lastStatus)}">${shown(job.lastStatus)}</span> ${esc(localTime(job.lastStartedAt))}`),
     fact('failure streak', `<span class="${job.failureStreak ? 'bad' : ''}">${job.failureStreak}</span>`),
     fact('runs in the period', `${runs}${failed ? `, <span class="bad">${failed} not successful</span>` : ''}`),
-    fact('p50 / p95', job.p50Ms === null ? '-' : esc(`${formatDuration(job.p50Ms)} / ${formatDuration(job.p95Ms ?? job.p50Ms)}`)),
+    fact('last duration', esc(durationText(job.lastDurationMs))),
   ];
   const problems = job.problems.map((p) => `<li>${shown(`${p.kind} since ${localTime(p.since)}: ${p.message}`)}</li>`).join('');
   return `<section class="job" id="job-${n}"><h3>${shown(job.job)}${problemFlags(job)}</h3>${problems ? `<ul class="problems">${problems}</ul>` : ''}
@@ -56,7 +56,7 @@ export function reportPage(model: ReportModel): string {
   const open = model.jobs.reduce((n, j) => n + j.problems.length, 0);
   const legend = LEGEND.map((s) => `<span class="key"><i class="c ${s}"></i>${s === 'none' ? 'no runs' : s}</span>`).join('');
   const sweep = model.lastSweepAt === null ? 'sweep has never run on this database' : `last sweep ${esc(localTime(model.lastSweepAt))}`;
-  const hosts = model.hosts ? `<h2>Failures per host</h2>${hostGrid(model.hosts, model.days)}` : '';
+  const hosts = model.hosts ? `<h2>By host</h2><p class="legend">Each job counts under the host of its latest run.</p>${hostGrid(model.hosts, model.days)}` : '';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
