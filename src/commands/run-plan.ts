@@ -1,6 +1,7 @@
 import type { ParsedArgs } from '../shared/argv.ts';
 import { badOption, CronguardError } from '../shared/errors.ts';
 import { derivedName } from '../shared/job-name.ts';
+import { refuseNonUtf8 } from '../shared/utf8-only.ts';
 import { optionValue } from '../shared/option-values.ts';
 import { RUN } from '../shared/options.ts';
 import type { OverlapMode } from '../shared/types.ts';
@@ -21,6 +22,7 @@ export async function resolveRunPlan(args: ParsedArgs, env: NodeJS.ProcessEnv): 
   if (argv.length === 0 || argv[0] === '') throw new CronguardError('missing the command to run (usage: cronguard [options] -- COMMAND [ARGS...])');
   const typo = mistypedCommand(args, env);
   if (typo) throw typo;
+  refuseNonUtf8([...argv, ...Object.values(args.options).filter((v): v is string => typeof v === 'string')], env);
   const name = optionValue(args, RUN.name);
   const overlap = optionValue(args, RUN.overlap);
   const { settings, warnings } = notifySettings(args.options, env);

@@ -5,13 +5,13 @@ import { takeTurn } from '../runner/overlap.ts';
 import { signalExitCode } from '../runner/classify.ts';
 import { executeRun, newRun } from '../runner/run.ts';
 import { spawnCommand } from '../runner/spawn.ts';
-import { describeError, EXIT } from '../shared/errors.ts';
+import { EXIT } from '../shared/errors.ts';
 import { iso, systemClock } from '../shared/time.ts';
 import { openStore } from '../store/open.ts';
 import { failureReport } from '../wire/failure-report.ts';
 import { storeTargetOf } from './store-target.ts';
 import { resolveRunPlan } from './run-plan.ts';
-import { settleAlerts, startPing } from './run-alerts.ts';
+import { settleAlertsUnlessInterrupted, startPing } from './run-alerts.ts';
 
 /** `cronguard [run] [options] -- COMMAND`: everything up to the spawn is checked; after it, nothing of ours may fail the job. */
 export const runMain: CommandMain = async (args, ctx) => {
@@ -23,10 +23,14 @@ export const runMain: CommandMain = async (args, ctx) => {
   const clock = systemClock;
   for (const warning of plan.alerts.warnings) warn(warning);
 
-  const recording = await openStore(target, 'record', warn);
+  // Not awaited: a plain run starts its command while the store opens (its writes queue behind it).
+  const recording = openStore(target, 'record', warn, () => interrupts.received !== null);
   const recorder = new Recorder(recording, ctx.stderr);
   const run = newRun(plan, clock.now());
+  // A signal before the command starts ends any wait for the database at once (exit 128+N, record spooled).
+  const stopWaits = interrupts.onInterrupt(() => recorder.stopWaiting());
   const turn = await takeTurn(plan.overlap, run, plan.schedule, recorder, { clock, interrupts, waitLimitMs: plan.timeoutMs, warn });
+  stopWaits();
   let exitCode: number;
   let started: Promise<string | null> | null = null;
   const interruptedEarly = turn.go && interrupts.received !== null;
@@ -45,20 +49,26 @@ export const runMain: CommandMain = async (args, ctx) => {
     exitCode = status === 'killed' && interrupts.received ? signalExitCode(interrupts.received) : EXIT.ok;
   }
   interrupts.dispose();
-  // From here on the job's outcome is known: nothing of ours may change its exit code.
+  recorder.relax();
+  // From here on the job's outcome is known: the report goes out first, so cron mails it whatever happens
+  // to the notifications after it.
   let built: Buffer | undefined;
   const report = () => (built ??= failureReport(run, exitCode));
-  try {
-    await settleAlerts({ run, exitCode, alerts: plan.alerts, store: recorder.healthy, env: ctx.env, started, warn, report });
-  } catch (error) {
-    warn(`notifications failed: ${describeError(error)}`);
+  const waitedInVain = run.status === 'skipped' && plan.overlap === 'wait';
+  // With --tee the output already went out live: the report then leaves it out.
+  if (run.status !== 'success' && (run.status !== 'skipped' || waitedInVain)) ctx.stdout(plan.tee ? failureReport(run, exitCode, true) : report());
+  // Nothing of ours may change the job's exit code, except a signal that stops the delivery.
+  const delivering = catchInterrupts();
+  const stoppedBy = await settleAlertsUnlessInterrupted({ run, exitCode, alerts: plan.alerts, store: recorder.healthy, env: ctx.env, started, warn, report }, delivering);
+  delivering.dispose();
+  if (stoppedBy) {
+    warn(`received ${stoppedBy} while delivering notifications: stopped them, the undelivered stay queued`);
+    exitCode = signalExitCode(stoppedBy);
   }
   try {
-    recording.store?.close();
+    (await recording).store?.close();
   } catch {
     // Closing can only fail on a database already reported broken.
   }
-  const waitedInVain = run.status === 'skipped' && plan.overlap === 'wait';
-  if (run.status !== 'success' && (run.status !== 'skipped' || waitedInVain)) ctx.stdout(plan.tee ? failureReport(run, exitCode, true) : report());
   return exitCode;
 };

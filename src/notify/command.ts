@@ -2,6 +2,7 @@ import { describeError } from '../shared/errors.ts';
 import { spawn } from 'node:child_process';
 import type { Delivery } from './http.ts';
 import { remaining } from './http.ts';
+import { trackGroup } from './abort.ts';
 
 /** How much of the command's stderr is kept for the warning when it fails. */
 const STDERR_TAIL = 300;
@@ -17,6 +18,7 @@ export function runNotifyCommand(command: string, stdin: string, env: NodeJS.Pro
     const child = spawn('/bin/sh', ['-c', 'eval "$CRONGUARD_NOTIFY_COMMAND"'], {
       detached: true, stdio: ['pipe', 'ignore', 'pipe'], env: { ...env, CRONGUARD_NOTIFY_COMMAND: command },
     });
+    const untrack = child.pid === undefined ? () => false : trackGroup(child.pid);
     let stderr = '';
     let timedOut = false;
     child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString('utf8')).slice(-STDERR_TAIL); });
@@ -33,11 +35,13 @@ export function runNotifyCommand(command: string, stdin: string, env: NodeJS.Pro
     }, remaining(deadline));
     child.on('error', (error) => {
       clearTimeout(timer);
+      untrack();
       resolve({ ok: false, error: `cannot run /bin/sh: ${describeError(error)}`, permanent: false });
     });
     // 'exit', not 'close': a background process the command left holding stderr must not hold us.
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      untrack();
       if (code === 0) return resolve({ ok: true });
       const why = timedOut ? 'still running at the delivery timeout' : signal ? `killed by ${signal}` : `exited ${code}`;
       const said = stderr.trim().split('\n').pop();

@@ -3,6 +3,7 @@ import { describeError } from '../shared/errors.ts';
 import { neutraliseLine } from '../shared/neutralise.ts';
 import { iso } from '../shared/time.ts';
 import type { OutboxItem, Store } from '../store/store.ts';
+import { trackClaim } from './abort.ts';
 import { nextTry } from './backoff.ts';
 import { deliver, describeChannel } from './deliver.ts';
 import type { NotifyEvent } from './event.ts';
@@ -78,6 +79,20 @@ export async function deliverPending(store: Store, channels: readonly Channel[],
   const token = randomUUID();
   const now = ctx.now();
   const items = await store.alerts.claim(iso(now), iso(new Date(ctx.deadline + CLAIM_MARGIN_MS)), token, BATCH, [...byFingerprint.keys()]);
+  // Rows not settled yet go back to the queue if cronguard is interrupted mid-pass.
+  const settled = new Set<number>();
+  const untrack = trackClaim(() => store.alerts.release(items.map((i) => i.id).filter((id) => !settled.has(id)), token));
+  try {
+    return await deliverClaimed(store, byFingerprint, ctx, own, { token, now, items, settled });
+  } finally {
+    untrack();
+  }
+}
+
+/** The claimed rows delivered channel by channel; each row settled (marked or released) is added to `settled`. */
+async function deliverClaimed(store: Store, byFingerprint: ReadonlyMap<string, Channel>, ctx: DeliveryContext, own: ReadonlySet<number>,
+  pass: { token: string; now: Date; items: OutboxItem[]; settled: Set<number> }): Promise<Undelivered[]> {
+  const { token, now, items, settled } = pass;
   const byChannel = new Map<string, OutboxItem[]>();
   for (const item of items) byChannel.set(item.channelFp, [...(byChannel.get(item.channelFp) ?? []), item]);
   const undelivered: Undelivered[] = [];
@@ -91,16 +106,19 @@ export async function deliverPending(store: Store, channels: readonly Channel[],
       tried.add(row.id);
       if (result.ok) {
         await store.alerts.markDelivered(row.id, token, iso(ctx.now()));
+        settled.add(row.id);
         delivered++;
         continue;
       }
       const next = result.permanent ? null : nextTry(row.attempts + 1, new Date(row.createdAt), ctx.now());
       const deadAt = next === null ? iso(ctx.now()) : null;
       await store.alerts.markFailed(row.id, token, { error: result.error, nextAt: iso(next ?? ctx.now()), deadAt });
+      settled.add(row.id);
       const fate = deadAt === null ? 'queued; later cronguard runs given this channel retry it' : 'given up';
       const message = `could not deliver the ${row.eventType} notification of ${neutraliseLine(row.job ?? 'sweep')} to ${describeChannel(channel)}: ${result.error}; ${fate}`;
       undelivered.push({ message, own: own.has(row.id) });
       // Later rows of this channel wait behind this one, so the receiver sees events in order.
+      for (const r of rows.slice(i + 1)) settled.add(r.id);
       await store.alerts.release(rows.slice(i + 1).map((r) => r.id), token);
       break;
     }

@@ -19,7 +19,8 @@ export function showText(run: RunRecord, attempts: readonly AttemptRecord[], sty
   const lines = [
     field('run', run.id),
     field('job', safe(run.job)),
-    field('status', run.reason && run.status !== 'failed' ? `${status}: ${safe(reasonText(run) ?? '')}` : status),
+    // Every reason shows, a failed run's too: it may name processes the command left running.
+    field('status', run.reason ? `${status}: ${safe(reasonText(run) ?? '')}` : status),
     field('command', safe(shellWords(run.command))),
     field('host', `${safe(run.host)}, pid ${run.pid}${run.pgid === null ? '' : `, process group ${run.pgid}`}`),
     field('started', localTime(run.startedAt)),

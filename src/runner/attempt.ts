@@ -3,7 +3,8 @@ import { OutputCapture } from './capture.ts';
 import { type AttemptChecks, applyChecks } from './checks.ts';
 import { LineMatcher } from './line-matcher.ts';
 import { classify, type Verdict } from './classify.ts';
-import { escalate, GIVE_UP_AFTER_KILL_MS, groupGone } from './group.ts';
+import { JobScope, RUN_ID_VAR, type JobProcess } from '../shared/proc-scan.ts';
+import { stopJob } from './group.ts';
 import { outputReclaimer } from './reclaim.ts';
 import type { Interrupts } from './interrupts.ts';
 import type { ChildExit, Spawner } from './spawn.ts';
@@ -14,6 +15,8 @@ export const DRAIN_AFTER_EXIT_MS = 2000;
 /** What one attempt needs to know. */
 export interface AttemptPlan {
   argv: readonly string[];
+  /** The run's id: the command's environment carries it as CRONGUARD_RUN_ID, the mark its processes are found by. */
+  runId: string;
   timeoutMs: number | null;
   killAfterMs: number;
   outputLimit: number;
@@ -31,6 +34,8 @@ export interface AttemptResult extends Verdict {
   endedAt: Date;
   output: Buffer;
   outputBytes: number;
+  /** Processes the command left running when it ended by itself (`pid 123 (sleep)`). */
+  leftovers: string[];
 }
 
 /** The seams an attempt runs through. */
@@ -44,7 +49,7 @@ export interface AttemptDeps {
 export async function runAttempt(plan: AttemptPlan, deps: AttemptDeps): Promise<AttemptResult> {
   const startedAt = deps.clock.now();
   const capture = new OutputCapture(plan.outputLimit);
-  const child = deps.spawn(plan.argv);
+  const child = await deps.spawn(plan.argv, { [RUN_ID_VAR]: plan.runId });
   const pgid = child.pid;
   // First thing after the spawn: the group goes on record before anything else the run writes.
   if (pgid !== undefined) plan.onStart(pgid);
@@ -59,13 +64,12 @@ export async function runAttempt(plan: AttemptPlan, deps: AttemptDeps): Promise<
 
   let timedOut = false;
   let interruptedBy: NodeJS.Signals | null = null;
-  let stopping: Promise<number[]> | null = null;
-  let cancelKill = () => {};
-  /** Signals the group and arranges the SIGKILL; the group is gone when the returned promise settles. */
+  let stopping: Promise<JobProcess[]> | null = null;
+  const scope = pgid === undefined ? null : new JobScope(plan.runId, pgid);
+  /** Signals the job's processes and arranges the SIGKILL; they are gone when the returned promise settles. */
   const stop = (signal: NodeJS.Signals) => {
-    if (pgid === undefined || stopping) return;
-    cancelKill = escalate(pgid, signal, plan.killAfterMs);
-    stopping = groupGone(pgid, plan.killAfterMs + GIVE_UP_AFTER_KILL_MS);
+    if (!scope || stopping) return;
+    stopping = stopJob(scope, signal, plan.killAfterMs);
   };
   const timer = plan.timeoutMs === null || pgid === undefined ? null : setTimeout(() => {
     timedOut = true;
@@ -79,19 +83,20 @@ export async function runAttempt(plan: AttemptPlan, deps: AttemptDeps): Promise<
   const exit: ChildExit = await child.exited;
   if (timer) clearTimeout(timer);
   const survivors = stopping ? await stopping : [];
-  cancelKill();
   stopListening();
   await drain(child.outputEnded, stopping ? 200 : DRAIN_AFTER_EXIT_MS);
   child.detachOutput();
+  // A command that ended by itself may leave processes running on purpose: they are named, not killed.
+  const leftovers = !stopping && scope && !exit.spawnError ? await scope.processes() : [];
 
   const endedAt = deps.clock.now();
   let verdict = classify(exit, timedOut, interruptedBy, plan.argv[0] ?? '');
   const matched = matcher ? await matcher.finish(verdict.status === 'success') : null;
   if (plan.checks) verdict = applyChecks(verdict, plan.checks, endedAt.getTime() - startedAt.getTime(), matched, matcher?.gaveUp ?? null);
-  if (survivors.length > 0) {
-    verdict = { ...verdict, reason: [verdict.reason, `process ${survivors.join(', ')} of its group survived SIGKILL`].filter(Boolean).join('; ') };
-  }
-  return { ...verdict, startedAt, endedAt, output: capture.kept(), outputBytes: capture.total };
+  const note = survivors.length > 0 ? `survived SIGKILL: ${survivors.map(JobScope.describe).join(', ')}`
+    : leftovers.length > 0 ? `left running: ${leftovers.map(JobScope.describe).join(', ')}` : null;
+  if (note) verdict = { ...verdict, reason: [verdict.reason, note].filter(Boolean).join('; ') };
+  return { ...verdict, startedAt, endedAt, output: capture.kept(), outputBytes: capture.total, leftovers: leftovers.map(JobScope.describe) };
 }
 
 /** Waits for the output to end, at most `ms`. */

@@ -9,8 +9,18 @@ import type { Recorder } from './recorder.ts';
 
 export type { OverlapMode };
 
-/** How often a waiting run looks again whether the earlier one ended. */
-const WAIT_POLL_MS = 1000;
+/** How often a waiting run looks again whether the earlier one ended: it starts soon after. */
+const WAIT_POLL_MS = 250;
+
+/** How long a plain run waits for its first record to be written before starting the command anyway. */
+const START_WAIT_MS = 500;
+
+/** Resolves when `promise` settles or `ms` pass, whichever comes first. */
+function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise.then(() => {}, () => {}), new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })])
+    .finally(() => clearTimeout(timer));
+}
 
 /** Whether the job may start now, or why not. */
 export type Turn =
@@ -38,9 +48,13 @@ export async function takeTurn(
   mode: OverlapMode, run: RunRecord, schedule: JobSchedule | null, recorder: Recorder,
   deps: { clock: Clock; interrupts: Interrupts; waitLimitMs: number | null; warn: (message: string) => void },
 ): Promise<Turn> {
+  // The lease can only be seen once the store is open; a plain run does not wait for that.
+  if (mode !== 'allow') await recorder.opened;
   if (mode === 'allow' || !recorder.working) {
     if (mode !== 'allow') deps.warn(`cannot check for an earlier run of ${run.job} without the database: running anyway (--overlap ${mode} acts as allow)`);
-    await recorder.begin(run, schedule);
+    // The job need not wait for its record: with the database locked it starts within START_WAIT_MS
+    // and its writes, queued in order, catch up (or end in the spool).
+    await settledWithin(recorder.begin(run, schedule), START_WAIT_MS);
     return { go: true };
   }
   const isLive = holderIsLive(() => deps.clock.now());
@@ -54,16 +68,21 @@ export async function takeTurn(
     run.startedAt = iso(deps.clock.now());
     run.heartbeatAt = run.startedAt;
     const holder = await recorder.beginExclusive(run, schedule, isLive);
+    if (deps.interrupts.received) {
+      return notStarted('killed', `cronguard received ${deps.interrupts.received} while waiting for the lease of ${run.job}`);
+    }
     if (!recorder.working) {
       deps.warn(`cannot check for an earlier run of ${run.job}: running anyway (--overlap ${mode} acts as allow)`);
       return { go: true };
     }
     if (holder === null) return { go: true };
     if (mode === 'skip') return notStarted('skipped', `run ${holder} of ${run.job} is still running`);
-    if (deps.clock.now().getTime() + WAIT_POLL_MS > deadline) {
+    // The whole bound is waited: the last look is taken at the deadline itself.
+    const left = deadline - deps.clock.now().getTime();
+    if (left <= 0) {
       return notStarted('skipped', `waited ${Math.round(deps.waitLimitMs ?? 0) / 1000}s in vain for run ${holder} of ${run.job} to end`);
     }
-    if (await interruptibleSleep(WAIT_POLL_MS, deps.interrupts)) {
+    if (await interruptibleSleep(Math.min(WAIT_POLL_MS, left), deps.interrupts)) {
       return notStarted('killed', `cronguard received ${deps.interrupts.received} while waiting for run ${holder}`);
     }
   }

@@ -1,8 +1,12 @@
+import { nowMs } from '../shared/time.ts';
 import { describeError } from '../shared/errors.ts';
 import type { AttemptRecord, JobSchedule, RunRecord } from '../shared/types.ts';
 import type { RecordingStore } from '../store/open.ts';
 import { spoolLine } from '../store/spool.ts';
 import type { HolderCheck, RunEnding, RunWriter, Store } from '../store/store.ts';
+
+/** How long a record's write keeps trying while another writer holds the lock (SPEC §5: several seconds). */
+const LOCK_PATIENCE_MS = 8000;
 
 /**
  * Writes a run's record as it happens, and never lets the store's trouble reach the job: after the first
@@ -12,16 +16,75 @@ import type { HolderCheck, RunEnding, RunWriter, Store } from '../store/store.ts
  * on record before any heartbeat, attempt or ending, however long a backend takes.
  */
 export class Recorder {
-  private failure: string | null;
+  private failure: string | null = null;
+  /** The store once opened (the job does not wait for that: writes queue behind the opening). */
+  private opening: RecordingStore | null = null;
+  /** Settles once the store is opened, or could not be. */
+  readonly opened: Promise<void>;
   /** How the store failed, for the one warning line: it could not be opened, or a write failed. */
   private failedTo: 'use' | 'write to' = 'use';
   private heartbeatWarned = false;
   /** The write in progress (or the last one): the next waits for it. */
   private queue: Promise<unknown> = Promise.resolve();
   private heartbeatPending = false;
+  /** Set once waiting for a lock is no use any more (cronguard was interrupted before its command started). */
+  private waitsStopped = false;
+  private readonly wakeWaiters = new Set<() => void>();
 
-  constructor(private readonly target: RecordingStore, private readonly stderr: (text: string) => void) {
-    this.failure = target.failure;
+  constructor(target: Promise<RecordingStore>, private readonly stderr: (text: string) => void) {
+    this.opened = target.then((opened) => {
+      this.opening = opened;
+      this.failure = opened.failure;
+    });
+    this.queue = this.opened;
+  }
+
+  /** The opened store; only used after `opened` settled (every write and the finish queue behind it). */
+  private get target(): RecordingStore {
+    if (!this.opening) throw new Error('the store is not open yet');
+    return this.opening;
+  }
+
+  /**
+   * Gives up every wait for a lock at once, now and later: the record then goes to the spool. For a signal
+   * that arrives before the command started, so cronguard exits promptly however long the lock is held.
+   */
+  stopWaiting(): void {
+    this.waitsStopped = true;
+    for (const wake of this.wakeWaiters) wake();
+  }
+
+  /** The run is over: calls made after it (notifications) may wait for locks the usual way again. */
+  relax(): void {
+    try {
+      this.healthy?.quickLocks?.(false);
+    } catch {
+      // A store that cannot even take a setting is reported broken by whatever uses it next.
+    }
+  }
+
+  /**
+   * One store call, tried again after short timers while another writer holds the lock, for at most
+   * LOCK_PATIENCE_MS (the busy timeout SPEC §5 promises), or until waits are stopped; then its error stands.
+   */
+  private async patiently<T>(call: (store: Store) => Promise<T>): Promise<T> {
+    const store = this.healthy;
+    if (!store) throw new Error('the database is not in use');
+    const giveUpAt = nowMs() + LOCK_PATIENCE_MS;
+    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+      try {
+        return await call(store);
+      } catch (error) {
+        if (this.waitsStopped || !store.isBusy?.(error) || nowMs() + pause > giveUpAt) {
+          throw this.waitsStopped && store.isBusy?.(error) ? new Error('interrupted while waiting for the database lock') : error;
+        }
+        await new Promise<void>((resolve) => {
+          const wake = () => { clearTimeout(timer); this.wakeWaiters.delete(wake); resolve(); };
+          const timer = setTimeout(wake, pause);
+          this.wakeWaiters.add(wake);
+        });
+      }
+    }
   }
 
   /** One `cronguard:` line on stderr. */
@@ -31,7 +94,7 @@ export class Recorder {
 
   /** The store while it works, else null (notifications use it after the run). */
   get healthy(): Store | null {
-    return this.failure ? null : this.target.store;
+    return this.failure || !this.opening ? null : this.opening.store;
   }
 
   /** Whether writes still reach the store. */
@@ -42,10 +105,9 @@ export class Recorder {
   /** Queues one write; the first failure turns the store off for this run. Resolves to undefined when skipped or failed. */
   private write<T>(action: (runs: RunWriter) => Promise<T>): Promise<T | undefined> {
     const next = this.queue.then(async () => {
-      const store = this.healthy;
-      if (!store) return undefined;
+      if (!this.healthy) return undefined;
       try {
-        return await action(store.runs);
+        return await this.patiently((store) => action(store.runs));
       } catch (error) {
         this.failure = describeError(error);
         this.failedTo = 'write to';
@@ -79,10 +141,9 @@ export class Recorder {
     if (this.heartbeatPending || !this.healthy) return;
     this.heartbeatPending = true;
     const next = this.queue.then(async () => {
-      const store = this.healthy;
-      if (!store) return;
+      if (!this.healthy) return;
       try {
-        await store.runs.heartbeat(runId, at);
+        await this.patiently((store) => store.runs.heartbeat(runId, at));
       } catch (error) {
         if (!this.heartbeatWarned) this.warn(`could not write a heartbeat to ${this.target.describe()}: ${describeError(error)}; will try again`);
         this.heartbeatWarned = true;
@@ -98,6 +159,13 @@ export class Recorder {
 
   /** Closes the run in the store, or spools the whole record when the store failed at any point. */
   async finish(run: RunRecord, ending: RunEnding, schedule: JobSchedule | null, lastAttempt: AttemptRecord | null = null): Promise<void> {
+    await this.queue;
+    // A record written into a file deleted or replaced mid-run would be read by nobody: it is spooled.
+    const moved = this.failure ? null : this.target.moved();
+    if (moved) {
+      this.failure = moved;
+      this.failedTo = 'write to';
+    }
     await this.write((runs) => runs.finish(run.id, ending, lastAttempt));
     if (!this.failure) return;
     const entry = { run, schedule };

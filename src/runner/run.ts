@@ -68,7 +68,7 @@ export async function executeRun(plan: RunPlan, run: RunRecord, deps: RunDeps): 
   try {
     for (let n = 1; n <= plan.retries + 1; n++) {
       last = await runAttempt({
-        argv: plan.argv, timeoutMs: plan.timeoutMs, killAfterMs: plan.killAfterMs, outputLimit: plan.outputLimit,
+        argv: plan.argv, runId: run.id, timeoutMs: plan.timeoutMs, killAfterMs: plan.killAfterMs, outputLimit: plan.outputLimit,
         tee: plan.tee, checks: plan.checks,
         onStart: (pgid) => {
           run.pgid = pgid;
@@ -119,9 +119,13 @@ function attemptRecord(n: number, r: AttemptResult): AttemptRecord {
   };
 }
 
-/** Whether a failed attempt is worth another: never a success, a start failure or an interrupt. */
+/**
+ * Whether a failed attempt is worth another: never a success or an interrupt; a command that could not be
+ * started (126, 127) only when --retry-on names its code (a file system not mounted yet is transient).
+ */
 export function shouldRetry(result: Pick<AttemptResult, 'status' | 'code'>, retryOn: RetryOn | null): boolean {
-  if (result.status === 'success' || result.status === 'error' || result.status === 'skipped') return false;
+  if (result.status === 'success' || result.status === 'skipped') return false;
+  if (result.status === 'error') return retryOn !== null && retryOn.codes.has(result.code);
   if (retryOn === null) return true;
   if (result.status === 'timeout') return retryOn.timeout;
   return retryOn.codes.has(result.code);

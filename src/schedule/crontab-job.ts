@@ -6,7 +6,7 @@ import { RUN, SWEEP } from '../shared/options.ts';
 import { defaultPath } from './cron-flavour.ts';
 import type { CronEntry } from './cron-line.ts';
 import type { CrontabContext, CrontabJob, CrontabSweepLine } from './crontab.ts';
-import { cronguardInvocations, type Invocation } from './shell.ts';
+import { cronguardInvocations, type Invocation } from './shell-invocation.ts';
 
 /** The variables a crontab has set so far, and the CRON_TZ the installed cron honours. */
 export interface CrontabEnv {

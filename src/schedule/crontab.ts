@@ -1,5 +1,6 @@
 import type { CronFlavour } from './cron-flavour.ts';
-import { readAssignment, readEntry } from './cron-line.ts';
+import { readAssignment } from './cron-env.ts';
+import { readEntry } from './cron-line.ts';
 import { type CrontabEnv, jobsOfEntry } from './crontab-job.ts';
 import { isKnownZone, systemZone } from './zone.ts';
 

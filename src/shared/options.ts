@@ -72,7 +72,7 @@ export const RUN = {
   schedule: { name: 'schedule', kind: 'string', value: 'CRON', describe: "the job's schedule, for overdue detection by sweep", defaultText: 'from the crontab' },
   grace: { name: 'grace', kind: 'string', value: 'DUR', describe: 'how late a run may start before the job is overdue', default: '5m', parse: timerDuration() },
   tz: { name: 'tz', kind: 'string', value: 'ZONE', describe: 'IANA time zone of the schedule', defaultText: 'CRON_TZ, TZ, system' },
-  heartbeat: { name: 'heartbeat', kind: 'string', value: 'DUR', describe: "how often a running job's heartbeat is written", default: '30s', parse: timerDuration(1000) },
+  heartbeat: { name: 'heartbeat', kind: 'string', value: 'DUR', describe: "how often a running job's heartbeat is written (at least 1s)", default: '30s', parse: timerDuration(1000) },
   tee: { name: 'tee', kind: 'boolean', describe: "also stream the command's output live" },
   outputLimit: { name: 'output-limit', kind: 'string', value: 'SIZE', describe: 'output kept per attempt (half head, half tail)', default: '1MiB', parse: size(0, 1024 ** 3) },
   minDuration: { name: 'min-duration', kind: 'string', value: 'DUR', describe: 'an attempt finishing faster than this failed', defaultText: 'none', parse: timerDuration() },

@@ -1,3 +1,4 @@
+import { nowMs } from '../shared/time.ts';
 import { CronguardError, describeError, EXIT } from '../shared/errors.ts';
 import { backendFor } from './backend.ts';
 import { appendToSpool, ingestSpool, type SpoolEntry } from './spool.ts';
@@ -23,9 +24,14 @@ export interface RecordingStore {
   describe(): string;
   /** Keeps a complete run until a cronguard that can write the store takes it in; throws when even that fails. */
   spool(entry: SpoolEntry): void;
+  /** Null while the store is still the one opened; else what became of it (deleted, replaced). */
+  moved(): string | null;
 }
 
 type Warn = (message: string) => void;
+
+/** How long a recording open keeps trying while other writers hold the lock (SPEC §5: several seconds). */
+const OPEN_PATIENCE_MS = 8000;
 
 /**
  * The one place a target is opened: picks the backend by the target's kind and turns any failure into one
@@ -33,13 +39,13 @@ type Warn = (message: string) => void;
  */
 export async function openStore(target: StoreTarget, mode: 'read' | 'update'): Promise<Store | null>;
 export async function openStore(target: StoreTarget, mode: 'write', warn: Warn): Promise<Store>;
-export async function openStore(target: StoreTarget, mode: 'record', warn: Warn): Promise<RecordingStore>;
-export async function openStore(target: StoreTarget, mode: OpenMode, warn?: Warn): Promise<Store | RecordingStore | null> {
+export async function openStore(target: StoreTarget, mode: 'record', warn: Warn, giveUp?: () => boolean): Promise<RecordingStore>;
+export async function openStore(target: StoreTarget, mode: OpenMode, warn?: Warn, giveUp: () => boolean = () => false): Promise<Store | RecordingStore | null> {
   const backend = await backendFor(target);
   const spoolPath = backend.spoolPath(target);
   const takeInSpool = async (store: Store) => {
     try {
-      await ingestSpool(spoolPath, store);
+      await ingestSpool(spoolPath, store, (message) => warn?.(message));
     } catch (error) {
       warn?.(`could not take in the spool beside ${describeTarget(target)}: ${describeError(error)}`);
     }
@@ -48,13 +54,24 @@ export async function openStore(target: StoreTarget, mode: OpenMode, warn?: Warn
     const spool = (entry: SpoolEntry) => appendToSpool(spoolPath, entry);
     const describe = () => describeTarget(target);
     let store: Store;
-    try {
-      store = await backend.open(target, true);
-    } catch (error) {
-      return { store: null, failure: describeError(error), describe, spool };
+    let moved: () => string | null;
+    // Quick locks from the start: opening and taking in the spool must not hold up the job either. Many
+    // runs opening a new file at once take turns creating it: a busy open is tried again after timers.
+    const giveUpAt = nowMs() + OPEN_PATIENCE_MS;
+    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+      try {
+        store = await backend.open(target, true, true);
+        moved = backend.watch?.(target) ?? (() => null);
+        break;
+      } catch (error) {
+        if (!backend.isBusy?.(error) || giveUp() || nowMs() + pause > giveUpAt) {
+          return { store: null, failure: describeError(error), describe, spool, moved: () => null };
+        }
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
     }
     await takeInSpool(store);
-    return { store, failure: null, describe, spool };
+    return { store, failure: null, describe, spool, moved };
   }
   if (mode !== 'write' && !(await backend.exists(target))) return null;
   const store = await opened(target, mode === 'read' ? 'read' : 'open', () => backend.open(target, mode !== 'read'));

@@ -33,9 +33,18 @@ export function parseSpoolLine(line: string): SpoolEntry | null {
   }
 }
 
-/** Appends a record to the spool file with one O_APPEND write, so concurrent writers never interleave. */
+/**
+ * Appends a record to the spool file with one O_APPEND write, so concurrent writers never interleave.
+ * Each record starts with a newline of its own: a write torn by a full disk leaves a broken line, never
+ * one that swallows the next record (empty lines are skipped on ingest).
+ */
 export function appendToSpool(spool: string, entry: SpoolEntry): void {
-  appendFileSync(spool, spoolLine(entry), { mode: 0o600 });
+  appendFileSync(spool, `\n${spoolLine(entry)}`, { mode: 0o600 });
+}
+
+/** Where lines of the spool that are not records (torn writes) are set aside, for a person to look at. */
+export function tornPath(spool: string): string {
+  return `${spool}.torn`;
 }
 
 /**
@@ -43,7 +52,7 @@ export function appendToSpool(spool: string, entry: SpoolEntry): void {
  * after this process (new records then start a new spool), ingested idempotently by run id, then removed.
  * A claim left by a process that died mid-way is taken over. Returns how many runs were written.
  */
-export async function ingestSpool(spool: string, store: Store): Promise<number> {
+export async function ingestSpool(spool: string, store: Store, warn: (message: string) => void = () => {}): Promise<number> {
   const dir = dirname(spool);
   const base = basename(spool);
   let names: string[];
@@ -56,14 +65,27 @@ export async function ingestSpool(spool: string, store: Store): Promise<number> 
   for (const name of names) {
     const claim = name === base ? claimFresh(spool) : takeOverAbandoned(join(dir, name));
     if (!claim) continue;
-    // A writer that opened the spool just before the rename appends to the claim: read until it stops growing.
+    // A writer that opened the spool just before the rename appends to the claim: read until it stops
+    // growing, taking only whole lines each time; what is left without its newline at the end is torn.
+    const torn: string[] = [];
+    let partial = Buffer.alloc(0);
     for (let read = 0; statSync(claim).size > read;) {
       const data = readFileSync(claim);
-      for (const line of data.subarray(read).toString('utf8').split('\n')) {
-        const entry = line ? parseSpoolLine(line) : null;
-        if (entry && (await store.runs.ingest(entry.run, entry.schedule))) written++;
+      const fresh = Buffer.concat([partial, data.subarray(read)]);
+      const whole = fresh.lastIndexOf(0x0a) + 1;
+      for (const line of fresh.subarray(0, whole).toString('utf8').split('\n')) {
+        if (!line) continue;
+        const entry = parseSpoolLine(line);
+        if (!entry) torn.push(line);
+        else if (await store.runs.ingest(entry.run, entry.schedule)) written++;
       }
+      partial = fresh.subarray(whole);
       read = data.length;
+    }
+    if (partial.length > 0) torn.push(partial.toString('utf8'));
+    if (torn.length > 0) {
+      appendFileSync(tornPath(spool), torn.map((line) => `${line}\n`).join(''), { mode: 0o600 });
+      warn(`${torn.length} spooled record${torn.length === 1 ? ' was' : 's were'} torn (a full disk?) and could not be read: set aside in ${tornPath(spool)}`);
     }
     unlinkSync(claim);
   }

@@ -149,6 +149,15 @@ export interface Store {
   readonly metrics: MetricsReader;
   readonly sweep: SweepRepo;
   readonly report: ReportReader;
+  /**
+   * While a run starts and runs, no call may hold the wrapper's event loop waiting for another writer's
+   * lock (its timers and signals must keep their time): with `on`, a call that meets a lock fails within a
+   * few milliseconds, with an error `isBusy` recognises, for the caller to try again after a timer; off
+   * restores the patient wait of several seconds. A backend whose calls never block need not have it.
+   */
+  quickLocks?(on: boolean): void;
+  /** Whether an error is only another writer's lock (worth trying again), not a broken store. */
+  isBusy?(error: unknown): boolean;
   close(): void;
 }
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cronguard, tempDir } from '../helpers/cli.ts';
+import { spawnSync } from 'node:child_process';
+import { BIN, cronEnv, cronguard, tempDir } from '../helpers/cli.ts';
 
 const dir = tempDir();
 const db = join(dir, 'cg.db');
@@ -61,4 +62,19 @@ test('a missing command is refused', async () => {
 
 test('nothing was recorded for refused runs', () => {
   assert.equal(existsSync(db), false);
+});
+
+test('an argument or environment value that is not UTF-8 is refused with 125 and nothing runs; a real U+FFFD is fine', () => {
+  const run = (prefix: string, arg: string) => spawnSync('sh', ['-c', `${prefix} exec "$0" "$1" --db "$2" -- sh -c 'echo > "$1"' "${arg}" "$3"`, process.execPath, BIN, db, marker],
+    { encoding: 'latin1', env: cronEnv() });
+  const arg = run('', '$(printf "caf\\351")');
+  assert.equal(arg.status, 125);
+  assert.match(arg.stderr, /^cronguard: argument "caf\\xe9" is not valid UTF-8/);
+  const env = run('CG_BAD=$(printf "\\377") ', 'x');
+  assert.equal(env.status, 125);
+  assert.match(env.stderr, /^cronguard: environment variable CG_BAD is not valid UTF-8/);
+  assert.equal(existsSync(marker), false, 'nothing ran');
+  const fine = run('', '$(printf "\\357\\277\\275")');
+  assert.equal(fine.status, 0, fine.stderr);
+  assert.equal(existsSync(marker), true);
 });

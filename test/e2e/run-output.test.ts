@@ -30,6 +30,16 @@ test('stdout and stderr are captured together in order', async () => {
   assert.match(r.out, /one\ntwo\nthree\n/);
 });
 
+test('2,000 alternating stdout and stderr lines come back in exactly the order written, as with 2>&1', async () => {
+  const script = 'i=0; while [ $i -lt 2000 ]; do echo "O$i"; echo "E$i" >&2; i=$((i+1)); done; exit 1';
+  const r = await cronguard(['--db', db, '--name', 'order', '--', 'sh', '-c', script], { limitMs: 60_000 });
+  assert.equal(r.code, 1);
+  const expected = Array.from({ length: 2000 }, (_, i) => `O${i}\nE${i}\n`).join('');
+  assert.ok(r.out.includes(expected), 'the report holds the lines in their exact order');
+  const tee = await cronguard(['--db', db, '--name', 'order-tee', '--tee', '--', 'sh', '-c', script.replace('exit 1', 'exit 0')], { limitMs: 60_000 });
+  assert.equal(tee.out, expected, '--tee streams the merged output in the same order');
+});
+
 test('--tee streams output live and still stays quiet otherwise', async () => {
   const r = await cronguard(['--db', db, '--tee', '--', 'sh', '-c', 'echo visible']);
   assert.equal(r.code, 0);

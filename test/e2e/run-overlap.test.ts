@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cronguard, cronguardJson, fixture, tempDir, waitFor } from '../helpers/cli.ts';
+import { writeFileSync } from 'node:fs';
+import { cronguard, cronguardJson, fixture, sleep, tempDir, waitFor } from '../helpers/cli.ts';
 import { recordedRuns } from '../helpers/store.ts';
 import { killAll, markedJob, processesMarked } from '../helpers/procs.ts';
 
@@ -72,4 +73,32 @@ test('a wrapper gone but its command group alive still holds the job', async () 
   } finally {
     killAll(processesMarked(mark));
   }
+});
+
+test('--overlap wait waits its whole bound, even a bound shorter than one look', async () => {
+  const stop = join(dir, 'stop-full');
+  const first = cronguard(['--db', db, '--name', 'wfull', '--', 'sh', '-c', `while [ ! -e ${stop} ]; do sleep 0.05; done`]);
+  try {
+    await waitFor(async () => (await runningCount('wfull')) === 1, 10_000, 'the first run');
+    const started = Date.now();
+    const second = await cronguard(['--db', db, '--name', 'wfull', '--overlap', 'wait', '--timeout', '1s', '--', 'true']);
+    assert.ok(Date.now() - started >= 1000, `gave up after ${Date.now() - started} ms, before its 1 s bound`);
+    assert.match(second.out, /skipped: waited 1s in vain/);
+  } finally {
+    writeFileSync(stop, '');
+    await first;
+  }
+});
+
+test('--overlap wait runs when the holder ends inside the bound, late in it', async () => {
+  const stop = join(dir, 'stop-late');
+  const first = cronguard(['--db', db, '--name', 'wlate', '--', 'sh', '-c', `while [ ! -e ${stop} ]; do sleep 0.05; done`]);
+  await waitFor(async () => (await runningCount('wlate')) === 1, 10_000, 'the first run');
+  const second = cronguard(['--db', db, '--name', 'wlate', '--overlap', 'wait', '--timeout', '3s', '--', 'true']);
+  // The holder ends 2.5 s into the waiter's 3 s bound: past where a 1 s poll gave up (2 s), inside the bound.
+  await sleep(2500);
+  writeFileSync(stop, '');
+  await first;
+  assert.equal((await second).code, 0);
+  assert.deepEqual(await statuses('wlate'), ['success', 'success']);
 });

@@ -82,3 +82,14 @@ test('a timed-out attempt is retried when timeout is listed', async () => {
   assert.deepEqual(rec?.attempts.map((a) => a.status), ['timeout', 'timeout']);
   assert.equal(rec?.status, 'timeout');
 });
+
+test('--retry-on 127 retries a command not found (a file system not mounted yet); by default it is never retried', async () => {
+  const named = await cronguard(['--db', db, '--name', 'nf', '--retries', '2', '--retry-delay', '10ms', '--retry-on', '127', '--', '/nonexistent/cronguard-test-cmd']);
+  assert.equal(named.code, 127);
+  const [rec] = await cronguardJson<Array<{ status: string; attempts: Array<{ status: string; exitCode: number }> }>>(['history', 'nf', '--json'], db);
+  assert.deepEqual(rec?.attempts.map((a) => [a.status, a.exitCode]), [['error', 127], ['error', 127], ['error', 127]]);
+  const unnamed = await cronguard(['--db', db, '--name', 'nf2', '--retries', '2', '--retry-delay', '10ms', '--', '/nonexistent/cronguard-test-cmd']);
+  assert.equal(unnamed.code, 127);
+  const [rec2] = await cronguardJson<Array<{ attempts: unknown[] }>>(['history', 'nf2', '--json'], db);
+  assert.equal(rec2?.attempts.length, 1);
+});

@@ -36,7 +36,8 @@ test('a cronguard line that will fail under cron is warned about: not on the PAT
 
 test("root's sweep skips the /etc/cron.d files cron would skip, naming file and reason", async (t) => {
   if (process.getuid?.() !== 0) return t.skip('needs root (CI runs as root)');
-  const tag = `cgi12-${process.pid}`;
+  // Named like the real-cron tests' files, so that a copy of this test that died is cleaned up by them.
+  const tag = `cronguard-test-${process.pid}`;
   const user = `cgi12u${process.pid}`;
   const made = spawnSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', user], { encoding: 'utf8' });
   assert.equal(made.status, 0, made.stderr);
@@ -62,7 +63,7 @@ test("root's sweep skips the /etc/cron.d files cron would skip, naming file and 
   const sweep = async (cron: string) => {
     const db = join(dir, `cron-d-${cron}.db`);
     const r = await cronguard(['sweep', '--cron', cron, '--db', db]);
-    const jobs = (await cronguardJson<StatusJson>(['status', '--json'], db)).jobs.map((j) => j.job).filter((j) => j.startsWith('cgi12-'));
+    const jobs = (await cronguardJson<StatusJson>(['status', '--json'], db)).jobs.map((j) => j.job).filter((j) => j.startsWith(tag));
     return { stderr: r.stderr, jobs };
   };
   const debian = await sweep('debian');

@@ -56,7 +56,7 @@ export function readFileSafe(path: string): string {
 /** Removes /etc/cron.d files left by copies of the test that died before their clean-up (their pid is gone). */
 export function removeStaleCrontabs(): void {
   for (const name of readdirSync('/etc/cron.d')) {
-    const pid = /^cronguard-test-(\d+)$/.exec(name)?.[1];
+    const pid = /^cronguard-test-(\d+)(?:[-.].*)?$/.exec(name)?.[1];
     if (pid && !alive(Number(pid))) rmSync(join('/etc/cron.d', name), { force: true });
   }
 }

@@ -58,5 +58,6 @@ test('derived names are stable, safe and distinct per argv', () => {
   assert.equal(derivedName(['a', 'b']), derivedName(['a', 'b']));
   assert.notEqual(derivedName(['a', 'b']), derivedName(['a b']));
   assert.match(derivedName(['/opt/my tool!']), /^my_tool_-[0-9a-f]{8}$/);
+  assert.match(derivedName(['/opt/backup\u{1F4BE}.sh']), /^backup_\.sh-[0-9a-f]{8}$/, 'a character outside the BMP is one _');
   assert.ok(derivedName(['x'.repeat(300)]).length <= 109);
 });

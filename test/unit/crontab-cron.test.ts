@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readAssignment } from '../../src/schedule/cron-line.ts';
+import { readAssignment } from '../../src/schedule/cron-env.ts';
 import { compileSchedule, expectedStarts } from '../../src/schedule/walk.ts';
 import { derivedName } from '../../src/shared/job-name.ts';
 import type { JobFacts } from '../../src/shared/sweep-model.ts';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { cronguardInvocations, simpleCommands } from '../../src/schedule/shell.ts';
+import { simpleCommands } from '../../src/schedule/shell.ts';
+import { cronguardInvocations } from '../../src/schedule/shell-invocation.ts';
 import { reader } from '../helpers/crontab.ts';
 import { parseInstant } from '../../src/shared/instant.ts';
 import { derivedName } from '../../src/shared/job-name.ts';

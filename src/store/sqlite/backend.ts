@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Backend } from '../backend.ts';
+import { isSqliteBusy } from './database.ts';
 import { openSqliteStore } from './index.ts';
 
 /** A history kept in one SQLite file; its spool is a file beside it. */
@@ -8,10 +9,26 @@ export const sqliteBackend: Backend<'sqlite'> = {
   async exists(target) {
     return existsSync(target.path) && statSync(target.path).size > 0;
   },
-  async open(target, writable) {
-    return openSqliteStore(target.path, !writable);
+  async open(target, writable, quick = false) {
+    return openSqliteStore(target.path, !writable, quick);
   },
+  isBusy: isSqliteBusy,
   spoolPath(target) {
     return `${target.path}.spool`;
+  },
+  // SQLite keeps the opened file open, so its inode cannot be reused while we run: a file at the path
+  // with another device or inode is another file, and none at all means ours was deleted.
+  watch(target) {
+    const opened = statSync(target.path);
+    return () => {
+      let now;
+      try {
+        now = statSync(target.path);
+      } catch {
+        return `the database file ${target.path} was deleted while the job ran`;
+      }
+      if (now.dev !== opened.dev || now.ino !== opened.ino || now.nlink === 0) return `the database file ${target.path} was replaced while the job ran`;
+      return null;
+    };
   },
 };

@@ -14,6 +14,18 @@ export type SqliteDatabase = BetterSqlite3.Database;
 /** How long a writer waits for another's lock before giving up (SPEC §5: several seconds). */
 export const BUSY_TIMEOUT_MS = 8000;
 
+/**
+ * How long one call waits for a lock while a run starts or runs (Store.quickLocks): SQLite waits
+ * synchronously, so this is how long the wrapper's event loop can be held; the Recorder tries again
+ * after timers, up to its own patience.
+ */
+export const QUICK_BUSY_MS = 30;
+
+/** Whether an error is only another connection's lock: worth trying again after a while. */
+export function isSqliteBusy(error: unknown): boolean {
+  return /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown })?.code ?? ''));
+}
+
 /** The page size of new database files. */
 export const PAGE_SIZE = 16384;
 
@@ -25,9 +37,9 @@ function nativeBinding(): string {
 }
 
 /** Opens (creating when writable) the database file, in WAL mode, migrated to this version. */
-export function openDatabase(path: string, readonly: boolean): SqliteDatabase {
+export function openDatabase(path: string, readonly: boolean, busyTimeoutMs = BUSY_TIMEOUT_MS): SqliteDatabase {
   if (!readonly) createPrivately(path);
-  const db = new Database(path, { readonly, fileMustExist: readonly, timeout: BUSY_TIMEOUT_MS, nativeBinding: nativeBinding() });
+  const db = new Database(path, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs, nativeBinding: nativeBinding() });
   try {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {

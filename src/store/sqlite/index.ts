@@ -1,6 +1,6 @@
 import type { Store } from '../store.ts';
 import { sqliteAlertStore } from './alerts.ts';
-import { openDatabase } from './database.ts';
+import { BUSY_TIMEOUT_MS, isSqliteBusy, openDatabase, QUICK_BUSY_MS } from './database.ts';
 import { sqliteRunPruner } from './prune.ts';
 import { sqliteMetricsReader } from './metrics.ts';
 import { sqliteRunReader } from './reads.ts';
@@ -15,8 +15,8 @@ function once<T>(make: () => T): () => T {
 }
 
 /** A Store kept in one SQLite file. Opened through openStore (src/store/open.ts), not directly. */
-export function openSqliteStore(path: string, readonly: boolean): Store {
-  const db = openDatabase(path, readonly);
+export function openSqliteStore(path: string, readonly: boolean, quick = false): Store {
+  const db = openDatabase(path, readonly, quick ? QUICK_BUSY_MS : BUSY_TIMEOUT_MS);
   const runs = once(() => sqliteRunWriter(db));
   const reads = once(() => sqliteRunReader(db));
   const prune = once(() => sqliteRunPruner(db, path));
@@ -36,6 +36,8 @@ export function openSqliteStore(path: string, readonly: boolean): Store {
     get metrics() { return metrics(); },
     get sweep() { return sweep(); },
     get report() { return report(); },
+    quickLocks: (on) => { db.pragma(`busy_timeout = ${on ? QUICK_BUSY_MS : BUSY_TIMEOUT_MS}`); },
+    isBusy: isSqliteBusy,
     close: () => db.close(),
   };
 }

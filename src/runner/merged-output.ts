@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Two ends of one stream socket: the command writes both its stdout and its stderr to `writer`. */
+export interface MergedOutput {
+  writer: Socket;
+  reader: Socket;
+}
+
+/**
+ * One channel for stdout and stderr, so the captured order is exactly the order of the writes, as with
+ * `2>&1`. Node cannot make a pipe(2) pair, so a Unix stream socket does it (Node's own 'pipe' stdio is a
+ * socketpair too, so the command sees what it saw before): it is bound in a fresh 0700 directory that only
+ * this user can reach, connected once, and unlinked at once. Null when that fails (no writable temporary
+ * directory, say): the caller then reads two pipes, as the job comes first.
+ */
+export async function mergedOutput(): Promise<MergedOutput | null> {
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(tmpdir(), 'cronguard-'));
+  } catch {
+    return null;
+  }
+  const server = createServer({ pauseOnConnect: true });
+  try {
+    const path = join(dir, 'out');
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, () => resolve());
+    });
+    const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+    const writer = connect(path);
+    await new Promise<void>((resolve, reject) => {
+      writer.once('connect', resolve);
+      writer.once('error', reject);
+    });
+    const reader = await accepted;
+    writer.on('error', () => {});
+    reader.on('error', () => {});
+    return { writer, reader };
+  } catch {
+    return null;
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
