@@ -1,5 +1,6 @@
 import type { AttemptRecord, JobSchedule, RunRecord, RunStatus } from '../src/shared/types.ts';
 import { bulkInsert, type BulkJob } from '../src/store/sqlite/bulk.ts';
+import { prng } from './prng.ts';
 
 /** What to seed; everything but the counts has a default. */
 export interface SeedOptions {
@@ -34,17 +35,6 @@ const HOSTS = ['web-1', 'web-2', 'db-1', 'build-1'];
 const NAMES = ['backup', 'report', 'sync', 'cleanup', 'rotate-logs', 'fetch-feed', 'reindex', 'certbot', 'dump-db', 'mirror'];
 const FAILURES: Array<[RunStatus, number]> = [['failed', 0.7], ['timeout', 0.12], ['killed', 0.05], ['error', 0.05], ['lost', 0.04], ['skipped', 0.04]];
 
-/** A small fast deterministic PRNG (mulberry32), so two seedings with the same seed are identical. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 

@@ -87,7 +87,7 @@ export async function runAttempt(plan: AttemptPlan, deps: AttemptDeps): Promise<
   await drain(child.outputEnded, stopping ? 200 : DRAIN_AFTER_EXIT_MS);
   child.detachOutput();
   // A command that ended by itself may leave processes running on purpose: they are named, not killed.
-  const leftovers = !stopping && scope && !exit.spawnError ? await scope.processes() : [];
+  const leftovers = !stopping && scope && !exit.spawnError ? scope.processesNow() : [];
 
   const endedAt = deps.clock.now();
   let verdict = classify(exit, timedOut, interruptedBy, plan.argv[0] ?? '');

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmdirSync, unlinkSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,8 +24,8 @@ export async function mergedOutput(): Promise<MergedOutput | null> {
     return null;
   }
   const server = createServer({ pauseOnConnect: true });
+  const path = join(dir, 'out');
   try {
-    const path = join(dir, 'out');
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(path, () => resolve());
@@ -43,7 +43,13 @@ export async function mergedOutput(): Promise<MergedOutput | null> {
   } catch {
     return null;
   } finally {
-    server.close();
-    rmSync(dir, { recursive: true, force: true });
+    // The name goes at once: nobody else can connect, and nothing is left behind in the directory.
+    for (const remove of [() => unlinkSync(path), () => server.close(), () => rmdirSync(dir)]) {
+      try {
+        remove();
+      } catch {
+        // never bound, or already gone
+      }
+    }
   }
 }

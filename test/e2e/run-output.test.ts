@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cronguard, cronguardJson, fixture, tempDir } from '../helpers/cli.ts';
+import { cronguard, cronguardJson, fixture, tempDir, waitFor } from '../helpers/cli.ts';
+import { gate } from '../helpers/gate.ts';
 
 const dir = tempDir();
 const db = join(dir, 'cg.db');
@@ -73,12 +74,16 @@ test('binary output with NUL and invalid UTF-8 survives byte for byte', async ()
 });
 
 test('the run is recorded as running before the command starts, with heartbeats', async () => {
-  const slow = cronguard(['--db', db, '--name', 'beat', '--heartbeat', '1s', '--', 'sh', '-c', 'sleep 2.5']);
-  await new Promise((r) => setTimeout(r, 700));
-  const [during] = await cronguardJson<Array<{ status: string; startedAt: string; heartbeatAt: string }>>(['history', 'beat', '--json'], db);
+  const held = gate(dir);
+  const slow = cronguard(['--db', db, '--name', 'beat', '--heartbeat', '1s', '--', ...held.argv]);
+  type Listed = Array<{ status: string; startedAt: string; heartbeatAt: string }>;
+  let during: Listed[number] | undefined;
+  await waitFor(async () => (during = (await cronguardJson<Listed>(['history', 'beat', '--json'], db))[0]) !== undefined, 15_000, 'the run recorded');
   assert.equal(during?.status, 'running');
-  await new Promise((r) => setTimeout(r, 1200));
-  const [later] = await cronguardJson<Array<{ startedAt: string; heartbeatAt: string }>>(['history', 'beat', '--json'], db);
-  assert.ok(Date.parse(later?.heartbeatAt ?? '') > Date.parse(later?.startedAt ?? ''), 'heartbeat moved on');
+  await waitFor(async () => {
+    const [later] = await cronguardJson<Listed>(['history', 'beat', '--json'], db);
+    return later?.status === 'running' && Date.parse(later.heartbeatAt) > Date.parse(later.startedAt);
+  }, 15_000, 'the heartbeat to move on while the command runs');
+  held.open();
   assert.equal((await slow).code, 0);
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeFileSync } from 'node:fs';
 import { cronguard, cronguardJson, fixture, sleep, tempDir, waitFor } from '../helpers/cli.ts';
+import { gate, holdsOpen } from '../helpers/gate.ts';
 import { recordedRuns } from '../helpers/store.ts';
 import { killAll, markedJob, processesMarked } from '../helpers/procs.ts';
 
@@ -13,11 +14,13 @@ const statuses = async (job: string) =>
 const runningCount = async (job: string) => (await recordedRuns(db, { job, statuses: ['running'] })).length;
 
 test('--overlap skip: a second run while the first lives is recorded skipped and exits 0, quietly', async () => {
-  const first = cronguard(['--db', db, '--name', 'sk', '--overlap', 'skip', '--', 'sleep', '5']);
+  const held = gate(dir);
+  const first = cronguard(['--db', db, '--name', 'sk', '--overlap', 'skip', '--', ...held.argv]);
   await waitFor(async () => (await runningCount('sk')) === 1, 10_000, 'the first run');
   const second = await cronguard(['--db', db, '--name', 'sk', '--overlap', 'skip', '--', 'sh', '-c', 'echo ran; exit 9']);
   assert.equal(second.code, 0);
   assert.equal(second.out, '');
+  held.open();
   assert.equal((await first).code, 0);
   assert.deepEqual(await statuses('sk'), ['success', 'skipped']);
   const third = await cronguard(['--db', db, '--name', 'sk', '--overlap', 'skip', '--', 'true']);
@@ -26,9 +29,15 @@ test('--overlap skip: a second run while the first lives is recorded skipped and
 });
 
 test('--overlap wait: runs once the earlier run ends', async () => {
-  const first = cronguard(['--db', db, '--name', 'wt', '--', 'sleep', '1.5']);
+  const held = gate(dir);
+  const first = cronguard(['--db', db, '--name', 'wt', '--', ...held.argv]);
   await waitFor(async () => (await runningCount('wt')) === 1, 10_000, 'the first run');
-  const second = await cronguard(['--db', db, '--name', 'wt', '--overlap', 'wait', '--', 'true']);
+  let waiter = 0;
+  const waiting = cronguard(['--db', db, '--name', 'wt', '--overlap', 'wait', '--', 'true'], { onSpawn: (pid) => { waiter = pid; } });
+  // Once the second wrapper has the database open, it finds the first run holding the job: let that end.
+  await waitFor(() => holdsOpen(waiter, db), 15_000, 'the second run at the database');
+  held.open();
+  const second = await waiting;
   assert.equal(second.code, 0);
   await first;
   const runs = await cronguardJson<Array<{ status: string; startedAt: string; endedAt: string }>>(['history', 'wt', '--json'], db);
@@ -37,11 +46,13 @@ test('--overlap wait: runs once the earlier run ends', async () => {
 });
 
 test('--overlap wait is bounded by --timeout: waiting in vain records skipped and says so', async () => {
-  const first = cronguard(['--db', db, '--name', 'wv', '--', 'sleep', '4']);
+  const held = gate(dir);
+  const first = cronguard(['--db', db, '--name', 'wv', '--', ...held.argv]);
   await waitFor(async () => (await runningCount('wv')) === 1, 10_000, 'the first run');
   const second = await cronguard(['--db', db, '--name', 'wv', '--overlap', 'wait', '--timeout', '1s', '--', 'true']);
   assert.equal(second.code, 0);
   assert.match(second.out, /skipped: waited 1s in vain/);
+  held.open();
   await first;
   assert.deepEqual(await statuses('wv'), ['success', 'skipped']);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cronguard, cronguardJson, fixture, sleep, tempDir } from '../helpers/cli.ts';
+import { cronguard, cronguardJson, fixture, tempDir, waitFor } from '../helpers/cli.ts';
 import { markedJob, processesMarked } from '../helpers/procs.ts';
 
 const dir = tempDir();
@@ -17,8 +17,7 @@ test('timeout kills the whole process tree, grandchildren included, and exits 12
   assert.match(r.out, /forked/, 'output written before the timeout is kept');
   // One grandchild ignores SIGTERM: it must have been SIGKILLed after --kill-after, not left behind.
   assert.ok(Date.now() - started >= 1900, 'waited for the SIGKILL of the TERM-ignoring grandchild');
-  await sleep(100);
-  assert.deepEqual(processesMarked(mark), [], 'no process of the job survives');
+  await waitFor(() => processesMarked(mark).length === 0, 5000, 'no process of the job survives');
   const [rec] = await cronguardJson<Array<Record<string, unknown>>>(['history', 'tree', '--json'], db);
   assert.equal(rec?.['status'], 'timeout');
 });

@@ -3,7 +3,8 @@ import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { cronEnv, cronguard, cronguardJson, fixture, sleep, tempDir, waitFor } from '../helpers/cli.ts';
+import { cronEnv, cronguard, cronguardJson, fixture, tempDir, waitFor } from '../helpers/cli.ts';
+import { recordedRuns } from '../helpers/store.ts';
 import { isAlive, processesMarked } from '../helpers/procs.ts';
 
 interface P { job: string; kind: string; since: string; runId: string | null; message: string }
@@ -26,7 +27,7 @@ test('a wrapper killed with SIGKILL mid-run is found stuck and marked lost; the 
   const done = cronguard(['--name', 'stuck', '--heartbeat', '1s', '--db', db, '--', fixture('sleep-forever.sh')], { env, onSpawn: (pid) => { wrapper = pid; } });
   await waitFor(() => processesMarked(mark).some((pid) => pid !== wrapper), 15_000, 'the command to start');
   const [command] = processesMarked(mark).filter((pid) => pid !== wrapper);
-  await sleep(300); // let the wrapper record the command's group
+  await waitFor(async () => (await recordedRuns(db, { job: 'stuck' }))[0]?.pgid != null, 15_000, "the command's group on record");
   process.kill(wrapper, 'SIGKILL');
   await done;
   assert.ok(command && isAlive(command), 'the command outlives its wrapper');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
+import { prng } from '../../bench/prng.ts';
 import { OutputCapture } from '../../src/runner/capture.ts';
 
 /** What the capture must keep of `all`: everything, or head + marker + tail. */
@@ -29,18 +29,24 @@ test('keeps head and tail with a marker naming the bytes cut', () => {
   assert.equal(c.cut, 10);
 });
 
-test('fuzz: random chunkings and limits always keep exactly head and tail', () => {
+// Seeded, so a failure can be replayed: CG_FUZZ_SEED=<the seed in the message> node --test ...
+const FUZZ_SEED = Number(process.env['CG_FUZZ_SEED']) || Math.floor(Math.random() * 2 ** 31);
+
+test(`fuzz: random chunkings and limits always keep exactly head and tail (seed ${FUZZ_SEED})`, () => {
+  const random = prng(FUZZ_SEED);
+  const below = (n: number) => Math.floor(random() * n);
   for (let round = 0; round < 500; round++) {
-    const limit = Math.floor(Math.random() * 64);
-    const all = randomBytes(Math.floor(Math.random() * 200));
+    const limit = below(64);
+    const all = Buffer.from(Array.from({ length: below(200) }, () => below(256)));
     const c = new OutputCapture(limit);
     for (let i = 0; i < all.length;) {
-      const n = 1 + Math.floor(Math.random() * 40);
+      const n = 1 + below(40);
       c.write(all.subarray(i, i + n));
       i += n;
     }
-    assert.equal(c.total, all.length);
-    assert.deepEqual(c.kept(), expected(all, limit), `limit ${limit}, ${all.length} bytes`);
+    const replay = `CG_FUZZ_SEED=${FUZZ_SEED}, round ${round}: limit ${limit}, ${all.length} bytes`;
+    assert.equal(c.total, all.length, replay);
+    assert.deepEqual(c.kept(), expected(all, limit), replay);
   }
 });
 
