@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import { isatty } from 'node:tty';
 import { neutralise } from '../shared/neutralise.ts';
 import type { ParsedArgs } from '../shared/argv.ts';
 import { parseArgs } from '../shared/argv.ts';
@@ -57,6 +58,7 @@ const ctx: CliContext = {
   home: process.env['HOME'] || homedir(),
   stdoutIsTTY: process.stdout.isTTY === true,
   stdoutColumns: process.stdout.isTTY === true ? process.stdout.columns : undefined,
+  byHand: isatty(0) || isatty(1),
   stdout: (data) => void process.stdout.write(data),
   // Everything cronguard itself says on stderr passes the one neutraliser (SPEC §9): a message that quotes
   // a stored or given value can never drive the terminal. (The command's own output never goes this way.)

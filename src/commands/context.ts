@@ -8,6 +8,8 @@ export interface CliContext {
   stdoutIsTTY: boolean;
   /** The terminal's width when stdout is one (else undefined). */
   stdoutColumns: number | undefined;
+  /** Whether a person runs this: stdin or stdout is a terminal (cron gives neither). */
+  byHand: boolean;
   stdout: (data: string | Uint8Array) => void;
   stderr: (data: string | Uint8Array) => void;
   /** Resolves once stdout can take more: a long export waits here instead of piling its output up in memory. */
