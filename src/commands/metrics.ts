@@ -1,12 +1,13 @@
+import { resolve } from 'node:path';
 import type { CommandMain } from './context.ts';
 import { exposition, type Metric } from '../report/prometheus.ts';
-import { CronguardError, EXIT } from '../shared/errors.ts';
+import { CronguardError, describeError, EXIT } from '../shared/errors.ts';
 import { RUN_STATUSES } from '../shared/types.ts';
 import type { Store } from '../store/store.ts';
 import { withStore } from './forensics.ts';
 import { openStore } from '../store/open.ts';
+import { replacePrivately } from '../store/private-files.ts';
 import { storeTargetOf } from './store-target.ts';
-import { writePublicFile } from './write-file.ts';
 
 /** Sweep's problem kinds (SPEC §4): each job gets a 0/1 flag for every kind. */
 const PROBLEM_KINDS = ['stuck', 'overrun', 'overdue', 'failing'];
@@ -21,9 +22,22 @@ export const metricsMain: CommandMain = async (args, ctx) => {
     return EXIT.ok;
   }
   if (textfile === '') throw new CronguardError('--textfile "": expected a file path');
-  writePublicFile('--textfile', textfile, text);
+  writeAtomically(resolve(textfile), text);
   return EXIT.ok;
 };
+
+/**
+ * Writes through a temporary file in the same directory and renames it over the target, so the
+ * collector never reads half a file; only into a directory no other user can write, never through a
+ * link (SPEC §9). Mode 0644: node_exporter usually runs as another user.
+ */
+function writeAtomically(path: string, text: string): void {
+  try {
+    replacePrivately(path, text, 0o644);
+  } catch (error) {
+    throw new CronguardError(`cannot write --textfile ${path}: ${describeError(error)}`, EXIT.failure);
+  }
+}
 
 /** Seconds since the epoch of an ISO time. */
 const seconds = (at: string): number => Date.parse(at) / 1000;
