@@ -4,6 +4,7 @@ import { clientOf } from './client.ts';
 import { pgMetricsReader } from './metrics.ts';
 import { pgRunPruner } from './prune.ts';
 import { pgRunReader } from './reads.ts';
+import { pgReportReader } from './report.ts';
 import { pgRunWriter } from './runs.ts';
 import { migratePostgres } from './schema.ts';
 import { pgSweepRepo } from './sweep.ts';
@@ -31,6 +32,7 @@ export async function openPostgresStore(target: PostgresSettings, host: string, 
     prune: pgRunPruner(client),
     alerts: pgAlertStore(client),
     metrics: pgMetricsReader(client),
+    report: pgReportReader(client),
     sweep: pgSweepRepo(client, host),
     close: () => void client.end().catch(() => {}),
   };

@@ -6,12 +6,12 @@ import type { PgClient, Sql } from './client.ts';
 const ATTEMPT_META = 'run_id, n, status, exit_code, signal, started_at, ended_at, duration_ms, output_bytes, reason';
 
 /** Every job name in runs by a loose index scan, one index seek each (PostgreSQL has no skip scan). */
-const JOB_NAMES = `WITH RECURSIVE v(x) AS (SELECT min(job) FROM runs
+export const JOB_NAMES = `WITH RECURSIVE v(x) AS (SELECT min(job) FROM runs
   UNION ALL SELECT (SELECT min(job) FROM runs WHERE job > v.x) FROM v WHERE v.x IS NOT NULL)
   SELECT x FROM v WHERE x IS NOT NULL`;
 
 /** The nearest-rank percentile of a sorted array, in integer arithmetic as shared/percentile.ts does it. */
-const rank = (p: number) => `d[greatest(1, (${p} * cardinality(d) + 99) / 100)]`;
+export const rank = (p: number) => `d[greatest(1, (${p} * cardinality(d) + 99) / 100)]`;
 
 /** How many runs one page of a streamed listing reads. */
 const EACH_PAGE = 1000;
