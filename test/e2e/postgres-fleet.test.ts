@@ -77,7 +77,7 @@ test('history, stats, status and metrics across hosts, and narrowed with --host'
   assert.deepEqual((JSON.parse((await read(['status', '--json', '--host', 'nowhere'])).out) as { jobs: unknown[] }).jobs, []);
   // Status names each job's latest host once its lines span more than one.
   ok(await cronguard(['--name', 'cache', '--', 'true'], { env: env(db, 'web1') }));
-  assert.match((await read(['status'])).out, /JOB\s+SCHEDULE\s+HOST\s+LAST[^\n]*\ncache\s+-\s+web1\s+success[^\n]*\nweb\s+-\s+web2\s+failed/);
+  assert.match((await read(['status'])).out, /JOB\s+RUNS\s+TREND\s+SCHEDULE\s+HOST\s+LAST[^\n]*\ncache\s+s\s+\S+\s+-\s+web1\s+success[^\n]*\nweb\s+ssF\s+\S+\s+-\s+web2\s+failed/);
   assert.match((await read(['metrics', '--host', 'web1'])).out, /cronguard_job_runs_total\{job="web"\} 1\n/);
   assert.match((await read(['metrics'])).out, /cronguard_job_runs_total\{job="web"\} 3\n/);
   // A single-host database shows no host column.
