@@ -1,6 +1,7 @@
 // Sweep over 1,000 jobs and 1M runs: wall time against `cronguard --version` (issue 4: goal ≤ 3).
 // Rows are generated straight into the database (not by running jobs), as a year of a busy host would leave them.
 import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +49,24 @@ try {
   wallMs(sweep); // the first sweep opens this database's problems; the measured ones are steady state
   const [version, swept] = compareMedians([[process.execPath, 'bin/cronguard', '--version'], sweep], 7) as [number, number];
   report('sweep (1,000 jobs, 1M runs) / --version', `${(swept / version).toFixed(2)} (${swept.toFixed(0)} / ${version.toFixed(0)} ms)`, '<= 3');
+
+  // 50 sweeps during 200 runs, all started at once: sweep reads outside its write transaction, so no run
+  // should wait out the busy timeout (a warning and a spooled record) and no sweep should fail on it.
+  const started = (argv: string[]) => new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/cronguard', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+  const runs = Array.from({ length: 200 }, (_, i) => started(['--name', `burst-${i % 20}`, '--db', db, '--', 'true']));
+  const sweeps = Array.from({ length: 50 }, () => started(['sweep', '--crontab', '/dev/null', '--db', db]));
+  const ran = await Promise.all(runs);
+  const swept2 = await Promise.all(sweeps);
+  const warnings = ran.filter((r) => r.stderr !== '').length;
+  const errors = swept2.filter((r) => r.code !== 0 && r.code !== 1).length;
+  report('50 sweeps during 200 runs: runs that warned', `${warnings}`, '0');
+  report('50 sweeps during 200 runs: sweeps that failed', `${errors}${errors ? ` (${swept2.find((r) => r.code !== 0 && r.code !== 1)?.stderr.trim()})` : ''}`, '0');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import { isatty } from 'node:tty';
 import { neutralise } from '../shared/neutralise.ts';
 import type { ParsedArgs } from '../shared/argv.ts';
 import { parseArgs } from '../shared/argv.ts';
@@ -55,6 +56,7 @@ const ctx: CliContext = {
   uid: process.getuid?.() ?? -1,
   home: process.env['HOME'] || homedir(),
   stdoutIsTTY: process.stdout.isTTY === true,
+  byHand: isatty(0) || isatty(1),
   stdout: (data) => void process.stdout.write(data),
   // Everything cronguard itself says on stderr passes the one neutraliser (SPEC §9): a message that quotes
   // a stored or given value can never drive the terminal. (The command's own output never goes this way.)

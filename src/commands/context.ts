@@ -6,6 +6,8 @@ export interface CliContext {
   home: string;
   /** Whether stdout is a terminal (colours, control-sequence neutralising). */
   stdoutIsTTY: boolean;
+  /** Whether a person runs this: stdin or stdout is a terminal (cron gives neither). */
+  byHand: boolean;
   stdout: (data: string | Uint8Array) => void;
   stderr: (data: string | Uint8Array) => void;
   /** Resolves once stdout can take more: a long export waits here instead of piling its output up in memory. */

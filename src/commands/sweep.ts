@@ -40,7 +40,7 @@ export const sweepMain: CommandMain = async (args, ctx) => {
   let swept: { store: Store; outcome: SweepOutcome };
   try {
     swept = await sweepDatabase(target, iso(at), crontab, (snapshot) => decideSweep(snapshot, {
-      at: at.getTime(), ...limits, bootMs: bootTimeMs(), crontabWarnings: reading.warnings,
+      at: at.getTime(), ...limits, bootMs: bootTimeMs(), crontabWarnings: reading.warnings, byHand: ctx.byHand,
       liveness: { wrapper: isProcessAlive, group: isGroupAlive },
     }), ctx.stderr);
   } catch (error) {
@@ -50,7 +50,12 @@ export const sweepMain: CommandMain = async (args, ctx) => {
   }
   const { store, outcome } = swept;
   try {
+    // Tests only: die between deciding and printing, as a crash would (the news must survive it).
+    if (ctx.env['CRONGUARD_TEST_FAULT'] === 'sweep-before-report') throw new Error('injected fault: sweep-before-report');
     const { code, printed } = reportSweep(outcome, iso(at), o, ctx);
+    // Only once the report is out does its news count as told.
+    await ctx.drain();
+    await store.sweep.markReported(iso(at), { reported: outcome.reported, resolved: outcome.resolved });
     if (settings.channels.length > 0 || settings.ping) {
       const { notifySweep } = await import('../notify/sweep.ts');
       const warning = await notifySweep({

@@ -79,12 +79,26 @@ export interface JobFacts {
   streak: { count: number; since: string | null };
 }
 
-/** Everything a sweep judges, read in its transaction. */
+/** A problem as sweep keeps it between sweeps. */
+export interface OpenProblem extends Problem {
+  /** Whether a sweep printed it as new: until then it is news, whichever sweep reports it. */
+  reported: boolean;
+  /** When a sweep found it gone, while that resolution is not printed yet; null while it is open. */
+  resolvedAt: string | null;
+}
+
+/** A problem's identity: one per job and kind. */
+export type ProblemKey = Pick<Problem, 'job' | 'kind'>;
+
+/**
+ * Everything a sweep judges: the runs and jobs read first, without a lock; the open problems and the sweep
+ * log read again inside the short write transaction, so two sweeps never both open or close one problem.
+ */
 export interface SweepSnapshot {
   running: RunningRun[];
   jobs: JobFacts[];
-  open: Problem[];
-  /** When earlier sweeps ran, the latest first. */
+  open: OpenProblem[];
+  /** When earlier sweeps run by cron (not by hand) ran, the latest first. */
   sweeps: string[];
   /** The crontab warnings the previous sweep reported. */
   previousWarnings: string[];
@@ -101,8 +115,16 @@ export interface LostRun {
 /** What a sweep writes back, in the transaction it read in. */
 export interface SweepVerdict {
   lost: LostRun[];
+  /** New problems, stored as not reported yet. */
   opened: Problem[];
-  closed: Array<Pick<Problem, 'job' | 'kind'>>;
+  /** Problems gone that nobody was told of (or transient ones replaced): deleted. */
+  closed: ProblemKey[];
+  /** Reported problems found gone: kept, marked resolved, until the resolution is printed. */
+  resolving: ProblemKey[];
+  /** Problems back before their resolution was printed: open again. */
+  reopened: ProblemKey[];
+  /** A sweep run by a person: the watcher learns the usual interval from the others (cron's). */
+  byHand?: boolean;
   /** For the sweep log: how many problems are current, how many were reported new and resolved. */
   counts: { current: number; reported: number; resolved: number };
   warnings: string[];

@@ -1,5 +1,5 @@
 import type { AttemptRecord, JobSchedule, ProcessIdentity, RunRecord, RunStatus } from '../shared/types.ts';
-import type { CrontabSeen, JobFacts, SweepSnapshot, SweepVerdict } from '../shared/sweep-model.ts';
+import type { CrontabSeen, JobFacts, ProblemKey, SweepSnapshot, SweepVerdict } from '../shared/sweep-model.ts';
 
 /** How a finished run ended: the fields the run row gets when it closes. */
 export interface RunEnding {
@@ -126,6 +126,12 @@ export interface SweepRepo {
    * transaction, so two sweeps never both report the same news.
    */
   sweep<T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T): Promise<T>;
+  /**
+   * Called once the sweep's report is out (printed, flushed): its new problems count as told, its printed
+   * resolutions are forgotten. Until then they stay news for the next sweep: a sweep that dies between
+   * deciding and printing loses no alarm (at worst two sweeps at once both print it).
+   */
+  markReported(at: string, news: { reported: ProblemKey[]; resolved: ProblemKey[] }): Promise<void>;
   /** Every job known from runs or crontabs, with its facts. */
   jobs(): Promise<JobFacts[]>;
   /** When the latest sweep ran; null when none has. */

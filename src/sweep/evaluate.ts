@@ -17,6 +17,8 @@ export interface SweepOptions {
   liveness: Liveness;
   /** What reading the crontabs had to say (malformed lines). */
   crontabWarnings: readonly string[];
+  /** Run by a person (a terminal): logged as such, never judged late, and not part of the usual interval. */
+  byHand: boolean;
 }
 
 /** A sweep's full outcome: the verdict it writes, and what it reports. */
@@ -49,7 +51,8 @@ export function decideSweep(snapshot: SweepSnapshot, options: SweepOptions): Swe
     counts: { current: reconciled.current.length, reported: reconciled.reported.length, resolved: reconciled.resolved.length },
     warnings,
     newWarnings: warnings.filter((w) => !seen.has(w)),
-    watcher: watchTheWatcher(snapshot.sweeps, at),
+    watcher: options.byHand ? { ...watchTheWatcher(snapshot.sweeps, at), late: false } : watchTheWatcher(snapshot.sweeps, at),
+    byHand: options.byHand,
   };
 }
 

@@ -6,7 +6,7 @@ import type { SweepVerdict } from '../../src/shared/sweep-model.ts';
 import type { Kit } from './kit.ts';
 import { aFinishedRun, aRun, at, recordAll } from './records.ts';
 
-const NOTHING: SweepVerdict = { lost: [], opened: [], closed: [], counts: { current: 0, reported: 0, resolved: 0 }, warnings: [] };
+const NOTHING: SweepVerdict = { lost: [], opened: [], closed: [], resolving: [], reopened: [], counts: { current: 0, reported: 0, resolved: 0 }, warnings: [] };
 
 export function forgetContract(kit: Kit): void {
   const name = (what: string) => `${kit.name} store: ${what}`;

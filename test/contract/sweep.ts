@@ -6,7 +6,7 @@ import type { SweepSnapshot, SweepVerdict } from '../../src/shared/sweep-model.t
 import type { Kit } from './kit.ts';
 import { aFinishedRun, aRun, at, recordAll } from './records.ts';
 
-const NOTHING: SweepVerdict = { lost: [], opened: [], closed: [], counts: { current: 0, reported: 0, resolved: 0 }, warnings: [] };
+const NOTHING: SweepVerdict = { lost: [], opened: [], closed: [], resolving: [], reopened: [], counts: { current: 0, reported: 0, resolved: 0 }, warnings: [] };
 
 export function sweepContract(kit: Kit): void {
   const name = (what: string) => `${kit.name} store: ${what}`;
@@ -40,13 +40,32 @@ export function sweepContract(kit: Kit): void {
       second = snapshot;
       return { ...NOTHING, closed: [{ job: 'stuck-job', kind: 'stuck' }], counts: { current: 0, reported: 0, resolved: 1 } };
     });
-    assert.deepEqual(second?.open, [problem]);
+    assert.deepEqual(second?.open, [{ ...problem, reported: false, resolvedAt: null }], 'never printed: still news');
     assert.deepEqual(second?.running, []);
     assert.deepEqual(second?.sweeps, [at(10)]);
     assert.deepEqual(second?.previousWarnings, ['w1']);
     assert.deepEqual(second?.jobs.map((j) => j.job), ['stuck-job'], 'a job gone from every crontab is forgotten there');
     assert.deepEqual(await store.metrics.problems(), []);
     assert.equal(await store.sweep.lastSweepAt(), at(40));
+  });
+
+  test(name('news is told only once printed: markReported; a resolved problem stays until its resolution is printed'), async () => {
+    const store = await kit.writable();
+    const problem = { job: 'j', kind: 'failing' as const, since: at(1), runId: null, message: 'failed' };
+    const key = { job: 'j', kind: 'failing' as const };
+    const open = async (when: string, verdict: Partial<SweepVerdict> = {}) => {
+      let seen: SweepSnapshot | undefined;
+      await store.sweep.sweep(when, [], (snapshot) => { seen = snapshot; return { ...NOTHING, ...verdict }; });
+      return seen?.open;
+    };
+    await open(at(1), { opened: [problem] });
+    await store.sweep.markReported(at(1), { reported: [key], resolved: [] });
+    assert.deepEqual(await open(at(2), { resolving: [key] }), [{ ...problem, reported: true, resolvedAt: null }]);
+    assert.deepEqual(await store.metrics.problems(), [], 'a resolved problem is not open');
+    assert.deepEqual(await open(at(3), { reopened: [key] }), [{ ...problem, reported: true, resolvedAt: at(2) }]);
+    assert.deepEqual(await open(at(4), { resolving: [key] }), [{ ...problem, reported: true, resolvedAt: null }], 'reopened');
+    await store.sweep.markReported(at(4), { reported: [], resolved: [key] });
+    assert.deepEqual(await open(at(5)), []);
   });
 
   test(name('a sweep whose judgement throws writes nothing'), async () => {

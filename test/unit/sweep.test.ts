@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decideSweep, type SweepOptions } from '../../src/sweep/evaluate.ts';
-import type { EndedRun, JobFacts, Problem, RunGist, RunningRun, SweepSnapshot } from '../../src/shared/sweep-model.ts';
+import type { EndedRun, JobFacts, OpenProblem, Problem, RunGist, RunningRun, SweepSnapshot } from '../../src/shared/sweep-model.ts';
 import { watchTheWatcher } from '../../src/sweep/state.ts';
 
 const T = (iso: string): number => Date.parse(iso);
@@ -26,6 +26,9 @@ function job(name: string, over: Partial<JobFacts> = {}): JobFacts {
   return { job: name, recorded: null, crontab: [], firstSeenAt: '2026-01-01T00:00:00.000Z', last: null, lastFinished: null, failed: null, streak: { count: 0, since: null }, ...over };
 }
 
+/** Problems as a sweep stores them once it has printed them. */
+const told = (problems: Problem[]): OpenProblem[] => problems.map((p) => ({ ...p, reported: true, resolvedAt: null }));
+
 /** A snapshot with no earlier sweeps unless given. */
 function snap(over: Partial<SweepSnapshot> = {}): SweepSnapshot {
   return { running: [], jobs: [], open: [], sweeps: [], previousWarnings: [], ...over };
@@ -34,7 +37,7 @@ function snap(over: Partial<SweepSnapshot> = {}): SweepSnapshot {
 /** Options for a sweep at `at` where the listed pids are alive (and group 100 when `groupAlive`). */
 function opts(at: string, alive: number[] = [], over: Partial<SweepOptions> & { groupAlive?: boolean } = {}): SweepOptions {
   return {
-    at: T(at), staleMs: null, maxRuntimeMs: null, bootMs: null, crontabWarnings: [],
+    at: T(at), staleMs: null, maxRuntimeMs: null, bootMs: null, crontabWarnings: [], byHand: false,
     liveness: { wrapper: (id) => (id.host === 'h' ? alive.includes(id.pid) : undefined), group: () => over.groupAlive === true },
     ...over,
   };
@@ -132,11 +135,27 @@ test('failing is reported once, stays open quietly, and is resolved after a succ
   assert.deepEqual(kinds(first.reported), ['report:failing']);
   assert.equal(first.reported[0]?.since, '2026-05-31T03:00:01.000Z');
   assert.match(first.reported[0]?.message ?? '', /failed \(exit 3\).*2 runs in a row/);
-  const second = decideSweep(snap({ jobs: [failed], open: first.opened }), opts('2026-06-01T04:30:00Z'));
+  const second = decideSweep(snap({ jobs: [failed], open: told(first.opened) }), opts('2026-06-01T04:30:00Z'));
   assert.deepEqual([second.reported, second.resolved, kinds(second.current)], [[], [], ['report:failing']]);
   const ok = job('report', { last: run('s1', 'success', '2026-06-01T05:00:00Z'), lastFinished: run('s1', 'success', '2026-06-01T05:00:00Z') });
-  const third = decideSweep(snap({ jobs: [ok], open: first.opened }), opts('2026-06-01T05:30:00Z'));
-  assert.deepEqual([third.reported, kinds(third.resolved), third.closed.map((c) => c.kind)], [[], ['report:failing'], ['failing']]);
+  const third = decideSweep(snap({ jobs: [ok], open: told(first.opened) }), opts('2026-06-01T05:30:00Z'));
+  assert.deepEqual([third.reported, kinds(third.resolved), third.resolving.map((c) => c.kind), third.closed], [[], ['report:failing'], ['failing'], []]);
+});
+
+test('news a sweep decided but never printed is reported by the next; so is a resolution left unprinted', () => {
+  const failed = job('report', { last: run('f1', 'failed', '2026-06-01T03:00:00Z'), lastFinished: run('f1', 'failed', '2026-06-01T03:00:00Z'), failed: run('f1', 'failed', '2026-06-01T03:00:00Z'), streak: { count: 3, since: '2026-05-31T03:00:01.000Z' } });
+  const first = decideSweep(snap({ jobs: [failed] }), opts('2026-06-01T04:00:00Z'));
+  const unprinted = first.opened.map((p) => ({ ...p, message: 'old text', reported: false, resolvedAt: null }));
+  const next = decideSweep(snap({ jobs: [failed], open: unprinted }), opts('2026-06-01T04:30:00Z'));
+  assert.deepEqual([kinds(next.reported), next.opened], [['report:failing'], []]);
+  assert.match(next.reported[0]?.message ?? '', /3 runs in a row/, 'the current facts, not the text from when it opened');
+  const ok = job('report', { last: run('s1', 'success', '2026-06-01T05:00:00Z'), lastFinished: run('s1', 'success', '2026-06-01T05:00:00Z') });
+  assert.deepEqual(kinds(decideSweep(snap({ jobs: [ok], open: unprinted }), opts('2026-06-01T05:30:00Z')).resolved), [], 'never told, so no resolution');
+  const resolving = told(first.opened).map((p) => ({ ...p, resolvedAt: '2026-06-01T05:30:00.000Z' }));
+  const again = decideSweep(snap({ jobs: [ok], open: resolving }), opts('2026-06-01T06:00:00Z'));
+  assert.deepEqual([kinds(again.resolved), again.resolving], [['report:failing'], []], 'an unprinted resolution is printed next time');
+  const back = decideSweep(snap({ jobs: [failed], open: resolving }), opts('2026-06-01T06:00:00Z'));
+  assert.deepEqual([back.reported, back.resolved, kinds(back.reopened as Problem[])], [[], [], ['report:failing']], 'back before anyone was told it went');
 });
 
 test('a schedule cron cannot run is a warning, reported only while new', () => {
@@ -155,4 +174,6 @@ test('watching the watcher: late only past twice the usual interval, known after
   assert.deepEqual(late, { previousAt: '2026-06-01T11:00:00Z', usualMs: 30 * MIN, late: true });
   assert.equal(watchTheWatcher(sweeps.slice(0, 2), T('2026-06-02T00:00:00Z')).late, false);
   assert.deepEqual(watchTheWatcher([], 0), { previousAt: null, usualMs: null, late: false });
+  const burst = ['2026-06-01T11:00:02Z', '2026-06-01T11:00:01Z', '2026-06-01T11:00:00Z'];
+  assert.equal(watchTheWatcher(burst, T('2026-06-01T11:05:00Z')).late, false, 'gaps under a minute are not cron spacing');
 });

@@ -32,8 +32,8 @@ export function sqliteMetricsReader(db: SqliteDatabase): MetricsReader {
       }));
     },
     async problems() {
-      // Sweep keeps only open problems in its table: a resolved one is deleted.
-      return db.prepare('SELECT job, kind FROM problems ORDER BY job, kind').all() as Array<{ job: string; kind: string }>;
+      // A resolved problem stays in sweep's table only until its resolution is printed.
+      return db.prepare('SELECT job, kind FROM problems WHERE resolved_at IS NULL ORDER BY job, kind').all() as Array<{ job: string; kind: string }>;
     },
     async outbox() {
       return db.prepare(`SELECT coalesce(sum(delivered_at IS NULL AND dead_at IS NULL), 0) AS queued,

@@ -158,6 +158,18 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX outbox_channel ON outbox (channel_fp, id) WHERE delivered_at IS NULL AND dead_at IS NULL;
     `,
   },
+  {
+    // Sweep's output before its state: a problem is news until a sweep has printed it (reported_at), and a
+    // resolved one stays until its resolution is printed (resolved_at), so a sweep that dies in between
+    // leaves the news to the next. Problems open before this were printed by the sweep that opened them.
+    version: 17,
+    sql: `
+      ALTER TABLE problems ADD COLUMN reported_at TEXT;
+      ALTER TABLE problems ADD COLUMN resolved_at TEXT;
+      UPDATE problems SET reported_at = opened_at;
+      ALTER TABLE sweeps ADD COLUMN by_hand INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** The schema version this cronguard writes. */

@@ -1,5 +1,5 @@
 import type { SweepRepo } from '../store.ts';
-import type { CrontabSeen, JobFacts, Problem, RunGist, RunningRun, ScheduleEntry, SweepSnapshot, SweepVerdict } from '../../shared/sweep-model.ts';
+import type { CrontabSeen, JobFacts, OpenProblem, ProblemKey, ProblemKind, RunGist, RunningRun, ScheduleEntry, SweepSnapshot, SweepVerdict } from '../../shared/sweep-model.ts';
 import { isFinished, type RunStatus } from '../../shared/types.ts';
 import type { SqliteDatabase } from './database.ts';
 import { FINISHED_SQL, streakReader } from './streak.ts';
@@ -18,12 +18,20 @@ const gist = (row: GistRow | undefined): RunGist | null => row ? {
 
 /** Sweep's tables in SQLite. Statements are prepared per call: a read-only status prepares no writes. */
 export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
-  /** Every job from the jobs table and the crontab table, with its latest runs and failure streak. */
-  const jobFacts = (): JobFacts[] => {
+  /**
+   * Every job from the jobs table and the crontab table, with its latest runs and failure streak. A sweep
+   * passes the crontab jobs it read (`seen` at `at`): they replace the stored ones, first seen when first
+   * stored or else now, exactly as noteCrontab will record them.
+   */
+  const jobFacts = (seen?: CrontabSeen[], at?: string): JobFacts[] => {
     const recorded = db.prepare('SELECT name, schedule, tz, grace_ms, first_seen_at FROM jobs').all() as
       Array<{ name: string; schedule: string | null; tz: string | null; grace_ms: number | null; first_seen_at: string }>;
-    const crontab = db.prepare('SELECT name, schedules, first_seen_at FROM crontab_jobs').all() as
+    const stored = db.prepare('SELECT name, schedules, first_seen_at FROM crontab_jobs').all() as
       Array<{ name: string; schedules: string; first_seen_at: string }>;
+    const firstSeen = new Map(stored.map((c) => [c.name, c.first_seen_at]));
+    const crontab = seen === undefined || at === undefined ? stored : seen.map((c) => ({
+      name: c.name, schedules: JSON.stringify(c.schedules), first_seen_at: [firstSeen.get(c.name) ?? at, at].sort()[0] as string,
+    }));
     // Per job: two or three seeks into the covering index, and a table row only for a failing job's latest run.
     const last = db.prepare(`SELECT ${GIST} FROM runs WHERE job = ? ORDER BY started_at DESC LIMIT 1`);
     const lastFinished = db.prepare(`SELECT ${GIST} FROM runs WHERE job = ? AND ${FINISHED_SQL} ORDER BY started_at DESC LIMIT 1`);
@@ -68,9 +76,8 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
     db.prepare('DELETE FROM crontab_jobs WHERE name NOT IN (SELECT value FROM json_each(?))').run(JSON.stringify(seen.map((j) => j.name)));
   };
 
-  /** The rest of the snapshot: running runs, open problems, the sweep log. */
-  const snapshot = (): SweepSnapshot => {
-    const running = (db.prepare(`
+  /** The runs still recorded `running`, with what sweep needs to judge them. */
+  const runningRuns = (): RunningRun[] => (db.prepare(`
       SELECT id, job, started_at, heartbeat_at, host, pid, pid_start, pgid, timeout_ms, kill_after_ms, heartbeat_ms,
         (SELECT max(ended_at) FROM attempts WHERE run_id = runs.id) AS last_attempt_ended_at
       FROM runs WHERE status = 'running'`).all() as Array<Record<string, unknown>>).map((r): RunningRun => ({
@@ -79,34 +86,63 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
       timeoutMs: r['timeout_ms'] as number | null, killAfterMs: r['kill_after_ms'] as number, heartbeatMs: r['heartbeat_ms'] as number,
       lastAttemptEndedAt: r['last_attempt_ended_at'] as string | null,
     })).sort((a, b) => (a.startedAt < b.startedAt ? -1 : 1)); // sorted here: an ORDER BY would make SQLite walk an index over all 1M runs
-    const open = (db.prepare('SELECT job, kind, since, run_id, message FROM problems ORDER BY job, kind').all() as Array<Record<string, string | null>>)
-      .map((p) => ({ job: p['job'], kind: p['kind'], since: p['since'], runId: p['run_id'], message: p['message'] }) as Problem);
-    const sweeps = db.prepare('SELECT at, warnings FROM sweeps ORDER BY id DESC LIMIT 20').all() as Array<{ at: string; warnings: string }>;
-    return { running, jobs: jobFacts(), open, sweeps: sweeps.map((s) => s.at), previousWarnings: JSON.parse(sweeps[0]?.warnings ?? '[]') as string[] };
+
+  /** What is read again inside the write transaction: still-running ids, the open problems, the sweep log. */
+  const fresh = (running: RunningRun[]): Omit<SweepSnapshot, 'jobs'> => {
+    const still = new Set(db.prepare(`SELECT id FROM runs WHERE status = 'running'`).pluck().all() as string[]);
+    const open = (db.prepare('SELECT job, kind, since, run_id, message, reported_at, resolved_at FROM problems ORDER BY job, kind').all() as Array<Record<string, string | null>>)
+      .map((p): OpenProblem => ({
+        job: p['job'] as string, kind: p['kind'] as ProblemKind, since: p['since'] as string, runId: p['run_id'] ?? null,
+        message: p['message'] as string, reported: p['reported_at'] !== null, resolvedAt: p['resolved_at'] ?? null,
+      }));
+    // The usual interval is learned from sweeps cron ran: a burst of sweeps by hand says nothing about cron.
+    const sweeps = db.prepare('SELECT at FROM sweeps WHERE by_hand = 0 ORDER BY id DESC LIMIT 20').pluck().all() as string[];
+    const warnings = db.prepare('SELECT warnings FROM sweeps ORDER BY id DESC LIMIT 1').pluck().get() as string | undefined;
+    return {
+      running: running.filter((r) => still.has(r.id)), open, sweeps, previousWarnings: JSON.parse(warnings ?? '[]') as string[],
+    };
   };
 
-  /** Writes a verdict: lost runs, opened and closed problems, and the sweep's own log line. */
+  /** Writes a verdict: lost runs, opened, reopened, resolving and closed problems, and the sweep's own log line. */
   const write = (at: string, v: SweepVerdict): void => {
     const lose = db.prepare(`UPDATE runs SET status = 'lost', ended_at = @at, duration_ms = @durationMs, reason = @reason
       WHERE id = @runId AND status = 'running'`);
     for (const l of v.lost) lose.run({ ...l, at });
-    const open = db.prepare(`INSERT OR REPLACE INTO problems (job, kind, since, run_id, message, opened_at)
-      VALUES (@job, @kind, @since, @runId, @message, @at)`);
+    const open = db.prepare(`INSERT OR REPLACE INTO problems (job, kind, since, run_id, message, opened_at, reported_at, resolved_at)
+      VALUES (@job, @kind, @since, @runId, @message, @at, NULL, NULL)`);
     for (const p of v.opened) open.run({ ...p, at });
+    const key = (p: ProblemKey) => ({ job: p.job, kind: p.kind });
     const close = db.prepare('DELETE FROM problems WHERE job = @job AND kind = @kind');
-    for (const p of v.closed) close.run({ job: p.job, kind: p.kind });
-    const log = db.prepare(`INSERT INTO sweeps (at, problems, reported, resolved, lost, warnings) VALUES (?, ?, ?, ?, ?, ?)`);
-    const id = log.run(at, v.counts.current, v.counts.reported, v.counts.resolved, v.lost.length, JSON.stringify(v.warnings)).lastInsertRowid;
+    for (const p of v.closed) close.run(key(p));
+    const resolving = db.prepare('UPDATE problems SET resolved_at = @at WHERE job = @job AND kind = @kind');
+    for (const p of v.resolving) resolving.run({ ...key(p), at });
+    const reopen = db.prepare('UPDATE problems SET resolved_at = NULL WHERE job = @job AND kind = @kind');
+    for (const p of v.reopened) reopen.run(key(p));
+    const log = db.prepare(`INSERT INTO sweeps (at, problems, reported, resolved, lost, warnings, by_hand) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    const id = log.run(at, v.counts.current, v.counts.reported, v.counts.resolved, v.lost.length, JSON.stringify(v.warnings), v.byHand ? 1 : 0).lastInsertRowid;
     db.prepare('DELETE FROM sweeps WHERE id <= ?').run(Number(id) - SWEEP_LOG_KEPT);
   };
 
   return {
     async sweep(at, crontab, decide) {
+      // The long read (every job's latest runs, a thousand jobs over a million runs) in a read transaction:
+      // one consistent view that holds no lock a run's write would wait for. Only the short part (what is
+      // still running, the problems, the log) is read again under BEGIN IMMEDIATE, judged and written.
+      const read = db.transaction(() => ({ running: runningRuns(), jobs: jobFacts(crontab, at) })).deferred();
       return db.transaction(() => {
         noteCrontab(at, crontab);
-        const verdict = decide(snapshot());
+        const verdict = decide({ ...fresh(read.running), jobs: read.jobs });
         write(at, verdict);
         return verdict;
+      }).immediate();
+    },
+    async markReported(at, news) {
+      // After the sweep's output is out: news counts as told from now on.
+      db.transaction(() => {
+        const told = db.prepare('UPDATE problems SET reported_at = @at WHERE job = @job AND kind = @kind AND reported_at IS NULL');
+        for (const p of news.reported) told.run({ job: p.job, kind: p.kind, at });
+        const gone = db.prepare('DELETE FROM problems WHERE job = @job AND kind = @kind AND resolved_at IS NOT NULL');
+        for (const p of news.resolved) gone.run({ job: p.job, kind: p.kind });
       }).immediate();
     },
     async jobs() {

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { BIN, cronEnv, cronguard, fixture, tempDir } from '../helpers/cli.ts';
+
+interface P { job: string; kind: string }
+interface SweepJson { problems: P[]; resolved: P[] }
+
+const dir = tempDir();
+/** A sweep reading no crontab, as JSON; `fault` makes it die between deciding and printing. */
+async function sweep(db: string, fault = false): Promise<{ code: number | null; json: SweepJson | null; out: string; stderr: string }> {
+  const env = cronEnv(fault ? { CRONGUARD_TEST_FAULT: 'sweep-before-report' } : {});
+  const r = await cronguard(['sweep', '--json', '--crontab', '/dev/null', '--db', db], { env });
+  return { code: r.code, json: r.out ? (JSON.parse(r.out) as SweepJson) : null, out: r.out, stderr: r.stderr };
+}
+const kinds = (ps: P[] | undefined) => (ps ?? []).map((p) => `${p.job}:${p.kind}`);
+
+test('a sweep that dies after deciding and before printing leaves its news to the next sweep', async () => {
+  const db = join(dir, 'crash.db');
+  const run = (code: string) => cronguard(['--name', 'nightly', '--db', db, '--', fixture('exit-n.sh'), code]);
+  assert.equal((await run('3')).code, 3);
+  const crashed = await sweep(db, true);
+  assert.deepEqual([crashed.code, crashed.out], [125, ''], crashed.stderr);
+  assert.match(crashed.stderr, /injected fault/);
+  const next = await sweep(db);
+  assert.equal(next.code, 1, next.stderr);
+  assert.deepEqual(kinds(next.json?.problems), ['nightly:failing'], 'the failure the crashed sweep decided is still news');
+  assert.deepEqual(kinds((await sweep(db)).json?.problems), [], 'and once printed, it is told');
+
+  assert.equal((await run('0')).code, 0);
+  assert.equal((await sweep(db, true)).code, 125);
+  const fixed = await sweep(db);
+  assert.deepEqual([fixed.code, kinds(fixed.json?.resolved)], [1, ['nightly:failing']], 'the resolution is not lost either');
+  assert.deepEqual([(await sweep(db)).code], [0]);
+});
+
+test('sweeps during a burst of runs: no busy database, no warning, no spooled record, no error', { timeout: 600_000 }, async () => {
+  const db = join(dir, 'busy.db');
+  assert.equal((await cronguard(['--name', 'seed', '--db', db, '--', 'true'])).code, 0);
+  const runs = Array.from({ length: 40 }, (_, i) => cronguard(['--name', `job-${i % 8}`, '--db', db, '--', fixture('exit-n.sh'), String(i % 5 === 0 ? 1 : 0)], { limitMs: 300_000 }));
+  const sweeps = Array.from({ length: 10 }, () => cronguard(['sweep', '--crontab', '/dev/null', '--db', db], { limitMs: 300_000 }));
+  const ranAll = await Promise.all(runs);
+  const sweptAll = await Promise.all(sweeps);
+  for (const r of ranAll) assert.equal(r.stderr, '', 'a run said something on stderr (busy database? spooled?)');
+  for (const s of sweptAll) {
+    assert.ok(s.code === 0 || s.code === 1, `sweep exit ${s.code}: ${s.stderr}`);
+    assert.doesNotMatch(s.stderr, /busy|locked|spool/i);
+  }
+  const history = JSON.parse((await cronguard(['history', '--limit', '0', '--json', '--db', db])).out) as unknown[];
+  assert.equal(history.length, 41, 'every run recorded in the database');
+});
+
+test('a burst of sweeps run by hand teaches the watcher nothing: the next cron sweep is not called late', async () => {
+  const db = join(dir, 'watcher.db');
+  const byHand = (at: string) => new Promise<number | null>((resolve, reject) => {
+    // script(1) gives the sweep a terminal, as a person's shell would.
+    const command = [process.execPath, BIN, 'sweep', '--crontab', '/dev/null', '--db', db, '--at', at].map((w) => `'${w}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'ignore', 'inherit'], env: cronEnv() });
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  // A minute apart: as close as cron could run them, so only their being by hand keeps them out.
+  for (const at of ['2026-06-01T10:00:00Z', '2026-06-01T10:01:00Z', '2026-06-01T10:02:00Z']) assert.equal(await byHand(at), 0);
+  const cron = await cronguard(['sweep', '--crontab', '/dev/null', '--db', db, '--at', '2026-06-01T11:00:00Z']);
+  assert.equal(cron.code, 0, cron.out + cron.stderr);
+  assert.doesNotMatch(cron.out + cron.stderr, /more than twice the usual/);
+});
