@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandMain } from './context.ts';
 import { exposition, type Metric } from '../report/prometheus.ts';
@@ -8,6 +6,7 @@ import { RUN_STATUSES } from '../shared/types.ts';
 import type { Store } from '../store/store.ts';
 import { withStore } from './forensics.ts';
 import { openStore } from '../store/open.ts';
+import { replacePrivately } from '../store/private-files.ts';
 import { storeTargetOf } from './store-target.ts';
 
 /** Sweep's problem kinds (SPEC §4): each job gets a 0/1 flag for every kind. */
@@ -29,15 +28,13 @@ export const metricsMain: CommandMain = async (args, ctx) => {
 
 /**
  * Writes through a temporary file in the same directory and renames it over the target, so the
- * collector never reads half a file. Mode 0644: node_exporter usually runs as another user.
+ * collector never reads half a file; only into a directory no other user can write, never through a
+ * link (SPEC §9). Mode 0644: node_exporter usually runs as another user.
  */
 function writeAtomically(path: string, text: string): void {
-  const temp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
   try {
-    writeFileSync(temp, text, { mode: 0o644 });
-    renameSync(temp, path);
+    replacePrivately(path, text, 0o644);
   } catch (error) {
-    rmSync(temp, { force: true });
     throw new CronguardError(`cannot write --textfile ${path}: ${describeError(error)}`, EXIT.failure);
   }
 }

@@ -20,6 +20,7 @@ import type { CrontabSeen, SweepSnapshot } from '../shared/sweep-model.ts';
 import { crontabJobsFor } from '../sweep/sources.ts';
 import type { StoreTarget } from '../store/target.ts';
 import { storeTargetOf } from './store-target.ts';
+import { withStore } from './forensics.ts';
 
 /**
  * `cronguard sweep`: judges every job and run, reports what is new or resolved (quiet otherwise, as cron
@@ -37,12 +38,15 @@ export const sweepMain: CommandMain = async (args, ctx) => {
     flavour: detectCron(optionValue(args, SWEEP.cron) ?? null).flavour,
   });
   const crontab = crontabJobsFor(reading, target, currentUser(ctx.env));
+  const decide = (snapshot: SweepSnapshot) => decideSweep(snapshot, {
+    at: at.getTime(), ...limits, bootMs: bootTimeMs(), crontabWarnings: reading.warnings, byHand: ctx.byHand,
+    liveness: { wrapper: isProcessAlive, group: isGroupAlive },
+  });
+  // Looking changes nothing (SPEC §4): --all and --dry-run read, judge and print; no state, no notification.
+  if (o['all'] === true || o['dry-run'] === true) return look(target, iso(at), crontab, decide, o, ctx);
   let swept: { store: Store; outcome: SweepOutcome };
   try {
-    swept = await sweepDatabase(target, iso(at), crontab, (snapshot) => decideSweep(snapshot, {
-      at: at.getTime(), ...limits, bootMs: bootTimeMs(), crontabWarnings: reading.warnings, byHand: ctx.byHand,
-      liveness: { wrapper: isProcessAlive, group: isGroupAlive },
-    }), ctx.stderr);
+    swept = await sweepDatabase(target, iso(at), crontab, decide, ctx.stderr);
   } catch (error) {
     // The dead-man switch hears of sweep's own failure too.
     if (settings.ping) await (await import('../notify/sweep.ts')).pingSweep(settings.ping, EXIT.internal, describeError(error), nowMs() + settings.timeoutMs);
@@ -68,6 +72,20 @@ export const sweepMain: CommandMain = async (args, ctx) => {
     store.close();
   }
 };
+
+/** sweep --all / --dry-run: what a sweep would say now, from a read-only look (nothing recorded yet: the crontabs alone). */
+async function look(
+  target: StoreTarget, at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => SweepOutcome,
+  o: ParsedArgs['options'], ctx: CliContext,
+): Promise<number> {
+  const store = await openStore(target, 'read');
+  const outcome = store === null
+    ? decide({ running: [], open: [], sweeps: [], previousWarnings: [], jobs: crontab.map((c) => ({
+      job: c.name, recorded: null, crontab: c.schedules, firstSeenAt: at, last: null, lastFinished: null, failed: null, streak: { count: 0, since: null },
+    })) })
+    : await withStore(store, 'read', (s) => s.sweep.look(at, crontab, decide));
+  return reportSweep(outcome, at, o, ctx).code;
+}
 
 /** Prints what the sweep found (quiet when nothing is new) and returns its exit code and the printed text. */
 function reportSweep(outcome: SweepOutcome, at: string, o: ParsedArgs['options'], ctx: CliContext): { code: number; printed: string } {

@@ -1,8 +1,10 @@
-import { appendFileSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { jsonSafe } from '../shared/neutralise.ts';
 import { isProcessAlive, processStartTicks, hostName } from '../shared/proc.ts';
 import type { JobSchedule, RunRecord } from '../shared/types.ts';
+import { appendPrivately, privatePath } from './private-files.ts';
+import { badSpoolRecord } from './spool-check.ts';
 import type { Store } from './store.ts';
 
 /** One spooled record: a complete run that could not be written to the database. */
@@ -18,19 +20,28 @@ export function spoolLine(entry: SpoolEntry): string {
   return `${jsonSafe(JSON.stringify({ v: 1, run: { ...entry.run, attempts }, schedule: entry.schedule }))}\n`;
 }
 
-/** Parses a spool line back into a record (null for a line that is not one, e.g. a torn write). */
-export function parseSpoolLine(line: string): SpoolEntry | null {
+/** A spool line read back: its record, or why not (`torn`: not even JSON, a write cut short). */
+export type SpoolLine = { entry: SpoolEntry } | { torn: true } | { rejected: string };
+
+/**
+ * Parses and checks a spool line (SPEC §9: whoever could write the spool wrote it). A record that is JSON
+ * but not a well-formed run of this cronguard is rejected whole, never half-ingested.
+ */
+export function readSpoolLine(line: string): SpoolLine {
+  let data: unknown;
   try {
-    const data = JSON.parse(line) as { v: number; run: RunRecord & { attempts: Array<{ output: string | null }> }; schedule: JobSchedule | null };
-    if (data.v !== 1 || typeof data.run?.id !== 'string') return null;
-    const attempts = data.run.attempts.map((a) => {
-      const { output, ...rest } = a as unknown as Record<string, unknown> & { output: string | null };
-      return output === null ? rest : { ...rest, output: Buffer.from(output, 'base64') };
-    });
-    return { run: { ...data.run, attempts } as unknown as RunRecord, schedule: data.schedule };
+    data = JSON.parse(line);
   } catch {
-    return null;
+    return { torn: true };
   }
+  const bad = badSpoolRecord(data);
+  if (bad !== null) return { rejected: bad };
+  const { run, schedule } = data as { run: RunRecord & { attempts: Array<{ output: string | null }> }; schedule: JobSchedule | null };
+  const attempts = run.attempts.map((a) => {
+    const { output, ...rest } = a as unknown as Record<string, unknown> & { output: string | null };
+    return output === null ? rest : { ...rest, output: Buffer.from(output, 'base64') };
+  });
+  return { entry: { run: { ...run, attempts } as unknown as RunRecord, schedule: schedule ?? null } };
 }
 
 /**
@@ -39,7 +50,12 @@ export function parseSpoolLine(line: string): SpoolEntry | null {
  * one that swallows the next record (empty lines are skipped on ingest).
  */
 export function appendToSpool(spool: string, entry: SpoolEntry): void {
-  appendFileSync(spool, `\n${spoolLine(entry)}`, { mode: 0o600 });
+  appendPrivately(spool, `\n${spoolLine(entry)}`);
+}
+
+/** Where spooled records that fail their check (SPEC §9) are set aside, for a person to look at. */
+export function rejectedPath(spool: string): string {
+  return `${spool}.rejected`;
 }
 
 /** Where lines of the spool that are not records (torn writes) are set aside, for a person to look at. */
@@ -52,7 +68,9 @@ export function tornPath(spool: string): string {
  * after this process (new records then start a new spool), ingested idempotently by run id, then removed.
  * A claim left by a process that died mid-way is taken over. Returns how many runs were written.
  */
-export async function ingestSpool(spool: string, store: Store, warn: (message: string) => void = () => {}): Promise<number> {
+export async function ingestSpool(given: string, store: Store, warn: (message: string) => void = () => {}): Promise<number> {
+  // Claims are renamed and removed there: only in a directory no one else can write (SPEC §9).
+  const spool = privatePath(given);
   const dir = dirname(spool);
   const base = basename(spool);
   let names: string[];
@@ -68,6 +86,7 @@ export async function ingestSpool(spool: string, store: Store, warn: (message: s
     // A writer that opened the spool just before the rename appends to the claim: read until it stops
     // growing, taking only whole lines each time; what is left without its newline at the end is torn.
     const torn: string[] = [];
+    const rejected: Array<{ line: string; why: string }> = [];
     let partial = Buffer.alloc(0);
     for (let read = 0; statSync(claim).size > read;) {
       const data = readFileSync(claim);
@@ -75,17 +94,23 @@ export async function ingestSpool(spool: string, store: Store, warn: (message: s
       const whole = fresh.lastIndexOf(0x0a) + 1;
       for (const line of fresh.subarray(0, whole).toString('utf8').split('\n')) {
         if (!line) continue;
-        const entry = parseSpoolLine(line);
-        if (!entry) torn.push(line);
-        else if (await store.runs.ingest(entry.run, entry.schedule)) written++;
+        const read = readSpoolLine(line);
+        if ('torn' in read) torn.push(line);
+        else if ('rejected' in read) rejected.push({ line, why: read.rejected });
+        else if (await store.runs.ingest(read.entry.run, read.entry.schedule)) written++;
       }
       partial = fresh.subarray(whole);
       read = data.length;
     }
     if (partial.length > 0) torn.push(partial.toString('utf8'));
     if (torn.length > 0) {
-      appendFileSync(tornPath(spool), torn.map((line) => `${line}\n`).join(''), { mode: 0o600 });
+      appendPrivately(tornPath(spool), torn.map((line) => `${line}\n`).join(''));
       warn(`${torn.length} spooled record${torn.length === 1 ? ' was' : 's were'} torn (a full disk?) and could not be read: set aside in ${tornPath(spool)}`);
+    }
+    const [first] = rejected;
+    if (first) {
+      appendPrivately(rejectedPath(spool), rejected.map((r) => `${r.line}\n`).join(''));
+      warn(`${rejected.length} spooled record${rejected.length === 1 ? ' was' : 's were'} not valid (${first.why}) and not ingested: set aside in ${rejectedPath(spool)}`);
     }
     unlinkSync(claim);
   }

@@ -132,6 +132,8 @@ export interface SweepRepo {
    * deciding and printing loses no alarm (at worst two sweeps at once both print it).
    */
   markReported(at: string, news: { reported: ProblemKey[]; resolved: ProblemKey[] }): Promise<void>;
+  /** What `sweep` would decide now, reading the same snapshot and writing nothing (sweep --all, --dry-run). */
+  look<T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T): Promise<T>;
   /** Every job known from runs or crontabs, with its facts. */
   jobs(): Promise<JobFacts[]>;
   /** When the latest sweep ran; null when none has. */

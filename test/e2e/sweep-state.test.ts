@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { spawn } from 'node:child_process';
@@ -65,4 +66,20 @@ test('a burst of sweeps run by hand teaches the watcher nothing: the next cron s
   const cron = await cronguard(['sweep', '--crontab', '/dev/null', '--db', db, '--at', '2026-06-01T11:00:00Z']);
   assert.equal(cron.code, 0, cron.out + cron.stderr);
   assert.doesNotMatch(cron.out + cron.stderr, /more than twice the usual/);
+});
+
+test('--all and --dry-run only look: the next plain sweep still reports the news, and a notify command hears it', async () => {
+  const db = join(dir, 'look.db');
+  const heard = join(dir, 'heard');
+  assert.equal((await cronguard(['--name', 'looked-at', '--db', db, '--', fixture('exit-n.sh'), '2'])).code, 2);
+  const dry = await cronguard(['sweep', '--dry-run', '--json', '--crontab', '/dev/null', '--db', db, '--notify-command', `cat >> ${heard}`]);
+  assert.deepEqual([dry.code, kinds((JSON.parse(dry.out) as SweepJson).problems)], [1, ['looked-at:failing']]);
+  const all = await cronguard(['sweep', '--all', '--crontab', '/dev/null', '--db', db]);
+  assert.equal(all.code, 1);
+  assert.match(all.out, /NEW\s+failing\s+looked-at/, 'not printed by any plain sweep yet: NEW');
+  const plain = await sweep(db);
+  assert.deepEqual([plain.code, kinds(plain.json?.problems)], [1, ['looked-at:failing']], 'looking consumed nothing');
+  const after = await cronguard(['sweep', '--all', '--crontab', '/dev/null', '--db', db]);
+  assert.match(after.out, /OPEN\s+failing\s+looked-at/);
+  assert.throws(() => readFileSync(heard), 'a look sends nothing');
 });

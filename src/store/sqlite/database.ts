@@ -1,8 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { fingerprintOfStoredChannel } from '../../shared/channel.ts';
 import { CronguardError } from '../../shared/errors.ts';
+import { preparePrivateFile } from '../private-files.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 
 // Loaded with require (the bundle provides it), not import: an ESM import of this CommonJS package makes
@@ -38,8 +37,10 @@ function nativeBinding(): string {
 
 /** Opens (creating when writable) the database file, in WAL mode, migrated to this version. */
 export function openDatabase(path: string, readonly: boolean, busyTimeoutMs = BUSY_TIMEOUT_MS): SqliteDatabase {
-  if (!readonly) createPrivately(path);
-  const db = new Database(path, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs, nativeBinding: nativeBinding() });
+  // A writer checks the directory and creates the file privately first (SPEC §9), then opens it by the
+  // checked path; a reader may read whatever it can read.
+  const file = readonly ? path : preparePrivateFile(path);
+  const db = new Database(file, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs, nativeBinding: nativeBinding() });
   try {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
@@ -68,12 +69,6 @@ export function openDatabase(path: string, readonly: boolean, busyTimeoutMs = BU
     db.close();
     throw error;
   }
-}
-
-/** Creates the directory (0700) and the file (0600) before SQLite does, so neither is ever readable by others. */
-function createPrivately(path: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  closeSync(openSync(path, 'a', 0o600));
 }
 
 /** Applies the migrations this file lacks, under a write lock so concurrent openers apply them once. */

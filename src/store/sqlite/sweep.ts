@@ -136,6 +136,12 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
         return verdict;
       }).immediate();
     },
+    async look(at, crontab, decide) {
+      return decide(db.transaction(() => {
+        const running = runningRuns();
+        return { ...fresh(running), jobs: jobFacts(crontab, at) };
+      }).deferred());
+    },
     async markReported(at, news) {
       // After the sweep's output is out: news counts as told from now on.
       db.transaction(() => {
