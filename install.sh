@@ -10,21 +10,24 @@ umask 022 # what it installs must be readable by every user whose crontab runs c
 
 usage() {
   cat <<'EOF'
-Usage: sh install.sh [--prefix DIR] [--with-sweep] [--uninstall]
+Usage: sh install.sh [--prefix DIR] [--with-sweep] [--demo] [--uninstall]
   --prefix DIR   install under DIR (default: /usr/local as root, ~/.local otherwise)
   --with-sweep   also add "*/30 * * * * PREFIX/bin/cronguard sweep" to your crontab (once)
+  --demo         then run a job that hangs and is stopped by --timeout, and show its record, all in a
+                 throwaway database (your real database is not touched)
   --uninstall    remove everything install.sh installed under DIR, and that crontab line
 Environment: NODE=/path/to/node picks the node the launcher runs (default: node on PATH).
 EOF
 }
 die() { echo "install.sh: $*" >&2; exit 1; }
 
-prefix='' action=install sweep=no
+prefix='' action=install sweep=no demo=no
 while [ $# -gt 0 ]; do
   case $1 in
     --prefix) [ $# -ge 2 ] || die "--prefix needs a directory"; prefix=$2; shift 2 ;;
     --prefix=*) prefix=${1#--prefix=}; shift ;;
     --with-sweep) sweep=yes; shift ;;
+    --demo) demo=yes; shift ;;
     --uninstall) action=uninstall; shift ;;
     -h | --help) usage; exit 0 ;;
     *) die "unknown argument \"$1\" (see: sh install.sh --help)" ;;
@@ -80,12 +83,11 @@ path0=$PATH
 # npm's scripts run `node` from PATH: make it this one.
 if [ "$(command -v node || true)" != "$node" ]; then PATH=$(dirname "$node"):$PATH && export PATH; fi
 if [ ! -d node_modules/better-sqlite3 ]; then
-  # better-sqlite3 compiles against the local Node headers: no prebuilt binary, no header download.
+  # better-sqlite3 compiles against the local Node headers (.npmrc, .prebuild-installrc): no prebuilt binary,
+  # no header download.
   for tool in make g++ python3; do command -v $tool >/dev/null || die "$tool is needed to build better-sqlite3 (Debian: apt install make g++ python3)"; done
-  npm_config_build_from_source=true && export npm_config_build_from_source
-  nodedir=$(dirname "$(dirname "$node")")
-  if [ -f "$nodedir/include/node/node.h" ]; then npm_config_nodedir=$nodedir && export npm_config_nodedir; fi
-  "$npm" ci --no-audit --no-fund
+  echo "installing dependencies; compiling better-sqlite3 for Node $("$node" -p process.versions.node), takes a few minutes"
+  CRONGUARD_BUILD_ANNOUNCED=1 "$npm" ci --loglevel=error
 fi
 
 # Creates a directory and its missing parents, remembering each one for --uninstall.
@@ -96,7 +98,7 @@ for d in "$prefix/lib" "$prefix/bin" "$(dirname "$man")" "$(dirname "$bashc")" "
 
 # Build when there is no bundle or a source file is newer (a fresh bundle is left alone: tests may be using it).
 if [ -z "$(find dist -maxdepth 1 -name '*js' 2>/dev/null)" ] || [ -n "$(find src package.json -newer dist | head -n 1)" ]; then
-  "$npm" run build
+  "$npm" run --silent build
 fi
 
 # Stage the package exactly as npm would publish it, then add its production dependencies.
@@ -126,3 +128,13 @@ if [ "$sweep" = yes ] && ! crontab -l 2>/dev/null | grep -qxF "$sweep_line"; the
 fi
 echo "cronguard $("$bin" --version) installed in $prefix (launcher $bin runs $node)"
 case ":$path0:" in *":$prefix/bin:"*) ;; *) echo "note: $prefix/bin is not on your PATH; crontab lines can call $bin" ;; esac
+
+if [ "$demo" = yes ]; then
+  scratch=$(mktemp -d) && trap 'rm -rf "$stage" "$lib.old.$$" "$scratch"' EXIT
+  echo
+  echo "demo (a throwaway database, removed afterwards): a job that hangs, stopped by --timeout 2s"
+  echo "\$ cronguard --name demo --timeout 2s -- sh -c 'echo working; sleep 60'"
+  "$bin" --db "$scratch/demo.db" --name demo --timeout 2s -- sh -c 'echo working; sleep 60' || echo "(exit $?: 124 means timed out)"
+  echo "\$ cronguard history demo"
+  "$bin" history demo --db "$scratch/demo.db"
+fi

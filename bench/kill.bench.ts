@@ -31,6 +31,14 @@ function marked(mark: string): number[] {
   return found;
 }
 
+/** When a process started, in epoch ms (its start in clock ticks since boot, /proc/PID/stat field 22, at 100 Hz). */
+function startMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+  const uptimeMs = Number(readFileSync('/proc/uptime', 'latin1').split(' ')[0]) * 1000;
+  return Date.now() - uptimeMs + ticks * 10;
+}
+
 /** Runs cronguard to its end; resolves with its pid. */
 function cronguard(args: string[], env: NodeJS.ProcessEnv): { pid: number; done: Promise<number | null> } {
   const child = spawn(node, [bin, '--db', db, ...args], { env, stdio: 'ignore' });
@@ -76,14 +84,14 @@ for (let i = 0; i < 3; i++) {
   const run = cronguard(['--name', 'locked-timeout', '--timeout', '1s', '--kill-after', '1s', '--', 'sleep', '1000'], env);
   let job: number[] = [];
   while ((job = marked(`BENCH_MARK=${value}`).filter((p) => p !== run.pid)).length === 0) await sleep(5);
-  const startedAt = Date.now();
+  const startedAt = startMs(job[0] ?? 0);
   while (job.some((p) => existsSync(`/proc/${p}`) && !readFileSync(`/proc/${p}/stat`, 'latin1').includes(') Z'))) await sleep(5);
   latencies.push(Date.now() - startedAt - 1000);
   await sleep(Math.max(0, lockedUntil - Date.now()));
   release();
   await run.done;
 }
-report('kill latency past --timeout, database locked 30 s', `${median(latencies).toFixed(0)} ms (median of 3)`, '<= 1000 ms');
+report('kill latency past --timeout, database locked 30 s', `${median(latencies).toFixed(0)} ms (median of 3, from the command's start)`, '<= 1000 ms');
 
 // 3. Command start delay while the database is locked, against the same start unlocked.
 async function startDelay(locked: boolean): Promise<number> {

@@ -55,8 +55,12 @@ test('the man page carries the package version, and the README starts with the t
   assert.match(page, new RegExp(`^\\.TH CRONGUARD 1 \\S+ "cronguard ${version.replace(/\./g, '\\.')}"`, 'm'));
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-  assert.match(firstBlock, /sh install\.sh/);
-  assert.match(firstBlock, /npm ci && npm test/);
+  assert.match(firstBlock, /^sh install\.sh --demo /m, 'the demo runs in a throwaway database');
+  assert.match(firstBlock, /^npm ci && npm test /m);
+  // The first screen: the two commands, then one real crontab line naming cronguard by its absolute path.
+  const firstScreen = readme.split('\n').slice(0, 40).join('\n');
+  assert.match(firstScreen, /^```crontab\n[*\d/, ]+\s+\/\S+\/bin\/cronguard --name \S+ .* -- \/\S+/m);
+  assert.match(firstScreen, /What `install\.sh` does\*\* \([^)]*minutes/);
 });
 
 test('--help shows each option once, with the table\'s default, and no note twice', async () => {

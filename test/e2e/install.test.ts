@@ -89,8 +89,19 @@ test('install.sh installs, runs under env -i PATH=/usr/bin:/bin, reinstalls idem
   const history = JSON.parse(cronLike(['history', '--json', '--db', db]).stdout) as Array<{ job: string; status: string }>;
   assert.deepEqual(history.map((r) => `${r.job}:${r.status}`).sort(), ['ok:success', 'slow:timeout']);
 
-  const second = await installSh(['--prefix', prefix, '--with-sweep']);
+  // --demo: a job stopped by its timeout, shown from a throwaway database; the user's own is not touched.
+  const userDb = join(work, 'users-own.db');
+  const second = await installSh(['--prefix', prefix, '--with-sweep', '--demo'], { CRONGUARD_DB: userDb, XDG_STATE_HOME: join(work, 'state') });
   assert.equal(second.code, 0, second.err);
+  assert.match(second.out, /demo \(a throwaway database, removed afterwards\)/);
+  assert.match(second.out, /cronguard: job demo timeout \(SIGTERM\): timed out after 2s \(--timeout 2s\)/);
+  assert.match(second.out, /\(exit 124: 124 means timed out\)/);
+  assert.match(second.out, /^STARTED +JOB +STATUS +EXIT/m);
+  assert.match(second.out, / demo +timeout +124 \(SIGTERM\) /);
+  assert.equal(existsSync(userDb), false, 'the demo leaves no job in the user\'s database');
+  assert.equal(existsSync(join(work, 'state')), false);
+  // Nothing that is noise: no npm warnings or banners, no esbuild command line.
+  assert.doesNotMatch(first.out + first.err + second.out + second.err, /npm (warn|WARN|notice)|esbuild |^> /m);
   t.diagnostic(`second install took ${second.ms} ms`);
   assert.deepEqual(listing(prefix), files, 'a second install leaves the same files');
   assert.equal(readFileSync(crontabFile, 'utf8').split(sweepLine).length, 2, 'the sweep line is added once');

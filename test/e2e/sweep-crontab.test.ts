@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { BIN, cronguard, cronguardJson, fixture, tempDir } from '../helpers/cli.ts';
@@ -28,8 +29,10 @@ test('overdue via --crontab FILE and --at: first expected start after it was fir
 
 test('an /etc/crontab-style file with a user column', async () => {
   const db = join(dir, 'system.db');
+  // The lines of the user running the sweep are the ones that record into its database (root or not).
+  const me = userInfo().username;
   const crontab = join(dir, 'etc-crontab');
-  writeFileSync(crontab, `SHELL=/bin/sh\nPATH=${dirname(BIN)}:/usr/bin:/bin\n# m h dom mon dow user command\n17 * * * * root cd / && run-parts --report /etc/cron.hourly\n0 4 * * * root nice -n 10 cronguard --name sysjob -- /usr/local/bin/backup\n`);
+  writeFileSync(crontab, `SHELL=/bin/sh\nPATH=${dirname(BIN)}:/usr/bin:/bin\n# m h dom mon dow user command\n17 * * * * ${me} cd / && run-parts --report /etc/cron.hourly\n0 4 * * * ${me} nice -n 10 cronguard --name sysjob -- /usr/local/bin/backup\n`);
   assert.equal((await sweep(db, crontab, '2026-06-01T12:00:00Z')).code, 0);
   const late = await sweep(db, crontab, '2026-06-02T04:06:00Z');
   assert.deepEqual([late.code, late.problems.map((p) => [p.job, p.kind, p.since])], [1, [['sysjob', 'overdue', '2026-06-02T04:00:00.000Z']]]);
