@@ -116,7 +116,8 @@ async function sweepDatabase(
   const store = await openStore(target, 'write', (message) => stderr(`cronguard: ${message}\n`));
   try {
     const outcome = await store.sweep.sweep(at, crontab, decide);
-    await store.maintain();
+    // Housekeeping: when other sweeps or runs hold the database right now, the next sweep does it.
+    await store.maintain().catch(() => undefined);
     return { store, outcome };
   } catch (error) {
     store.close();

@@ -121,9 +121,10 @@ export interface ForgetCount extends PruneCount {
 /** Sweep's side: its judgement of jobs and runs, its problem state and its own log (status reads it too). */
 export interface SweepRepo {
   /**
-   * One sweep: records the crontab jobs seen (first-seen times kept), reads everything there is to judge,
-   * lets `decide` judge it, then writes the verdict and logs the sweep at `at`, all in one BEGIN IMMEDIATE
-   * transaction, so two sweeps never both report the same news.
+   * One sweep: reads everything there is to judge (no lock held) and lets `decide` judge it; then, in one
+   * short BEGIN IMMEDIATE transaction, re-reads what is running, the open problems and the sweep log, judges
+   * again only if they changed meanwhile, records the crontab jobs seen (first-seen times kept), writes the
+   * verdict and logs the sweep at `at`, so two sweeps never both report the same news.
    */
   sweep<T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T): Promise<T>;
   /**

@@ -103,6 +103,10 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
     };
   };
 
+  /** Whether the short part of a snapshot is as it was: the same runs running, problems and sweep log. */
+  const sameState = (a: Omit<SweepSnapshot, 'jobs'>, b: Omit<SweepSnapshot, 'jobs'>): boolean =>
+    JSON.stringify([a.running.map((r) => r.id), a.open, a.sweeps, a.previousWarnings]) === JSON.stringify([b.running.map((r) => r.id), b.open, b.sweeps, b.previousWarnings]);
+
   /** Writes a verdict: lost runs, opened, reopened, resolving and closed problems, and the sweep's own log line. */
   const write = (at: string, v: SweepVerdict): void => {
     const lose = db.prepare(`UPDATE runs SET status = 'lost', ended_at = @at, duration_ms = @durationMs, reason = @reason
@@ -125,13 +129,19 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
 
   return {
     async sweep(at, crontab, decide) {
-      // The long read (every job's latest runs, a thousand jobs over a million runs) in a read transaction:
-      // one consistent view that holds no lock a run's write would wait for. Only the short part (what is
-      // still running, the problems, the log) is read again under BEGIN IMMEDIATE, judged and written.
-      const read = db.transaction(() => ({ running: runningRuns(), jobs: jobFacts(crontab, at) })).deferred();
+      // Everything is read and judged in a read transaction, which holds no lock a run's write (or another
+      // sweep) would wait for. BEGIN IMMEDIATE covers only the write: it re-reads the short part (what is
+      // still running, the problems, the log) and judges again only when another sweep or a finishing run
+      // changed it meanwhile, so two sweeps never both open or close one problem.
+      const read = db.transaction(() => {
+        const running = runningRuns();
+        return { ...fresh(running), jobs: jobFacts(crontab, at) };
+      }).deferred();
+      const judged = decide(read);
       return db.transaction(() => {
+        const now = fresh(read.running);
+        const verdict = sameState(now, read) ? judged : decide({ ...now, jobs: read.jobs });
         noteCrontab(at, crontab);
-        const verdict = decide({ ...fresh(read.running), jobs: read.jobs });
         write(at, verdict);
         return verdict;
       }).immediate();
