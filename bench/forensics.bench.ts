@@ -1,4 +1,4 @@
-// Forensics at scale: 1M runs over 1,000 jobs, seeded once, then history, status, stats, an export and the file's size.
+// Forensics at scale: 1M runs over 1,000 jobs, seeded once, then history, status, stats, an export, the HTML report and the file's size.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,6 +84,15 @@ try {
     report('history --limit 0 --json / sqlite3 -json, same rows', 'skipped: no sqlite3 shell', '<= 2');
   }
   report('history --limit 0 --json peak memory', mib(peakRssKb([node, BIN, 'history', '--limit', '0', '--json', '--db', db])), '<= 100 MiB');
+
+  // The HTML report of the same 30 days: aggregates from the store, never every run (issue 16).
+  const html = join(dir, 'report.html');
+  const [reportMs, statsMs] = compareMedians([
+    [node, BIN, 'report', '--html', html, '--db', db],
+    [node, BIN, 'stats', '--since', '30d', '--db', db],
+  ], 5);
+  report('report --html (30 days) / stats --since 30d', `${((reportMs as number) / (statsMs as number)).toFixed(2)} (${(reportMs as number).toFixed(0)} / ${(statsMs as number).toFixed(0)} ms)`, '<= 3');
+  report('report --html size, 1,000 jobs x 30 days', `${(statSync(html).size / 1024).toFixed(0)} KiB`, 'mailable');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

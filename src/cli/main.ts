@@ -18,6 +18,7 @@ const COMMAND_MODULES: Record<CommandName, () => Promise<CommandMain>> = {
   status: async () => (await import('../commands/status.ts')).statusMain,
   stats: async () => (await import('../commands/stats.ts')).statsMain,
   prune: async () => (await import('../commands/prune.ts')).pruneMain,
+  report: async () => (await import('../commands/report.ts')).reportMain,
   forget: async () => (await import('../commands/forget.ts')).forgetMain,
   metrics: async () => (await import('../commands/metrics.ts')).metricsMain,
   completion: async () => (await import('../commands/completion.ts')).completionMain,
@@ -56,6 +57,7 @@ const ctx: CliContext = {
   uid: process.getuid?.() ?? -1,
   home: process.env['HOME'] || homedir(),
   stdoutIsTTY: process.stdout.isTTY === true,
+  stdoutColumns: process.stdout.isTTY === true ? process.stdout.columns : undefined,
   byHand: isatty(0) || isatty(1),
   stdout: (data) => void process.stdout.write(data),
   // Everything cronguard itself says on stderr passes the one neutraliser (SPEC §9): a message that quotes

@@ -6,6 +6,8 @@ export interface CliContext {
   home: string;
   /** Whether stdout is a terminal (colours, control-sequence neutralising). */
   stdoutIsTTY: boolean;
+  /** The terminal's width when stdout is one (else undefined). */
+  stdoutColumns: number | undefined;
   /** Whether a person runs this: stdin or stdout is a terminal (cron gives neither). */
   byHand: boolean;
   stdout: (data: string | Uint8Array) => void;

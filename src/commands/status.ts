@@ -1,11 +1,11 @@
 import { EXIT } from '../shared/errors.ts';
 import type { CommandMain } from './context.ts';
-import { type StatusLine, statusJson, statusText } from '../report/status.ts';
-import { makeStyle } from '../report/style.ts';
+import { type StatusLine, statusJson, statusLayout, statusText } from '../report/status.ts';
+import { makeStyle, outputWidth } from '../report/style.ts';
 import { firstStartAfter } from '../schedule/walk.ts';
-import { safeFields } from '../shared/neutralise.ts';
 import { systemClock } from '../shared/time.ts';
 import type { JobFacts } from '../shared/sweep-model.ts';
+import type { RunDot, Store } from '../store/store.ts';
 import { ScheduleCache, schedulesOf } from '../sweep/overdue.ts';
 import { withStore } from './forensics.ts';
 import { openStore } from '../store/open.ts';
@@ -14,18 +14,24 @@ import { storeTargetOf } from './store-target.ts';
 /** `cronguard status`: one line per job (from runs and crontabs), and when sweep last ran. Read-only. */
 export const statusMain: CommandMain = async (args, ctx) => {
   const store = await openStore(storeTargetOf(args, ctx), 'read');
-  const { jobs, lastSweepAt } = store
-    ? await withStore(store, 'read', async (s) => ({ jobs: await s.sweep.jobs(), lastSweepAt: await s.sweep.lastSweepAt() }))
-    : { jobs: [] as JobFacts[], lastSweepAt: null };
+  const json = args.options['json'] === true;
   const now = systemClock.now().getTime();
   const cache = new ScheduleCache();
-  const lines = jobs.map((job) => statusLine(job, now, cache));
-  ctx.stdout(args.options['json'] ? statusJson(lastSweepAt, lines) : statusText(safeFields(lastSweepAt), safeFields(lines), now, makeStyle(ctx.stdoutIsTTY, ctx.env)));
+  const width = outputWidth(ctx.stdoutIsTTY, ctx.stdoutColumns, ctx.env);
+  const read = async (s: Store | null) => {
+    const lines = s ? (await s.sweep.jobs()).map((job) => statusLine(job, now, cache)) : [];
+    // The strips' width depends on the other columns: laid out first, then exactly that many runs are read.
+    const layout = statusLayout(lines, width);
+    const dots = json || !s ? new Map<string, RunDot[]>() : await s.report.lastRuns(lines.map((l) => l.job), layout.cells);
+    return { lines, layout, dots, lastSweepAt: s ? await s.sweep.lastSweepAt() : null };
+  };
+  const { lines, layout, dots, lastSweepAt } = store ? await withStore(store, 'read', read) : await read(null);
+  ctx.stdout(json ? statusJson(lastSweepAt, lines) : statusText(lastSweepAt, lines, now, makeStyle(ctx.stdoutIsTTY, ctx.env), layout, dots));
   return EXIT.ok;
 };
 
 /** A job's status line: its schedules (the crontab's win), latest run, next expected start and failure streak. */
-function statusLine(job: JobFacts, now: number, cache: ScheduleCache): StatusLine {
+export function statusLine(job: JobFacts, now: number, cache: ScheduleCache): StatusLine {
   const entries = schedulesOf(job);
   let next: number | null = null;
   for (const entry of entries) {

@@ -67,11 +67,32 @@ export const sweepMain: CommandMain = async (args, ctx) => {
       });
       if (warning) ctx.stderr(`cronguard: ${warning}\n`);
     }
+    const html = optionValue(args, SWEEP.html);
+    if (html !== undefined && !(await regenerateReport(store, html, at, ctx))) return EXIT.internal;
     return code;
   } finally {
     store.close();
   }
 };
+
+/**
+ * `sweep --html FILE`: the report of the last 30 days, written after the sweep so one crontab line keeps
+ * it current. Its failure is the sweep's own trouble (one line, exit 125), but the sweep is already done.
+ */
+async function regenerateReport(store: Store, file: string, at: Date, ctx: CliContext): Promise<boolean> {
+  try {
+    const { publishReport, reportHtml } = await import('./report.ts');
+    const since = new Date(at.getTime() - REPORT_DAYS * 86_400_000);
+    publishReport(file, await reportHtml(store, since, at), '--html', ctx.stdout);
+    return true;
+  } catch (error) {
+    ctx.stderr(`cronguard: the sweep is done, but its report is not: ${describeError(error)}\n`);
+    return false;
+  }
+}
+
+/** How many days `sweep --html` reports: the default of `cronguard report`. */
+const REPORT_DAYS = 30;
 
 /** sweep --all / --dry-run: what a sweep would say now, from a read-only look (nothing recorded yet: the crontabs alone). */
 async function look(

@@ -3,6 +3,9 @@ import { formatDuration } from '../shared/duration.ts';
 import { offsetMs, wallText } from '../schedule/zone.ts';
 import { storedMs } from '../shared/stored.ts';
 import { durationText, localTime } from '../shared/local-time.ts';
+import { neutraliseLine } from '../shared/neutralise.ts';
+import type { RunDot } from '../store/store.ts';
+import { runStrip, sparkline } from './strip.ts';
 import { styleStatus, table } from './style.ts';
 
 /** One job's line of `cronguard status`, in the JSON shape of SPEC §6. */
@@ -26,19 +29,107 @@ export function statusJson(lastSweepAt: string | null, jobs: readonly StatusLine
   return `${JSON.stringify({ lastSweepAt, jobs: lines }, null, 2)}\n`;
 }
 
-/** The human table: times in local time, the next start in the job's own zone when it has one. */
-export function statusText(lastSweepAt: string | null, jobs: readonly StatusLine[], now: number, style: ChalkInstance): string {
+/** How many runs a strip shows: as many as the width allows, within these bounds; 20 when the width is unknown (a pipe). */
+const STRIP = { min: 8, max: 40, unbounded: 20 };
+const GAP = 2;
+
+/**
+ * How the table fits a width: the richest form whose strips get at least STRIP.min cells. Narrower
+ * terminals first lose the year and seconds of the times, then the schedule, then the start time; job
+ * names are cut last.
+ */
+export interface StatusLayout {
+  cells: number;
+  compactTimes: boolean;
+  schedule: boolean;
+  started: boolean;
+  /** The widest a job name may be shown (longer ones end in …); null: whole. */
+  jobWidth: number | null;
+}
+
+/** The layout for a terminal `width` columns wide (null: no terminal, no limit). */
+export function statusLayout(jobs: readonly StatusLine[], width: number | null): StatusLayout {
+  const forms: Array<Omit<StatusLayout, 'cells' | 'jobWidth'>> = [
+    { compactTimes: false, schedule: true, started: true },
+    { compactTimes: true, schedule: true, started: true },
+    { compactTimes: true, schedule: false, started: true },
+    { compactTimes: true, schedule: false, started: false },
+  ];
+  const first = forms[0] as (typeof forms)[0];
+  if (width === null) return { ...first, cells: STRIP.unbounded, jobWidth: null };
+  // A form is dropped for a leaner one while that buys a strip of twice the minimum.
+  for (const least of [2 * STRIP.min, STRIP.min]) {
+    for (const form of forms) {
+      const rest = width - tableWidth(jobs, { ...form, cells: 0, jobWidth: null }) - 2 * GAP;
+      const cells = Math.min(STRIP.max, Math.floor(rest / 2));
+      if (cells >= least) return { ...form, cells, jobWidth: null };
+    }
+  }
+  // Still too narrow: the strips shrink (to 5 runs), then names are cut (to no fewer than 8 characters).
+  const last = forms[forms.length - 1] as (typeof forms)[0];
+  const others = tableWidth(jobs, { ...last, cells: 0, jobWidth: 1 }) - 'JOB'.length;
+  const longest = Math.max(3, ...jobs.map((j) => [...neutraliseLine(j.job)].length));
+  const fewest = 'TREND'.length; // no narrower than the headers
+  const jobWidth = Math.min(longest, Math.max(8, width - others - 2 * GAP - 2 * fewest));
+  const cells = Math.max(fewest, Math.floor((width - others - jobWidth - 2 * GAP) / 2));
+  return { ...last, cells, jobWidth: jobWidth < longest ? jobWidth : null };
+}
+
+/** Width of the table without its two strip columns and their gaps. */
+function tableWidth(jobs: readonly StatusLine[], layout: StatusLayout): number {
+  const { header, rows } = cellsOf(jobs, layout, null, null);
+  const widths = header.map((h, i) => (i === 1 || i === 2 ? null : Math.max(h.length, ...rows.map((r) => [...(r[i] ?? '')].length))));
+  const shown = widths.filter((w): w is number => w !== null);
+  return shown.reduce((sum, w) => sum + w, 0) + GAP * (shown.length - 1);
+}
+
+/** A name cut to `width` characters, ending in … when it was longer. */
+function cut(text: string, width: number | null): string {
+  const chars = [...text];
+  return width === null || chars.length <= width ? text : `${chars.slice(0, Math.max(1, width - 1)).join('')}…`;
+}
+
+/** The header and the rows of the table, every stored field neutralised; strips only when dots are given. */
+function cellsOf(jobs: readonly StatusLine[], layout: StatusLayout, dots: Map<string, RunDot[]> | null, style: ChalkInstance | null) {
+  // Compact: no year, no seconds ("11-30 03:15"); a zone name after the time stays.
+  const time = (text: string) => (layout.compactTimes ? text.replace(/^\d{4}-/, '').replace(/^(\S+ \d\d:\d\d):\d\d/, '$1') : text);
+  const header = ['JOB', 'RUNS', 'TREND', ...(layout.schedule ? ['SCHEDULE'] : []), 'LAST', ...(layout.started ? ['STARTED'] : []), 'DURATION', 'NEXT', 'FAILING'];
   const rows = jobs.map((j) => {
-    const next = j.nextExpectedAt === null ? (j.schedule === '@reboot' ? 'at boot' : '-') : nextText(j.nextExpectedAt, j.tz);
+    const next = j.nextExpectedAt === null ? (j.schedule === '@reboot' ? 'at boot' : '-') : neutraliseLine(time(nextText(j.nextExpectedAt, j.tz)));
+    const mine = dots?.get(j.job) ?? [];
+    const status = j.lastStatus ? neutraliseLine(j.lastStatus) : 'never run';
     return [
-      j.job, j.schedule ?? '-', j.lastStatus ? styleStatus(style, j.lastStatus) : 'never run',
-      j.lastStartedAt ? localTime(j.lastStartedAt, true) : '-', durationText(j.lastDurationMs),
-      next, j.failureStreak ? style.red(String(j.failureStreak)) : '0',
+      cut(neutraliseLine(j.job), layout.jobWidth),
+      dots && style ? runStrip(mine, layout.cells, style) : '',
+      dots ? sparkline(mine, layout.cells) : '',
+      ...(layout.schedule ? [j.schedule === null ? '-' : neutraliseLine(j.schedule)] : []),
+      style && j.lastStatus ? styleStatus(style, status) : status,
+      ...(layout.started ? [j.lastStartedAt ? time(localTime(j.lastStartedAt, true)) : '-'] : []),
+      durationText(j.lastDurationMs),
+      next,
+      j.failureStreak && style ? style.red(String(j.failureStreak)) : String(j.failureStreak),
     ];
   });
-  const body = jobs.length ? table(['JOB', 'SCHEDULE', 'LAST', 'STARTED', 'DURATION', 'NEXT', 'FAILING'], rows, style) : 'no jobs recorded yet\n';
+  return { header, rows };
+}
+
+/**
+ * The human table: each job's latest runs as a strip (newest right) and their durations as a sparkline,
+ * then its schedule, last run, next expected start (in the job's own zone when it has one) and failure
+ * streak; times in local time.
+ */
+export function statusText(
+  lastSweepAt: string | null, jobs: readonly StatusLine[], now: number, style: ChalkInstance,
+  layout: StatusLayout, dots: Map<string, RunDot[]>,
+): string {
+  // No wider than the longest history: a new database should not show a wide empty column.
+  const cells = Math.min(layout.cells, Math.max(1, ...[...dots.values()].map((d) => d.length)));
+  const { header, rows } = cellsOf(jobs, { ...layout, cells }, dots, style);
+  const body = jobs.length ? table(header, rows, style) : 'no jobs recorded yet\n';
   const sweep = lastSweepAt === null
-    ? 'sweep has never run on this database: add `*/30 * * * * /usr/local/bin/cronguard sweep` to your crontab (cronguard\'s full path: cron\'s PATH is /usr/bin:/bin)'
+    // Two short lines rather than one long one: status fits an 80-column terminal.
+    ? 'sweep has never run on this database; add it to your crontab by its full path\n'
+      + '(cron\'s PATH is /usr/bin:/bin):  */30 * * * * /usr/local/bin/cronguard sweep'
     : `last sweep: ${localTime(lastSweepAt, true)} (${formatDuration(Math.max(0, now - (storedMs(lastSweepAt) ?? now)))} ago)`;
   return `${body}${sweep}\n`;
 }

@@ -31,3 +31,14 @@ export function table(header: readonly string[], rows: ReadonlyArray<readonly st
     cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - visibleLength(c)))).join('  ').trimEnd();
   return [style.bold(line(header)), ...rows.map(line)].join('\n') + '\n';
 }
+
+/**
+ * How wide human output may be: the terminal's width; in a pipe, COLUMNS when set, else no limit (a
+ * file or a mail has no width to fit).
+ */
+export function outputWidth(isTTY: boolean, columns: number | undefined, env: NodeJS.ProcessEnv): number | null {
+  if (isTTY && columns !== undefined && columns > 0) return columns;
+  const fromEnv = Number(env['COLUMNS']);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return isTTY ? 80 : null;
+}

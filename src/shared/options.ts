@@ -41,7 +41,7 @@ export interface CommandSpec {
   maxPositionals: number;
 }
 
-export type CommandName = 'run' | 'sweep' | 'history' | 'show' | 'status' | 'stats' | 'prune' | 'forget' | 'metrics' | 'completion';
+export type CommandName = 'run' | 'sweep' | 'history' | 'show' | 'status' | 'stats' | 'report' | 'prune' | 'forget' | 'metrics' | 'completion';
 
 /** Every run-mode duration ends up in a timer (or a comparison with one): longer ones are refused. */
 const timerDuration = (min = 0): OptionParser<number> => duration(min, MAX_TIMER_MS);
@@ -93,6 +93,7 @@ export const SWEEP = {
   at: { name: 'at', kind: 'string', value: 'TIME', describe: 'sweep (and record the sweep) as if the clock read TIME (ISO-8601, local time unless it has an offset)', parse: instant },
   notifyCommand: NOTIFY.command, notifyUrl: NOTIFY.url, notifyFormat: NOTIFY.format,
   ping: { name: 'ping', kind: 'string', value: 'URL', describe: 'ping URL after every sweep (a dead-man switch for cron and the host); @FILE reads URL from a file only you can read', env: 'CRONGUARD_PING_URL', parse: secretUrl },
+  html: { name: 'html', kind: 'string', value: 'FILE', describe: 'after the sweep, write the HTML report of the last 30 days to FILE (as cronguard report --html)' },
   json, db, help,
 } satisfies Record<string, OptionSpec>;
 
@@ -119,6 +120,12 @@ export const STATS = {
   json, db, help,
 } satisfies Record<string, OptionSpec>;
 
+export const REPORT = {
+  html: { name: 'html', kind: 'string', value: 'FILE', describe: 'write the report to FILE, atomically, mode 0644 (- for stdout)' },
+  since: { name: 'since', kind: 'string', value: 'DUR|DATE', describe: 'the first day shown (30d ago, or a date); at most 366 days', default: '30d', parse: when },
+  db, help,
+} satisfies Record<string, OptionSpec>;
+
 export const PRUNE = {
   olderThan: { name: 'older-than', kind: 'string', value: 'DUR', describe: 'delete runs that ended longer ago than this', parse: ago },
   vacuum: { name: 'vacuum', kind: 'boolean', describe: 'give the freed space back to the file system' },
@@ -141,8 +148,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'sweep', usage: 'cronguard sweep [options]', summary: 'find stuck, overrunning, overdue and failing jobs', maxPositionals: 0, options: Object.values(SWEEP) },
   { name: 'history', usage: 'cronguard history [JOB] [options]', summary: 'list runs, newest first', maxPositionals: 1, options: Object.values(HISTORY) },
   { name: 'show', usage: 'cronguard show RUN_ID [options]', summary: 'everything recorded about one run (a unique id prefix is enough)', maxPositionals: 1, options: Object.values(SHOW) },
-  { name: 'status', usage: 'cronguard status [options]', summary: 'one line per job: last run, next expected start, failure streak; when sweep last ran', maxPositionals: 0, options: [json, db, help] },
-  { name: 'stats', usage: 'cronguard stats [JOB] [options]', summary: 'runs, success rate and durations per job', maxPositionals: 1, options: Object.values(STATS) },
+  { name: 'status', usage: 'cronguard status [options]', summary: 'one line per job: its latest runs as a strip and a duration sparkline, last run, next expected start, failure streak; when sweep last ran', maxPositionals: 0, options: [json, db, help] },
+  { name: 'stats', usage: 'cronguard stats [JOB] [options]', summary: 'runs, success rate and durations per job; with JOB, a histogram of its durations', maxPositionals: 1, options: Object.values(STATS) },
+  { name: 'report', usage: 'cronguard report --html FILE [options]', summary: 'a self-contained HTML report: jobs by day, duration charts, latest failures', maxPositionals: 0, options: Object.values(REPORT) },
   { name: 'prune', usage: 'cronguard prune --older-than DUR [options]', summary: 'delete finished runs older than DUR', maxPositionals: 0, options: Object.values(PRUNE) },
   { name: 'forget', usage: 'cronguard forget JOB [options]', summary: 'remove a job that no longer exists: its runs, its problems and what sweep learned of it', maxPositionals: 1, options: Object.values(FORGET) },
   { name: 'metrics', usage: 'cronguard metrics [options]', summary: 'print Prometheus metrics of every job (node_exporter textfile format)', maxPositionals: 0, options: Object.values(METRICS) },

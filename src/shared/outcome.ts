@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import { durationOptionText } from './duration.ts';
+import type { RunStatus } from './types.ts';
 
 /** "failed (exit 3)", "timeout (SIGTERM)", "killed (SIGKILL)": a status with what ended it. */
 export function outcomeText(r: { status: string; exitCode: number | null; signal: string | null }): string {
@@ -7,6 +8,12 @@ export function outcomeText(r: { status: string; exitCode: number | null; signal
   if (r.exitCode !== null && r.status !== 'success') return `${r.status} (exit ${r.exitCode})`;
   return r.status;
 }
+
+/**
+ * Run statuses from the least to the most alarming: a day's worst outcome is the latest of its runs'
+ * statuses in this order (a failure outweighs a timeout, which outweighs a kill, and so on).
+ */
+export const SEVERITY: readonly RunStatus[] = ['skipped', 'success', 'running', 'killed', 'lost', 'error', 'timeout', 'failed'];
 
 /** 128 + the signal's number, as a shell reports a death by signal. */
 export function signalExitCode(signal: string): number {

@@ -21,6 +21,7 @@ import { runContract } from './runs.ts';
 import { readContract } from './reads.ts';
 import { sweepContract } from './sweep.ts';
 import { alertContract } from './alerts.ts';
+import { reportContract } from './report.ts';
 import { forgetContract } from './forget.ts';
 
 /** One backend under test. */
@@ -72,5 +73,6 @@ export function storeContract(name: string, backend: ContractBackend): void {
   readContract(kit);
   sweepContract(kit);
   alertContract(kit);
+  reportContract(kit);
   forgetContract(kit);
 }

@@ -82,6 +82,6 @@ test('status --json: one line per job from runs and crontabs, in the SPEC §6 sh
 
   const human = await cronguard(['status', '--db', db], { env: { ...process.env, NO_COLOR: '1' } });
   assert.equal(human.code, 0);
-  assert.match(human.out, /^alpha +\*\/5 \* \* \* \* +failed .* America\/New_York +2$/m);
+  assert.match(human.out, /^alpha +[sF]+ +[▁▂▃▄▅▆▇█]+ +\*\/5 \* \* \* \* +failed .* America\/New_York +2$/m);
   assert.match(human.out, /^last sweep: /m);
 });

@@ -4,6 +4,7 @@ import { BUSY_TIMEOUT_MS, isSqliteBusy, openDatabase, QUICK_BUSY_MS } from './da
 import { sqliteRunPruner } from './prune.ts';
 import { sqliteMetricsReader } from './metrics.ts';
 import { sqliteRunReader } from './reads.ts';
+import { sqliteReportReader } from './report.ts';
 import { sqliteRunWriter } from './runs.ts';
 import { sqliteSweepRepo } from './sweep.ts';
 
@@ -22,6 +23,7 @@ export function openSqliteStore(path: string, readonly: boolean, quick = false):
   const alerts = once(() => sqliteAlertStore(db));
   const metrics = once(() => sqliteMetricsReader(db));
   const sweep = once(() => sqliteSweepRepo(db));
+  const report = once(() => sqliteReportReader(db));
   return {
     describe: () => path,
     // Folds the write-ahead log back into the file and truncates it: a writer that never sees the
@@ -43,6 +45,7 @@ export function openSqliteStore(path: string, readonly: boolean, quick = false):
     get alerts() { return alerts(); },
     get metrics() { return metrics(); },
     get sweep() { return sweep(); },
+    get report() { return report(); },
     quickLocks: (on) => { db.pragma(`busy_timeout = ${on ? QUICK_BUSY_MS : BUSY_TIMEOUT_MS}`); },
     isBusy: isSqliteBusy,
     close: () => db.close(),

@@ -5,7 +5,7 @@ import { ALL_JOBS, WITH_JOB_NAMES } from './job-names.ts';
 import { FINISHED_SQL } from './streak.ts';
 
 /** Only a stored number is a duration SQL can rank; a malformed row's is left out of the figures. */
-const NUMERIC_DURATION = `(CASE typeof(duration_ms) WHEN 'integer' THEN duration_ms WHEN 'real' THEN duration_ms END)`;
+export const NUMERIC_DURATION = `(CASE typeof(duration_ms) WHEN 'integer' THEN duration_ms WHEN 'real' THEN duration_ms END)`;
 
 /**
  * Per job figures, aggregated by SQLite in one pass over the covering runs_by_job index: a million rows
