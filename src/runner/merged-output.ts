@@ -25,31 +25,36 @@ export async function mergedOutput(): Promise<MergedOutput | null> {
   }
   const server = createServer({ pauseOnConnect: true });
   const path = join(dir, 'out');
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(path, () => resolve());
-    });
-    const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
-    const writer = connect(path);
-    await new Promise<void>((resolve, reject) => {
-      writer.once('connect', resolve);
-      writer.once('error', reject);
-    });
-    const reader = await accepted;
-    writer.on('error', () => {});
-    reader.on('error', () => {});
-    return { writer, reader };
-  } catch {
-    return null;
-  } finally {
-    // The name goes at once: nobody else can connect, and nothing is left behind in the directory.
-    for (const remove of [() => unlinkSync(path), () => server.close(), () => rmdirSync(dir)]) {
+  const removeName = () => {
+    for (const remove of [() => unlinkSync(path), () => rmdirSync(dir)]) {
       try {
         remove();
       } catch {
         // never bound, or already gone
       }
     }
+  };
+  try {
+    const failed = new Promise<never>((_, reject) => server.once('error', reject));
+    failed.catch(() => {});
+    // listen() binds and connect() connects synchronously (the events come later), so the name is
+    // removed within the same tick: nobody else can connect, and a wrapper killed now leaves nothing.
+    server.listen(path);
+    const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+    const writer = connect(path);
+    removeName();
+    await Promise.race([failed, new Promise<void>((resolve, reject) => {
+      writer.once('connect', resolve);
+      writer.once('error', reject);
+    })]);
+    const reader = await Promise.race([failed, accepted]);
+    writer.on('error', () => {});
+    reader.on('error', () => {});
+    return { writer, reader };
+  } catch {
+    return null;
+  } finally {
+    removeName();
+    server.close();
   }
 }

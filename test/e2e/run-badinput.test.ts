@@ -60,6 +60,18 @@ test('a missing command is refused', async () => {
   }
 });
 
+test('a --db or CRONGUARD_DB URL no backend serves is refused, never taken for a file path; nothing runs, nothing is created', async () => {
+  const inDir = { cwd: dir };
+  const byOption = await cronguard(['--db', 'mysql://u@h/db', '--', 'sh', '-c', `touch ${marker}`], inDir);
+  assert.equal(byOption.code, 125);
+  assert.match(byOption.stderr, /^cronguard: --db "mysql:\/\/u@h\/db": expected a file path; this cronguard has no database backend for that kind of URL\n$/);
+  const byEnv = await cronguard(['history'], { ...inDir, env: cronEnv({ CRONGUARD_DB: 'foo://x' }) });
+  assert.equal(byEnv.code, 125);
+  assert.match(byEnv.stderr, /^cronguard: CRONGUARD_DB "foo:\/\/x"/);
+  assert.equal(existsSync(marker), false, 'the command must not run');
+  assert.equal(existsSync(join(dir, 'mysql:')), false, 'no file named after the URL');
+});
+
 test('nothing was recorded for refused runs', () => {
   assert.equal(existsSync(db), false);
 });

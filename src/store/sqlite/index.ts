@@ -28,7 +28,17 @@ export function openSqliteStore(path: string, readonly: boolean, quick = false):
     describe: () => path,
     // Folds the write-ahead log back into the file and truncates it: a writer that never sees the
     // database idle (a long run holds it open) would otherwise let it grow without bound.
-    maintain: async () => { db.pragma('wal_checkpoint(TRUNCATE)'); },
+    maintain: async () => {
+      // Without waiting: a TRUNCATE checkpoint waits for every reader while holding the write lock, so with
+      // many sweeps and runs at once it would make them all wait in turn. Busy now: the next sweep does it.
+      const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+      db.pragma('busy_timeout = 0');
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.pragma(`busy_timeout = ${timeout}`);
+      }
+    },
     get runs() { return runs(); },
     get reads() { return reads(); },
     get prune() { return prune(); },
