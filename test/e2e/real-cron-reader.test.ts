@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cronguard, sleep, tempDir } from '../helpers/cli.ts';
-import { cronRunning, readFileSafe, removeStaleCrontabs, startCron, stopCron, waitForCronLock } from '../helpers/cron.ts';
+import { cronguard, sleep, tempDir, waitFor } from '../helpers/cli.ts';
+import { cronJobsRunning, cronRunning, readFileSafe, removeStaleCrontabs, startCron, stopCron, waitForCronLock } from '../helpers/cron.ts';
 
 const REQUIRED = process.env['CRONGUARD_REAL_CRON'] === 'required';
 
@@ -49,7 +49,7 @@ test("Debian's cron runs exactly the cron.d files sweep's reader says it reads",
   };
   const path = (name: string) => `/etc/cron.d/${tag}-${name}`;
   // Written early in a minute, so that cron reads them at the next minute boundary.
-  if (new Date().getSeconds() >= 55) await sleep((61 - new Date().getSeconds()) * 1000);
+  await waitFor(() => new Date().getSeconds() < 55, 10_000, 'the start of a minute');
   for (const [name, [text, mode]] of Object.entries(files)) {
     undo.push(() => rmSync(path(name), { force: true }));
     writeFileSync(path(name), text);
@@ -68,7 +68,9 @@ test("Debian's cron runs exactly the cron.d files sweep's reader says it reads",
   const marker = (name: string) => (name === 'crlfcmd' ? join(marks, 'crlfcmd\r') : join(marks, name === 'dot.ted' ? 'dotted' : name));
   const runs = Object.keys(files).filter((n) => files[n]?.[2]);
   while (!runs.every((n) => existsSync(marker(n))) && Date.now() < turn + 40_000) await sleep(500);
-  await sleep(3000); // the files cron ignores had the same minute to run
+  // Cron starts every job of a minute in one pass: once that pass's jobs have all ended, a file it ignored
+  // has had its chance to run.
+  await waitFor(() => !cronJobsRunning(), 60_000, "cron's jobs of this minute to end");
   for (const name of Object.keys(files)) rmSync(path(name), { force: true });
   const ran = Object.keys(files).filter((n) => existsSync(marker(n)));
   assert.ok(ran.length > 0, `cron ran nothing: is the daemon working here? ${readFileSafe('/var/log/syslog').slice(-500)}`);

@@ -66,6 +66,21 @@ export function cronRunning(): boolean {
   return readdirSync('/proc').some((pid) => /^\d+$/.test(pid) && readFileSafe(`/proc/${pid}/comm`).trim() === 'cron');
 }
 
+/** Whether a cron process (the daemon, or a job runner it forked) still has a child: a job not yet ended. */
+export function cronJobsRunning(): boolean {
+  const crons = new Set<string>();
+  const parents: string[] = [];
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = readFileSafe(`/proc/${pid}/stat`);
+    const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+    if (ppid === undefined) continue;
+    parents.push(ppid);
+    if (readFileSafe(`/proc/${pid}/comm`).trim() === 'cron') crons.add(pid);
+  }
+  return parents.some((ppid) => crons.has(ppid));
+}
+
 /** Starts Debian's cron in the foreground as our child, so that the test can stop exactly the daemon it started. */
 export function startCron(): ChildProcess {
   return spawn('/usr/sbin/cron', ['-f'], { stdio: 'ignore' });
