@@ -297,12 +297,12 @@ export interface FailureTail extends Pick<RunRecord, 'id' | 'job' | 'status' | '
  * that no caller reads every run: each answer is small whatever the history holds.
  */
 export interface ReportReader {
-  /** Each named job's latest `limit` runs, oldest first. */
-  lastRuns(jobs: readonly string[], limit: number): Promise<Map<string, RunDot[]>>;
-  /** Per job and period: counts, the worst status and the durations of the runs started in it (no row for none). */
-  periods(periods: Periods, job?: string): Promise<PeriodFigures[]>;
-  /** Per job and period: finished runs' durations in logarithmic buckets (no row for none). */
-  durationBuckets(periods: Periods, job?: string): Promise<PeriodBucket[]>;
+  /** Each named job's latest `limit` runs, oldest first; with a host, only that host's runs (status --host). */
+  lastRuns(jobs: readonly string[], limit: number, host?: string): Promise<Map<string, RunDot[]>>;
+  /** Per job and period: counts, the worst status and the durations of the runs started in it (no row for none); with a host, only its runs. */
+  periods(periods: Periods, job?: string, host?: string): Promise<PeriodFigures[]>;
+  /** Per job and period: finished runs' durations in logarithmic buckets (no row for none); with a host, only its runs (stats --host). */
+  durationBuckets(periods: Periods, job?: string, host?: string): Promise<PeriodBucket[]>;
   /** Each job's latest `perJob` failed runs started at or after `since`, newest first. */
   recentFailures(since: string, perJob: number, tailBytes: number): Promise<FailureTail[]>;
   /** The problems sweep holds open, by job and kind. */

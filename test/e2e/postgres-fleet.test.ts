@@ -78,6 +78,13 @@ test('history, stats, status and metrics across hosts, and narrowed with --host'
   // Status names each job's latest host once its lines span more than one.
   ok(await cronguard(['--name', 'cache', '--', 'true'], { env: env(db, 'web1') }));
   assert.match((await read(['status'])).out, /JOB\s+RUNS\s+TREND\s+SCHEDULE\s+HOST\s+LAST[^\n]*\ncache\s+s\s+\S+\s+-\s+web1\s+success[^\n]*\nweb\s+ssF\s+\S+\s+-\s+web2\s+failed/);
+  // --host narrows the pictures too: web2's strip holds its two runs, its histogram counts them.
+  assert.match((await read(['status', '--host', 'web2'])).out, /^web\s+sF\s/m);
+  assert.match((await read(['status', '--host', 'web1'])).out, /^web\s+s\s/m);
+  assert.match((await read(['stats', 'web', '--host', 'web2'])).out, /^durations of web \(2 finished runs\):$/m);
+  assert.match((await read(['stats', 'web'])).out, /^durations of web \(3 finished runs\):$/m);
+  const lastHosts = JSON.parse((await read(['status', '--json'])).out) as { jobs: Array<{ job: string; lastHost: string | null }> };
+  assert.deepEqual(lastHosts.jobs.map((j) => [j.job, j.lastHost]), [['cache', 'web1'], ['web', 'web2']]);
   assert.match((await read(['metrics', '--host', 'web1'])).out, /cronguard_job_runs_total\{job="web"\} 1\n/);
   assert.match((await read(['metrics'])).out, /cronguard_job_runs_total\{job="web"\} 3\n/);
   // A single-host database shows no host column.
