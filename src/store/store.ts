@@ -145,8 +145,14 @@ export interface SweepRepo {
    * deciding and printing loses no alarm (at worst two sweeps at once both print it).
    */
   markReported(at: string, news: { reported: ProblemKey[]; resolved: ProblemKey[] }): Promise<void>;
-  /** What `sweep` would decide now, reading the same snapshot and writing nothing (sweep --all, --dry-run). */
-  look<T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T): Promise<T>;
+  /**
+   * What `sweep` would decide now, reading the same snapshot and writing nothing (sweep --all, --dry-run).
+   * With a host (sweep --host), that host's part only: its running runs, and the jobs it ran or that its
+   * crontab holds, judged by its runs and by its crontab lines alone (on PostgreSQL the lines its own
+   * sweeps recorded, or `crontab` for this host; on SQLite, which keeps no host per line, `crontab`); no
+   * sweep log (the watcher and the warnings are the sweeping host's own).
+   */
+  look<T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T, host?: string): Promise<T>;
   /** Every job known from runs or crontabs, with its facts; with a host, only jobs that host ran, judged by its runs. */
   jobs(host?: string): Promise<JobFacts[]>;
   /** When the latest sweep ran; null when none has. */

@@ -137,3 +137,41 @@ test('sweeps on five hosts at once report each problem once', { skip: missing ??
   // One sweep reported the news (exit 1); the others found it reported already: nothing to say (exit 0).
   assert.deepEqual(sweeps.map((s) => s.code).sort(), [0, 0, 0, 0, 1], sweeps.map((s) => s.stderr + s.out).join('\n'));
 });
+
+test('sweep --host: one host\'s part only (its runs, its recorded crontab), as --all; it writes nothing and resolves nothing', { skip: missing ?? false }, async () => {
+  const db = await pg.createDatabase();
+  const on = (host: string, args: string[]) => cronguard(args, { env: env(db, host) });
+  assert.equal((await on('web3', ['--name', 'b', '--', 'false'])).code, 1);
+  ok(await on('web3', ['--name', 'a', '--', 'true']));
+  assert.equal((await on('web1', ['--name', 'a', '--', 'false'])).code, 1);
+  // web3's own sweep records its crontab: a job it should run every minute, never run yet.
+  const web3Crontab = join(dir, 'web3.crontab');
+  const centralCrontab = join(dir, 'central.crontab');
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(web3Crontab, `* * * * * ${BIN} --name minutely -- true\n`);
+  writeFileSync(centralCrontab, `* * * * * ${BIN} --name central-only -- true\n`);
+  const swept = await on('web3', ['sweep', '--json', '--crontab', web3Crontab]);
+  assert.equal(swept.code, 1, swept.stderr);
+  const sweptAt = JSON.parse((await on('central', ['status', '--json'])).out).lastSweepAt as string;
+  const later = new Date(Date.now() + 15 * 60_000).toISOString();
+  type SweepJson = { problems: Array<{ job: string; kind: string }>; resolved: unknown[] };
+  const look = async (host: string, args: string[]) => {
+    const r = await on('central', ['sweep', '--json', '--crontab', centralCrontab, '--at', later, '--host', host, ...args]);
+    assert.ok(r.out, r.stderr);
+    const parsed = JSON.parse(r.out) as SweepJson;
+    return { code: r.code, problems: parsed.problems.map((p) => `${p.job}/${p.kind}`).sort(), resolved: parsed.resolved };
+  };
+  // What is wrong on web3: its own failure, its crontab job not run; not web1's failure of `a` (web3's run of it succeeded),
+  // nor the crontab of the host looking.
+  assert.deepEqual(await look('web3', []), { code: 1, problems: ['b/failing', 'minutely/overdue'], resolved: [] });
+  assert.deepEqual(await look('web1', []), { code: 1, problems: ['a/failing'], resolved: [] });
+  assert.deepEqual(await look('web2', ['--dry-run']), { code: 0, problems: [], resolved: [] });
+  // Looking wrote nothing: the sweep log is web3's sweep, and the fleet sweep after it has nothing new to say
+  // (web3's sweep reported a and b already) and resolves nothing (a is still failing on web1).
+  assert.equal(JSON.parse((await on('central', ['status', '--json'])).out).lastSweepAt, sweptAt);
+  const fleet = await on('web2', ['sweep', '--json', '--crontab', '/dev/null']);
+  assert.deepEqual([fleet.code, (JSON.parse(fleet.out) as SweepJson).problems, (JSON.parse(fleet.out) as SweepJson).resolved], [0, [], []], fleet.stderr);
+  // The host's own part, from itself: its crontab as just read.
+  const own = await on('web3', ['sweep', '--json', '--crontab', web3Crontab, '--at', later, '--host', 'web3']);
+  assert.deepEqual((JSON.parse(own.out) as SweepJson).problems.map((p) => `${p.job}/${p.kind}`).sort(), ['b/failing', 'minutely/overdue']);
+});
