@@ -79,3 +79,13 @@ export class MalformedRuns {
     if (this.more > 0) this.warn(`warning: ${this.more} more run${this.more > 1 ? 's' : ''} with malformed times or durations`);
   }
 }
+
+/** A stored JSON list of strings (a sweep's warnings); empty when the text is not one, so a bad row never stops a sweep. */
+export function storedTextList(text: string | null | undefined): string[] {
+  try {
+    const value: unknown = JSON.parse(text ?? '[]');
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
+}

@@ -16,6 +16,20 @@ function mergeSchedules(entries: ScheduleEntry[]): ScheduleEntry[] {
   return [...seen.values()];
 }
 
+/** The schedules a crontab_jobs row holds; entries that are not schedule entries are left out (a bad row never stops a sweep). */
+function storedSchedules(text: string): ScheduleEntry[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const isEntry = (e: Record<string, unknown>): boolean => typeof e['schedule'] === 'string' && typeof e['source'] === 'string'
+    && (e['tz'] === null || typeof e['tz'] === 'string') && (e['graceMs'] === null || typeof e['graceMs'] === 'number')
+    && (e['dst'] === undefined || e['dst'] === 'exact');
+  return Array.isArray(value) ? value.filter((e): e is ScheduleEntry => typeof e === 'object' && e !== null && isEntry(e as Record<string, unknown>)) : [];
+}
+
 /**
  * Every job the jobs and crontab tables know, with its schedules and when it was first seen; the run facts
  * (latest runs, streak) start empty for the backend to fill. Shared by every backend, so a job is assembled
@@ -36,7 +50,7 @@ export function assembleJobs(recorded: readonly RecordedJobRow[], crontab: reado
   }
   for (const c of crontab) {
     const f = fact(c.name);
-    f.crontab = mergeSchedules([...f.crontab, ...(JSON.parse(c.schedules) as ScheduleEntry[])]);
+    f.crontab = mergeSchedules([...f.crontab, ...storedSchedules(c.schedules)]);
     f.firstSeenAt = earliest(f.firstSeenAt, c.first_seen_at);
   }
   return [...facts.values()];
