@@ -1,4 +1,5 @@
 import type { RunRecord } from './types.ts';
+import { parseJsonSafely } from './json.ts';
 
 // Stored times and durations are read back, never trusted (SPEC §9): a spooled record, an older cronguard
 // or an import can leave a value that does not parse, and one bad row must never take a command down.
@@ -82,10 +83,6 @@ export class MalformedRuns {
 
 /** A stored JSON list of strings (a sweep's warnings); empty when the text is not one, so a bad row never stops a sweep. */
 export function storedTextList(text: string | null | undefined): string[] {
-  try {
-    const value: unknown = JSON.parse(text ?? '[]');
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
+  const value = parseJsonSafely(text ?? '[]');
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }

@@ -1,4 +1,5 @@
 import type { JobFacts, ScheduleEntry } from '../shared/sweep-model.ts';
+import { parseJsonSafely } from '../shared/json.ts';
 
 /** A jobs-table row: the --schedule a job's runs recorded. */
 export interface RecordedJobRow { name: string; schedule: string | null; tz: string | null; grace_ms: number | null; first_seen_at: string }
@@ -18,12 +19,7 @@ function mergeSchedules(entries: ScheduleEntry[]): ScheduleEntry[] {
 
 /** The schedules a crontab_jobs row holds; entries that are not schedule entries are left out (a bad row never stops a sweep). */
 function storedSchedules(text: string): ScheduleEntry[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return [];
-  }
+  const value = parseJsonSafely(text);
   const isEntry = (e: Record<string, unknown>): boolean => typeof e['schedule'] === 'string' && typeof e['source'] === 'string'
     && (e['tz'] === null || typeof e['tz'] === 'string') && (e['graceMs'] === null || typeof e['graceMs'] === 'number')
     && (e['dst'] === undefined || e['dst'] === 'exact');
