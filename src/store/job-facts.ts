@@ -52,6 +52,10 @@ export function assembleJobs(recorded: readonly RecordedJobRow[], crontab: reado
   return [...facts.values()];
 }
 
-/** Jobs in name order; with a host, only those that host ran. */
-export const jobsInOrder = (facts: JobFacts[], host: string | null): JobFacts[] =>
-  facts.filter((f) => host === null || f.last !== null).sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0));
+/**
+ * Jobs in name order; with a host, only those that host ran, and with `orInCrontab` (sweep --host, whose
+ * crontab lines are the host's own) also those its crontab holds.
+ */
+export const jobsInOrder = (facts: JobFacts[], host: string | null, orInCrontab = false): JobFacts[] =>
+  facts.filter((f) => host === null || f.last !== null || (orInCrontab && f.crontab.length > 0))
+    .sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0));
