@@ -1,4 +1,5 @@
 import type { JobFacts, ScheduleEntry } from '../shared/sweep-model.ts';
+import { parseJsonSafely } from '../shared/json.ts';
 
 /** A jobs-table row: the --schedule a job's runs recorded. */
 export interface RecordedJobRow { name: string; schedule: string | null; tz: string | null; grace_ms: number | null; first_seen_at: string }
@@ -14,6 +15,15 @@ function mergeSchedules(entries: ScheduleEntry[]): ScheduleEntry[] {
     if (!seen.has(key)) seen.set(key, entry);
   }
   return [...seen.values()];
+}
+
+/** The schedules a crontab_jobs row holds; entries that are not schedule entries are left out (a bad row never stops a sweep). */
+function storedSchedules(text: string): ScheduleEntry[] {
+  const value = parseJsonSafely(text);
+  const isEntry = (e: Record<string, unknown>): boolean => typeof e['schedule'] === 'string' && typeof e['source'] === 'string'
+    && (e['tz'] === null || typeof e['tz'] === 'string') && (e['graceMs'] === null || typeof e['graceMs'] === 'number')
+    && (e['dst'] === undefined || e['dst'] === 'exact');
+  return Array.isArray(value) ? value.filter((e): e is ScheduleEntry => typeof e === 'object' && e !== null && isEntry(e as Record<string, unknown>)) : [];
 }
 
 /**
@@ -36,7 +46,7 @@ export function assembleJobs(recorded: readonly RecordedJobRow[], crontab: reado
   }
   for (const c of crontab) {
     const f = fact(c.name);
-    f.crontab = mergeSchedules([...f.crontab, ...(JSON.parse(c.schedules) as ScheduleEntry[])]);
+    f.crontab = mergeSchedules([...f.crontab, ...storedSchedules(c.schedules)]);
     f.firstSeenAt = earliest(f.firstSeenAt, c.first_seen_at);
   }
   return [...facts.values()];

@@ -3,6 +3,7 @@ import type { CrontabSeen, EndedRun, JobFacts, OpenProblem, ProblemKind, RunGist
 import { isFinished, type RunStatus } from '../../shared/types.ts';
 import type { PgClient, Sql, Tx } from './client.ts';
 import { assembleJobs, jobsInOrder, type CrontabJobRow, type RecordedJobRow } from '../job-facts.ts';
+import { storedTextList } from '../../shared/stored.ts';
 
 /** How many sweeps the log keeps. */
 const SWEEP_LOG_KEPT = 1000;
@@ -72,7 +73,7 @@ async function snapshot(tx: Tx, host: string, only: string | null = null): Promi
   // same minute, or sweeps by hand, are not its rhythm.
   const sweeps = await tx<Array<{ at: string }>>`SELECT at FROM sweeps WHERE host = ${host} AND NOT by_hand ORDER BY id DESC LIMIT 20`;
   const [last] = await tx<Array<{ warnings: string }>>`SELECT warnings FROM sweeps WHERE host = ${host} ORDER BY id DESC LIMIT 1`;
-  return { running, jobs: await jobFacts(tx), open, sweeps: sweeps.map((s) => s.at), previousWarnings: JSON.parse(last?.warnings ?? '[]') as string[] };
+  return { running, jobs: await jobFacts(tx), open, sweeps: sweeps.map((s) => s.at), previousWarnings: storedTextList(last?.warnings) };
 }
 
 /** Sweep's tables in PostgreSQL; `host` is this host: its crontab jobs are recorded under its name. */

@@ -4,6 +4,7 @@ import { isFinished, type RunStatus } from '../../shared/types.ts';
 import type { SqliteDatabase } from './database.ts';
 import { FINISHED_SQL, streakReader } from './streak.ts';
 import { assembleJobs, jobsInOrder, type CrontabJobRow, type RecordedJobRow } from '../job-facts.ts';
+import { storedTextList } from '../../shared/stored.ts';
 
 /** How many sweeps the log keeps: enough to know the usual interval, bounded for ever-running hosts. */
 const SWEEP_LOG_KEPT = 1000;
@@ -88,7 +89,7 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
     const sweeps = db.prepare('SELECT at FROM sweeps WHERE by_hand = 0 ORDER BY id DESC LIMIT 20').pluck().all() as string[];
     const warnings = db.prepare('SELECT warnings FROM sweeps ORDER BY id DESC LIMIT 1').pluck().get() as string | undefined;
     return {
-      running: running.filter((r) => still.has(r.id)), open, sweeps, previousWarnings: JSON.parse(warnings ?? '[]') as string[],
+      running: running.filter((r) => still.has(r.id)), open, sweeps, previousWarnings: storedTextList(warnings),
     };
   };
 
