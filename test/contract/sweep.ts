@@ -101,4 +101,15 @@ export function sweepContract(kit: Kit): void {
     assert.equal((await store.sweep.jobs())[0]?.streak.count, 0);
     assert.equal((await store.metrics.jobs())[0]?.failureStreak, 0);
   });
+
+  test(name('a job read the same way on every backend: one expectation per distinct schedule, the first line naming it kept'), async () => {
+    const store = await kit.writable();
+    const line = (schedule: string, source: string) => ({ schedule, tz: null, graceMs: null, source });
+    const crontab = [{ name: 'twice', schedules: [line('0 3 * * *', '/etc/cron.d/a:1'), line('0 3 * * *', '/etc/cron.d/b:7'), line('0 4 * * *', '/etc/cron.d/b:8')] }];
+    await store.sweep.sweep(at(1), crontab, () => NOTHING);
+    const [twice] = await store.sweep.jobs();
+    assert.deepEqual(twice?.crontab.map((e) => [e.schedule, e.source]), [['0 3 * * *', '/etc/cron.d/a:1'], ['0 4 * * *', '/etc/cron.d/b:8']]);
+    assert.equal(twice?.firstSeenAt, at(1));
+    assert.equal(twice?.recorded, null);
+  });
 }

@@ -1,7 +1,8 @@
 import type { SweepRepo } from '../store.ts';
-import type { CrontabSeen, EndedRun, JobFacts, OpenProblem, ProblemKind, RunGist, RunningRun, ScheduleEntry, SweepSnapshot, SweepVerdict } from '../../shared/sweep-model.ts';
+import type { CrontabSeen, EndedRun, JobFacts, OpenProblem, ProblemKind, RunGist, RunningRun, SweepSnapshot, SweepVerdict } from '../../shared/sweep-model.ts';
 import { isFinished, type RunStatus } from '../../shared/types.ts';
 import type { PgClient, Sql, Tx } from './client.ts';
+import { assembleJobs, jobsInOrder, type CrontabJobRow, type RecordedJobRow } from '../job-facts.ts';
 
 /** How many sweeps the log keeps. */
 const SWEEP_LOG_KEPT = 1000;
@@ -19,42 +20,13 @@ const gist = (row: GistRow | undefined): RunGist | null => row ? {
 /** The run with how it ended (sweep's `failing` says how). */
 const ended = (row: GistRow): EndedRun => ({ ...(gist(row) as RunGist), endedAt: row.ended_at, exitCode: row.exit_code, signal: row.signal });
 
-/** One schedule per distinct (schedule, zone, grace): the same crontab on several hosts is one expectation. */
-function mergeSchedules(lists: ScheduleEntry[][]): ScheduleEntry[] {
-  const seen = new Map<string, ScheduleEntry>();
-  for (const entry of lists.flat()) {
-    const key = JSON.stringify([entry.schedule, entry.tz, entry.dst ?? null, entry.graceMs]);
-    if (!seen.has(key)) seen.set(key, entry);
-  }
-  return [...seen.values()];
-}
-
 /** Every job known from runs or any host's crontab, with its latest runs (whatever host ran them) and streak. */
 async function jobFacts(sql: Sql | Tx, host: string | null = null): Promise<JobFacts[]> {
   const ofHost = host === null ? sql`` : sql`AND host = ${host}`;
-  const recorded = await sql<Array<{ name: string; schedule: string | null; tz: string | null; grace_ms: number | null; first_seen_at: string }>>`
-    SELECT name, schedule, tz, grace_ms, first_seen_at FROM jobs`;
-  const crontab = await sql<Array<{ name: string; schedules: string; first_seen_at: string }>>`
-    SELECT name, schedules, first_seen_at FROM crontab_jobs`;
-  const facts = new Map<string, JobFacts & { lists: ScheduleEntry[][] }>();
-  const fact = (name: string) => {
-    let f = facts.get(name);
-    if (!f) facts.set(name, (f = { job: name, recorded: null, crontab: [], lists: [], firstSeenAt: null, last: null, lastFinished: null, failed: null, streak: { count: 0, since: null } }));
-    return f;
-  };
-  const earliest = (a: string | null, b: string) => (a === null || b < a ? b : a);
-  for (const r of recorded) {
-    const f = fact(r.name);
-    if (r.schedule !== null) f.recorded = { schedule: r.schedule, tz: r.tz, graceMs: r.grace_ms, source: '--schedule' };
-    f.firstSeenAt = earliest(f.firstSeenAt, r.first_seen_at);
-  }
-  for (const c of crontab) {
-    const f = fact(c.name);
-    f.lists.push(JSON.parse(c.schedules) as ScheduleEntry[]);
-    f.firstSeenAt = earliest(f.firstSeenAt, c.first_seen_at);
-  }
-  for (const f of facts.values()) {
-    f.crontab = mergeSchedules(f.lists);
+  const recorded = await sql<RecordedJobRow[]>`SELECT name, schedule, tz, grace_ms, first_seen_at FROM jobs`;
+  const crontab = await sql<CrontabJobRow[]>`SELECT name, schedules, first_seen_at FROM crontab_jobs`;
+  const facts = assembleJobs(recorded, crontab);
+  for (const f of facts) {
     const [last] = await sql<GistRow[]>`SELECT ${sql.unsafe(GIST)} FROM runs WHERE job = ${f.job} ${ofHost} ORDER BY started_at DESC LIMIT 1`;
     f.last = gist(last);
     const finished = last && isFinished(last.status as RunStatus) ? last
@@ -69,7 +41,7 @@ async function jobFacts(sql: Sql | Tx, host: string | null = null): Promise<JobF
       if (streak) f.streak = streak;
     }
   }
-  return [...facts.values()].map(({ lists: _lists, ...f }) => f).filter((f) => host === null || f.last !== null).sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0));
+  return jobsInOrder(facts, host);
 }
 
 /** The rest of the snapshot: every host's running runs, open problems, the sweep log. */

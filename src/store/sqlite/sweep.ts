@@ -1,8 +1,9 @@
 import type { SweepRepo } from '../store.ts';
-import type { CrontabSeen, JobFacts, OpenProblem, ProblemKey, ProblemKind, RunGist, RunningRun, ScheduleEntry, SweepSnapshot, SweepVerdict } from '../../shared/sweep-model.ts';
+import type { CrontabSeen, JobFacts, OpenProblem, ProblemKey, ProblemKind, RunGist, RunningRun, SweepSnapshot, SweepVerdict } from '../../shared/sweep-model.ts';
 import { isFinished, type RunStatus } from '../../shared/types.ts';
 import type { SqliteDatabase } from './database.ts';
 import { FINISHED_SQL, streakReader } from './streak.ts';
+import { assembleJobs, jobsInOrder, type CrontabJobRow, type RecordedJobRow } from '../job-facts.ts';
 
 /** How many sweeps the log keeps: enough to know the usual interval, bounded for ever-running hosts. */
 const SWEEP_LOG_KEPT = 1000;
@@ -26,10 +27,8 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
    * host's runs count.
    */
   const jobFacts = (seen?: CrontabSeen[], at?: string, host: string | null = null): JobFacts[] => {
-    const recorded = db.prepare('SELECT name, schedule, tz, grace_ms, first_seen_at FROM jobs').all() as
-      Array<{ name: string; schedule: string | null; tz: string | null; grace_ms: number | null; first_seen_at: string }>;
-    const stored = db.prepare('SELECT name, schedules, first_seen_at FROM crontab_jobs').all() as
-      Array<{ name: string; schedules: string; first_seen_at: string }>;
+    const recorded = db.prepare('SELECT name, schedule, tz, grace_ms, first_seen_at FROM jobs').all() as RecordedJobRow[];
+    const stored = db.prepare('SELECT name, schedules, first_seen_at FROM crontab_jobs').all() as CrontabJobRow[];
     const firstSeen = new Map(stored.map((c) => [c.name, c.first_seen_at]));
     const crontab = seen === undefined || at === undefined ? stored : seen.map((c) => ({
       name: c.name, schedules: JSON.stringify(c.schedules), first_seen_at: [firstSeen.get(c.name) ?? at, at].sort()[0] as string,
@@ -44,26 +43,10 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
     const lastFinished = db.prepare(`SELECT ${GIST} FROM runs WHERE job = @job AND ${ofHost} AND ${FINISHED_SQL} ORDER BY started_at DESC LIMIT 1`);
     const ending = db.prepare('SELECT ended_at, exit_code, signal FROM runs WHERE id = ?');
     const streak = streakReader(db);
-    const facts = new Map<string, JobFacts>();
-    const fact = (name: string): JobFacts => {
-      let f = facts.get(name);
-      if (!f) facts.set(name, (f = { job: name, recorded: null, crontab: [], firstSeenAt: null, last: null, lastFinished: null, failed: null, streak: { count: 0, since: null } }));
-      return f;
-    };
-    const earliest = (a: string | null, b: string) => (a === null || b < a ? b : a);
-    for (const r of recorded) {
-      const f = fact(r.name);
-      if (r.schedule !== null) f.recorded = { schedule: r.schedule, tz: r.tz, graceMs: r.grace_ms, source: '--schedule' };
-      f.firstSeenAt = earliest(f.firstSeenAt, r.first_seen_at);
-    }
-    for (const c of crontab) {
-      const f = fact(c.name);
-      f.crontab = JSON.parse(c.schedules) as ScheduleEntry[];
-      f.firstSeenAt = earliest(f.firstSeenAt, c.first_seen_at);
-    }
-    const lastOf = new Map((latest.all({ jobs: JSON.stringify([...facts.keys()]), host }) as Array<GistRow & { job: string }>)
+    const facts = assembleJobs(recorded, crontab);
+    const lastOf = new Map((latest.all({ jobs: JSON.stringify(facts.map((f) => f.job)), host }) as Array<GistRow & { job: string }>)
       .map((row) => [row.job, row]));
-    for (const f of facts.values()) {
+    for (const f of facts) {
       const key = { job: f.job, host };
       f.last = gist(lastOf.get(f.job));
       f.lastFinished = f.last && isFinished(f.last.status) ? f.last : gist(lastFinished.get(key) as GistRow | undefined);
@@ -73,7 +56,7 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
         f.streak = streak(f.job, null, host);
       }
     }
-    return [...facts.values()].filter((f) => host === null || f.last !== null).sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0));
+    return jobsInOrder(facts, host);
   };
 
   /** Records the crontab jobs of this sweep; jobs no longer in any crontab read are forgotten. */
