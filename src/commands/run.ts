@@ -49,7 +49,10 @@ export const runMain: CommandMain = async (args, ctx) => {
   const interruptedEarly = turn.go && interrupts.received !== null;
   if (turn.go && !interruptedEarly) {
     started = startPing(plan.alerts, run.id);
-    exitCode = (await executeRun(plan, run, { spawn: spawnCommand, clock, interrupts, recorder, random: Math.random })).exitCode;
+    const outcome = await executeRun(plan, run, { spawn: spawnCommand, clock, interrupts, recorder, random: Math.random });
+    exitCode = outcome.exitCode;
+    // Said on stderr (so cron mails it): a success that --fail-on-output could not confirm is not silent.
+    if (outcome.uncheckedOutput) warn(`--fail-on-output could not check all of the output (${outcome.uncheckedOutput}): the run counts as a success`);
   } else {
     // Not started: an overlap skip, a wait in vain, or an interrupt (while waiting, or before the spawn).
     const status = turn.go ? 'killed' : turn.status;

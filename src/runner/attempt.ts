@@ -36,6 +36,8 @@ export interface AttemptResult extends Verdict {
   outputBytes: number;
   /** Processes the command left running when it ended by itself (`pid 123 (sleep)`). */
   leftovers: string[];
+  /** Why --fail-on-output could not check all of a successful attempt's output, or null. */
+  uncheckedOutput: string | null;
 }
 
 /** The seams an attempt runs through. */
@@ -96,7 +98,8 @@ export async function runAttempt(plan: AttemptPlan, deps: AttemptDeps): Promise<
   const note = survivors.length > 0 ? `survived SIGKILL: ${survivors.map(JobScope.describe).join(', ')}`
     : leftovers.length > 0 ? `left running: ${leftovers.map(JobScope.describe).join(', ')}` : null;
   if (note) verdict = { ...verdict, reason: [verdict.reason, note].filter(Boolean).join('; ') };
-  return { ...verdict, startedAt, endedAt, output: capture.kept(), outputBytes: capture.total, leftovers: leftovers.map(JobScope.describe) };
+  const uncheckedOutput = verdict.status === 'success' && matched === null ? matcher?.gaveUp ?? null : null;
+  return { ...verdict, startedAt, endedAt, output: capture.kept(), outputBytes: capture.total, leftovers: leftovers.map(JobScope.describe), uncheckedOutput };
 }
 
 /** Waits for the output to end, at most `ms`. */

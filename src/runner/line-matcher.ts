@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Worker } from 'node:worker_threads';
+import { nowMs } from '../shared/time.ts';
 
 /** Lines longer than this are tested in pieces of this size: no match ever sees more text than this. */
 export const MAX_LINE = 64 * 1024;
@@ -33,7 +34,7 @@ export class LineMatcher {
   private partial = '';
   private worker: Worker | null;
   private pendingBytes = 0;
-  private lastProgress = Date.now();
+  private lastProgress = nowMs();
   private readonly watchdog: NodeJS.Timeout;
   private settled: (() => void) | null = null;
   /** The first matching line, or null. */
@@ -53,12 +54,12 @@ export class LineMatcher {
         return;
       }
       this.pendingBytes -= m.bytes ?? 0;
-      this.lastProgress = Date.now();
+      this.lastProgress = nowMs();
       if (this.pendingBytes === 0) this.settled?.();
     });
     this.worker.on('error', (error) => this.giveUp(`the matcher failed: ${error.message}`));
     this.watchdog = setInterval(() => {
-      if (this.pendingBytes > 0 && Date.now() - this.lastProgress > MATCH_BUDGET_MS) this.giveUp(`matching fell ${MATCH_BUDGET_MS / 1000}s behind the output (a regular expression that backtracks?)`);
+      if (this.pendingBytes > 0 && nowMs() - this.lastProgress > MATCH_BUDGET_MS) this.giveUp(`matching fell ${MATCH_BUDGET_MS / 1000}s behind the output (a regular expression that backtracks?)`);
     }, 250);
     this.watchdog.unref();
   }
@@ -107,7 +108,7 @@ export class LineMatcher {
       this.giveUp(`more than ${MAX_PENDING_BYTES / 1024 / 1024} MiB of output waited to be matched`);
       return;
     }
-    if (this.pendingBytes === 0) this.lastProgress = Date.now();
+    if (this.pendingBytes === 0) this.lastProgress = nowMs();
     this.pendingBytes += bytes;
     this.worker.postMessage({ lines, bytes });
   }

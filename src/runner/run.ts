@@ -45,6 +45,8 @@ export interface RunDeps {
 export interface RunOutcome {
   run: RunRecord;
   exitCode: number;
+  /** Why --fail-on-output could not check all of the output of a run that then counted as a success. */
+  uncheckedOutput: string | null;
 }
 
 /** A new run record, `running`, owned by this process. */
@@ -108,7 +110,8 @@ async function finishRun(plan: RunPlan, run: RunRecord, last: AttemptResult | nu
   Object.assign(run, ending, { heartbeatAt: ending.endedAt });
   await deps.recorder.finish(run, ending, plan.schedule, unrecorded);
   const exitCode = interruptedBetween ? signalExitCode(signal) : last?.code ?? EXIT.failure;
-  return { run, exitCode };
+  const uncheckedOutput = ending.status === 'success' ? last?.uncheckedOutput ?? null : null;
+  return { run, exitCode, uncheckedOutput };
 }
 
 /** The attempt as recorded. */

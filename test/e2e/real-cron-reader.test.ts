@@ -2,10 +2,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cronguard, sleep, tempDir, waitFor } from '../helpers/cli.ts';
-import { cronJobsRunning, cronRunning, readFileSafe, removeStaleCrontabs, startCron, stopCron, waitForCronLock } from '../helpers/cron.ts';
-
-const REQUIRED = process.env['CRONGUARD_REAL_CRON'] === 'required';
+import { cronguard, tempDir, waitFor } from '../helpers/cli.ts';
+import { cronJobsRunning, earlyInAMinute, ensureCron, readFileSafe, takeRealCronTurn } from '../helpers/cron.ts';
 
 /**
  * The crontab reader against the real thing: /etc/cron.d files that Debian's cron runs or ignores, each of
@@ -13,18 +11,10 @@ const REQUIRED = process.env['CRONGUARD_REAL_CRON'] === 'required';
  * have predicted exactly those (a file it warns cron ignores, or skips, must not have run; the rest must have).
  */
 test("Debian's cron runs exactly the cron.d files sweep's reader says it reads", { timeout: 300_000 }, async (t) => {
-  if (process.getuid?.() !== 0 || !existsSync('/usr/sbin/cron') || !existsSync('/etc/cron.d')) {
-    if (REQUIRED) assert.fail('real-cron reader test required but not root or no /usr/sbin/cron');
-    return t.skip('needs root and Debian\'s cron (apt-get install cron; .ci/run does)');
-  }
-  const unlock = await waitForCronLock(150_000);
-  if (!unlock) {
-    if (REQUIRED) assert.fail('another real-cron test holds the lock');
-    return t.skip('another real-cron test holds the lock');
-  }
-  const undo: Array<() => unknown> = [unlock];
-  t.after(async () => { for (const step of undo.reverse()) await step(); });
-  removeStaleCrontabs();
+  const missing = process.getuid?.() !== 0 || !existsSync('/usr/sbin/cron') || !existsSync('/etc/cron.d')
+    ? "not root or no Debian's cron (apt-get install cron; .ci/run does)" : null;
+  const undo = await takeRealCronTurn(t, missing);
+  if (!undo) return;
   const marks = tempDir('cronguard-cron-marks-');
   chmodSync(marks, 0o755);
   const tag = `cronguard-test-${process.pid}`;
@@ -48,18 +38,13 @@ test("Debian's cron runs exactly the cron.d files sweep's reader says it reads",
     'dot.ted': [`${touch('dotted')}\n`, 0o644, false],
   };
   const path = (name: string) => `/etc/cron.d/${tag}-${name}`;
-  // Written early in a minute, so that cron reads them at the next minute boundary.
-  await waitFor(() => new Date().getSeconds() < 55, 10_000, 'the start of a minute');
+  const turn = await earlyInAMinute();
   for (const [name, [text, mode]] of Object.entries(files)) {
     undo.push(() => rmSync(path(name), { force: true }));
     writeFileSync(path(name), text);
     chmodSync(path(name), mode);
   }
-  const turn = Math.ceil((Date.now() + 1) / 60_000) * 60_000;
-  if (!cronRunning()) {
-    const cron = startCron();
-    undo.push(() => stopCron(cron));
-  }
+  ensureCron(undo);
   const swept = await cronguard(['sweep', '--cron', 'debian', '--db', join(marks, 'sweep.db')]);
   const predicted = (name: string): boolean => {
     const lines = swept.stderr.split('\n').filter((l) => l.startsWith(`cronguard: ${path(name)}:`));
@@ -67,7 +52,7 @@ test("Debian's cron runs exactly the cron.d files sweep's reader says it reads",
   };
   const marker = (name: string) => (name === 'crlfcmd' ? join(marks, 'crlfcmd\r') : join(marks, name === 'dot.ted' ? 'dotted' : name));
   const runs = Object.keys(files).filter((n) => files[n]?.[2]);
-  while (!runs.every((n) => existsSync(marker(n))) && Date.now() < turn + 40_000) await sleep(500);
+  await waitFor(() => runs.every((n) => existsSync(marker(n))) || Date.now() > turn + 40_000, 120_000, 'the files cron runs to have run', 500);
   // Cron starts every job of a minute in one pass: once that pass's jobs have all ended, a file it ignored
   // has had its chance to run.
   await waitFor(() => !cronJobsRunning(), 60_000, "cron's jobs of this minute to end");

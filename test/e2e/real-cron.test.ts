@@ -3,11 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ROOT, sleep, tempDir } from '../helpers/cli.ts';
-import { cronRunning, installSendmail, readFileSafe, removeStaleCrontabs, startCron, stopCron, waitForCronLock } from '../helpers/cron.ts';
-
-/** .ci/run sets CRONGUARD_REAL_CRON=required when it runs as root: then a missing prerequisite fails, never skips. */
-const REQUIRED = process.env['CRONGUARD_REAL_CRON'] === 'required';
+import { ROOT, tempDir, waitFor } from '../helpers/cli.ts';
+import { earlyInAMinute, ensureCron, installSendmail, readFileSafe, takeRealCronTurn } from '../helpers/cron.ts';
 
 /** Why the test cannot run here, or null. */
 function missing(): string | null {
@@ -20,21 +17,8 @@ function missing(): string | null {
 interface Run { job: string; status: string; exitCode: number | null; attempts: unknown[] }
 
 test('under a real cron daemon: a quiet success, a failure mailed through MAILTO, a sweep', { timeout: 300_000 }, async (t) => {
-  const why = missing();
-  if (why) {
-    if (REQUIRED) assert.fail(`real-cron test required but ${why}`);
-    return t.skip(`real-cron test skipped: ${why}`);
-  }
-  // The other real-cron test file may hold the lock for a minute or two.
-  const unlock = await waitForCronLock(150_000);
-  if (!unlock) {
-    if (REQUIRED) assert.fail('another real-cron test holds /tmp/cronguard-real-cron.lock');
-    return t.skip('real-cron test skipped: another copy of it runs on this machine');
-  }
-  // Undone in reverse order, the lock last, whatever fails on the way.
-  const undo: Array<() => unknown> = [unlock];
-  t.after(async () => { for (const step of undo.reverse()) await step(); });
-  removeStaleCrontabs();
+  const undo = await takeRealCronTurn(t, missing());
+  if (!undo) return;
 
   const work = tempDir('cronguard-cron-');
   chmodSync(work, 0o755);
@@ -55,8 +39,7 @@ test('under a real cron daemon: a quiet success, a failure mailed through MAILTO
   // An /etc/cron.d file rather than root's crontab: nobody's own crontab is touched.
   const crontab = `/etc/cron.d/cronguard-test-${process.pid}`;
   undo.push(() => { if (existsSync(crontab)) unlinkSync(crontab); });
-  // Written early in a minute, so that cron reads it at the next minute boundary: one wait, not two.
-  if (new Date().getSeconds() >= 57) await sleep((61 - new Date().getSeconds()) * 1000);
+  const turn = await earlyInAMinute();
   writeFileSync(crontab, [
     'MAILTO=cronguard-test@localhost',
     `* * * * * root ${cg} --db ${db} --name cron-ok -- sh -c 'env > ${envFile}'`,
@@ -64,11 +47,7 @@ test('under a real cron daemon: a quiet success, a failure mailed through MAILTO
     `* * * * * root ${cg} sweep --db ${db} --crontab ${crontab} > ${sweepOut} 2>&1; echo $? > ${sweepRc}`,
     '',
   ].join('\n'), { mode: 0o644 });
-  const turn = Math.ceil((Date.now() + 1) / 60_000) * 60_000;
-  if (!cronRunning()) {
-    const cron = startCron();
-    undo.push(() => stopCron(cron));
-  }
+  ensureCron(undo);
 
   // Poll until cron ran all three lines (and the mail arrived), at most 40 s past the minute's turn.
   const runs = (): Run[] => {
@@ -81,7 +60,7 @@ test('under a real cron daemon: a quiet success, a failure mailed through MAILTO
     return finished.includes('cron-ok') && finished.includes('cron-fail') && existsSync(sweepRc)
       && (!removeSendmail || readFileSafe(mailbox).includes('broken-CANARY'));
   };
-  while (!done() && Date.now() < turn + 40_000) await sleep(1000);
+  await waitFor(() => done() || Date.now() > turn + 40_000, 120_000, 'cron to run the lines', 1000);
   unlinkSync(crontab); // before the next minute can run the lines again
   t.diagnostic(`cron ran the lines ${((Date.now() - turn) / 1000).toFixed(1)} s after the minute turned`);
 
@@ -96,9 +75,7 @@ test('under a real cron daemon: a quiet success, a failure mailed through MAILTO
   assert.doesNotMatch(readFileSafe(envFile), /^TERM=/m);
 
   const rc = readFileSafe(sweepRc).trim();
-  const placeholder = rc === '125' && /not available in this version yet/.test(readFileSafe(sweepOut));
-  assert.ok(rc === '0' || rc === '1' || placeholder, `sweep exited ${rc}: ${readFileSafe(sweepOut)}`);
-  if (placeholder) t.diagnostic('sweep ran but is still a placeholder in this build');
+  assert.ok(rc === '0' || rc === '1', `sweep exited ${rc}: ${readFileSafe(sweepOut)}`);
 
   if (removeSendmail) {
     const mails = readFileSafe(mailbox).split(/^=== sendmail /m).filter(Boolean);

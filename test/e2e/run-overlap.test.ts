@@ -105,9 +105,12 @@ test('--overlap wait runs when the holder ends inside the bound, late in it', as
   const stop = join(dir, 'stop-late');
   const first = cronguard(['--db', db, '--name', 'wlate', '--', 'sh', '-c', `while [ ! -e ${stop} ]; do sleep 0.05; done`]);
   await waitFor(async () => (await runningCount('wlate')) === 1, 10_000, 'the first run');
-  const second = cronguard(['--db', db, '--name', 'wlate', '--overlap', 'wait', '--timeout', '3s', '--', 'true']);
-  // The holder ends 2.5 s into the waiter's 3 s bound: past where a 1 s poll gave up (2 s), inside the bound.
-  await sleep(2500);
+  let waiter = 0;
+  const second = cronguard(['--db', db, '--name', 'wlate', '--overlap', 'wait', '--timeout', '10s', '--', 'true'], { onSpawn: (pid) => { waiter = pid; } });
+  // Timed from when the waiter has the database open (it is then waiting, not still starting up): the holder
+  // ends 7 s into the waiter's 10 s bound, far past any one look, with 3 s left for a loaded machine.
+  await waitFor(() => holdsOpen(waiter, db), 15_000, 'the waiter at the database');
+  await sleep(7000);
   writeFileSync(stop, '');
   await first;
   assert.equal((await second).code, 0);

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
+import { waitFor } from './cli.ts';
 
 const LOCK = '/tmp/cronguard-real-cron.lock';
 
@@ -109,4 +112,47 @@ export function installSendmail(mailbox: string): (() => void) | null {
   return () => {
     if (readFileSafe(SENDMAIL).includes(STAND_IN)) unlinkSync(SENDMAIL);
   };
+}
+
+/** .ci/run sets CRONGUARD_REAL_CRON=required when it runs as root: then a missing prerequisite fails, never skips. */
+const REQUIRED = process.env['CRONGUARD_REAL_CRON'] === 'required';
+
+/**
+ * A real-cron test's turn at the machine's one cron: fails (when required) or skips when `missing` says why it
+ * cannot run here, else takes the machine-wide lock and clears crontabs of dead copies. Returns the list of
+ * undo steps, run in reverse after the test, the lock last; null when the test was skipped.
+ */
+export async function takeRealCronTurn(t: TestContext, missing: string | null): Promise<Array<() => unknown> | null> {
+  if (missing) {
+    if (REQUIRED) assert.fail(`real-cron test required but ${missing}`);
+    t.skip(`real-cron test skipped: ${missing}`);
+    return null;
+  }
+  // The other real-cron test file may hold the lock for a minute or two.
+  const unlock = await waitForCronLock(150_000);
+  if (!unlock) {
+    if (REQUIRED) assert.fail('another real-cron test holds /tmp/cronguard-real-cron.lock');
+    t.skip('real-cron test skipped: another copy of it runs on this machine');
+    return null;
+  }
+  const undo: Array<() => unknown> = [unlock];
+  t.after(async () => { for (const step of undo.reverse()) await step(); });
+  removeStaleCrontabs();
+  return undo;
+}
+
+/**
+ * Waits, by the clock, for the early part of a minute, so that a crontab written now is read by cron at the
+ * next minute boundary (one wait, not two). Returns that boundary, in ms since the epoch.
+ */
+export async function earlyInAMinute(): Promise<number> {
+  await waitFor(() => new Date().getSeconds() < 55, 10_000, 'the start of a minute');
+  return Math.ceil((Date.now() + 1) / 60_000) * 60_000;
+}
+
+/** Starts cron for the test unless one runs already; the one started is stopped with the test's undo steps. */
+export function ensureCron(undo: Array<() => unknown>): void {
+  if (cronRunning()) return;
+  const cron = startCron();
+  undo.push(() => stopCron(cron));
 }
