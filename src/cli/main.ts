@@ -6,6 +6,7 @@ import { parseArgs } from '../shared/argv.ts';
 import type { CliContext, CommandMain } from '../commands/context.ts';
 import { badOption, CronguardError, describeError, EXIT } from '../shared/errors.ts';
 import { useHostName } from '../shared/proc.ts';
+import { systemClock, type Clock } from '../shared/time.ts';
 import type { CommandName } from '../shared/options.ts';
 
 declare const CRONGUARD_VERSION: string;
@@ -29,7 +30,8 @@ const COMMAND_MODULES: Record<CommandName, () => Promise<CommandMain>> = {
 };
 
 /** Parses, dispatches, and turns every error into one `cronguard:` line and an exit code. */
-async function main(ctx: CliContext): Promise<number> {
+async function main(context: CliContext): Promise<number> {
+  let ctx = context;
   let args: ParsedArgs;
   try {
     args = parseArgs(ctx.argv);
@@ -38,6 +40,8 @@ async function main(ctx: CliContext): Promise<number> {
       if (!HOST_NAME.test(host)) throw badOption('CRONGUARD_HOST', host, 'expected 1-253 characters of A-Z a-z 0-9 . _ -');
       useHostName(host);
     }
+    const testNow = ctx.env['CRONGUARD_TEST_NOW'];
+    if (testNow !== undefined) ctx = { ...ctx, clock: await testClock(testNow) };
     if (args.version) {
       ctx.stdout(`${CRONGUARD_VERSION}\n`);
       return EXIT.ok;
@@ -60,7 +64,20 @@ async function main(ctx: CliContext): Promise<number> {
   }
 }
 
+/**
+ * The test suite's clock (CRONGUARD_TEST_NOW=ISO time): sweep judges and records as if it read that time, so
+ * tests can step through days. Only this invocation's environment sets it: cron gives root's sweep the
+ * environment of root's crontab and of /etc/crontab and /etc/cron.d (files only root writes), so no other
+ * user can move what root's sweep records. Use `sweep --at` to look at another time without writing.
+ */
+async function testClock(text: string): Promise<Clock> {
+  const { parseInstant } = await import('../shared/instant.ts');
+  const fixed = parseInstant('CRONGUARD_TEST_NOW', text);
+  return { now: () => new Date(fixed) };
+}
+
 const ctx: CliContext = {
+  clock: systemClock,
   argv: process.argv.slice(2),
   env: process.env,
   uid: process.getuid?.() ?? -1,

@@ -1,5 +1,12 @@
+import type { Clock } from '../shared/time.ts';
+
 /** What a command may touch of the outside world; only the CLI layer builds it, from the real process. */
 export interface CliContext {
+  /**
+   * What time sweep judges and records at: the system's, or the test suite's CRONGUARD_TEST_NOW. It comes
+   * from this invocation's own environment, so it moves only the clock of whoever set it.
+   */
+  clock: Clock;
   argv: readonly string[];
   env: NodeJS.ProcessEnv;
   uid: number;

@@ -12,7 +12,7 @@ import { neutraliseLine, safeFields } from '../shared/neutralise.ts';
 import { listValues, optionGiven, optionValue } from '../shared/option-values.ts';
 import { SWEEP } from '../shared/options.ts';
 import { isGroupAlive, isProcessAlive } from '../shared/proc.ts';
-import { iso, systemClock, nowMs } from '../shared/time.ts';
+import { iso, nowMs } from '../shared/time.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import { decideSweep, type SweepOutcome } from '../sweep/evaluate.ts';
@@ -28,7 +28,7 @@ import { withStore } from './forensics.ts';
  */
 export const sweepMain: CommandMain = async (args, ctx) => {
   const o = args.options;
-  const at = optionValue(args, SWEEP.at) ?? systemClock.now();
+  const at = optionValue(args, SWEEP.at) ?? ctx.clock.now();
   const limits = { staleMs: optionValue(args, SWEEP.stale) ?? null, maxRuntimeMs: optionValue(args, SWEEP.maxRuntime) ?? null };
   const { settings, warnings: settingWarnings } = notifySettings(o, ctx.env);
   for (const w of settingWarnings) ctx.stderr(`cronguard: ${w}\n`);
@@ -42,8 +42,8 @@ export const sweepMain: CommandMain = async (args, ctx) => {
     at: at.getTime(), ...limits, bootMs: bootTimeMs(), crontabWarnings: reading.warnings, byHand: ctx.byHand,
     liveness: { wrapper: isProcessAlive, group: isGroupAlive },
   });
-  // Looking changes nothing (SPEC §4): --all and --dry-run read, judge and print; no state, no notification.
-  if (o['all'] === true || o['dry-run'] === true) return look(target, iso(at), crontab, decide, o, ctx);
+  // Looking changes nothing (SPEC §4): --all, --at and --dry-run read, judge and print; no state, no notification.
+  if (o['all'] === true || o['dry-run'] === true || optionGiven(args, SWEEP.at)) return look(target, iso(at), crontab, decide, o, ctx);
   let swept: { store: Store; outcome: SweepOutcome };
   try {
     swept = await sweepDatabase(target, iso(at), crontab, decide, ctx.stderr);
@@ -94,7 +94,7 @@ async function regenerateReport(store: Store, file: string, at: Date, ctx: CliCo
 /** How many days `sweep --html` reports: the default of `cronguard report`. */
 const REPORT_DAYS = 30;
 
-/** sweep --all / --dry-run: what a sweep would say now, from a read-only look (nothing recorded yet: the crontabs alone). */
+/** sweep --all / --dry-run / --at: what a sweep would say (now, or at --at's time), from a read-only look (nothing recorded yet: the crontabs alone). */
 async function look(
   target: StoreTarget, at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => SweepOutcome,
   o: ParsedArgs['options'], ctx: CliContext,

@@ -18,7 +18,7 @@ export interface SweepNews {
   /** The writable store, or null when sweep could not open it. */
   store: Store | null;
   env: NodeJS.ProcessEnv;
-  /** The sweep's time (ISO; --at when given): the events' `at`. */
+  /** The sweep's time (ISO; the test clock's when set): the events' `at`. */
   at: string;
   /** The exit code sweep is about to return: 0, 1, or 125 on its own error. */
   exitCode: number;

@@ -92,7 +92,7 @@ export const SWEEP = {
   cron: { name: 'cron', kind: 'string', value: 'NAME', describe: 'read crontabs by the rules of this cron: cronie or debian', defaultText: 'the installed one', choices: CRON_FLAVOURS, parse: oneOf(CRON_FLAVOURS) },
   all: { name: 'all', kind: 'boolean', describe: 'list every current problem, not only new and resolved ones; writes and sends nothing' },
   dryRun: { name: 'dry-run', kind: 'boolean', describe: 'say what a sweep would report now; writes and sends nothing' },
-  at: { name: 'at', kind: 'string', value: 'TIME', describe: 'sweep (and record the sweep) as if the clock read TIME (ISO-8601, local time unless it has an offset)', parse: instant },
+  at: { name: 'at', kind: 'string', value: 'TIME', describe: 'say what a sweep would report if the clock read TIME (ISO-8601, local time unless it has an offset); writes and sends nothing', parse: instant },
   notifyCommand: NOTIFY.command, notifyUrl: NOTIFY.url, notifyFormat: NOTIFY.format,
   ping: { name: 'ping', kind: 'string', value: 'URL', describe: 'ping URL after every sweep (a dead-man switch for cron and the host); @FILE reads URL from a file only you can read', env: 'CRONGUARD_PING_URL', parse: secretUrl },
   html: { name: 'html', kind: 'string', value: 'FILE', describe: 'after the sweep, write the HTML report of the last 30 days to FILE (as cronguard report --html)' },

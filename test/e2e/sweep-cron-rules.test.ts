@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { BIN, cronguard, cronguardJson, tempDir } from '../helpers/cli.ts';
+import { BIN, cronEnv, cronguard, cronguardJson, tempDir } from '../helpers/cli.ts';
 
 const dir = tempDir();
 interface StatusJson { jobs: Array<{ job: string }> }
@@ -20,7 +20,7 @@ test('a cronguard line that will fail under cron is warned about: not on the PAT
     '0 4 * * * /nonexistent/bin/cronguard --name gone -- /bin/true',
     '',
   ].join('\n'));
-  const sweep = (at: string) => cronguard(['sweep', '--cron', 'debian', '--crontab', crontab, '--db', db, '--at', at]);
+  const sweep = (at: string) => cronguard(['sweep', '--cron', 'debian', '--crontab', crontab, '--db', db], { env: cronEnv({ CRONGUARD_TEST_NOW: at }) });
   const first = await sweep('2026-06-01T00:00:00Z');
   assert.equal(first.code, 1, first.stderr);
   const lines = first.stderr.trim().split('\n');

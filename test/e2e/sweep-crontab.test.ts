@@ -3,19 +3,19 @@ import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { BIN, cronguard, cronguardJson, fixture, tempDir } from '../helpers/cli.ts';
+import { BIN, cronEnv, cronguard, cronguardJson, fixture, tempDir } from '../helpers/cli.ts';
 
 interface P { job: string; kind: string; since: string; runId: string | null; message: string }
 interface StatusJson { lastSweepAt: string | null; jobs: Array<Record<string, unknown>> }
 
 const dir = tempDir();
-/** A sweep reading `crontab` at `at`, as JSON, with exit code and stderr. */
+/** A sweep reading `crontab` with the test clock at `at` (it records its state), as JSON, with exit code and stderr. */
 async function sweep(db: string, crontab: string, at: string, cron = 'cronie'): Promise<{ code: number | null; problems: P[]; stderr: string }> {
-  const r = await cronguard(['sweep', '--json', '--cron', cron, '--crontab', crontab, '--db', db, '--at', at]);
+  const r = await cronguard(['sweep', '--json', '--cron', cron, '--crontab', crontab, '--db', db], { env: cronEnv({ CRONGUARD_TEST_NOW: at }) });
   return { code: r.code, problems: (JSON.parse(r.out) as { problems: P[] }).problems, stderr: r.stderr };
 }
 
-test('overdue via --crontab FILE and --at: first expected start after it was first seen, in its CRON_TZ', async () => {
+test('overdue via --crontab FILE: first expected start after it was first seen, in its CRON_TZ', async () => {
   const db = join(dir, 'crontab.db');
   const crontab = join(dir, 'crontab');
   writeFileSync(crontab, `MAILTO=root\nCRON_TZ=Europe/Berlin\n0 3 * * *  cd /srv && ${BIN} --name berlin-nightly -- /bin/true\n`);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { BIN, cronEnv, cronguard, fixture, tempDir } from '../helpers/cli.ts';
 
@@ -56,14 +57,14 @@ test('a burst of sweeps run by hand teaches the watcher nothing: the next cron s
   const db = join(dir, 'watcher.db');
   const byHand = (at: string) => new Promise<number | null>((resolve, reject) => {
     // script(1) gives the sweep a terminal, as a person's shell would.
-    const command = [process.execPath, BIN, 'sweep', '--crontab', '/dev/null', '--db', db, '--at', at].map((w) => `'${w}'`).join(' ');
-    const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'ignore', 'inherit'], env: cronEnv() });
+    const command = [process.execPath, BIN, 'sweep', '--crontab', '/dev/null', '--db', db].map((w) => `'${w}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'ignore', 'inherit'], env: cronEnv({ CRONGUARD_TEST_NOW: at }) });
     child.on('error', reject);
     child.on('close', resolve);
   });
   // A minute apart: as close as cron could run them, so only their being by hand keeps them out.
   for (const at of ['2026-06-01T10:00:00Z', '2026-06-01T10:01:00Z', '2026-06-01T10:02:00Z']) assert.equal(await byHand(at), 0);
-  const cron = await cronguard(['sweep', '--crontab', '/dev/null', '--db', db, '--at', '2026-06-01T11:00:00Z']);
+  const cron = await cronguard(['sweep', '--crontab', '/dev/null', '--db', db], { env: cronEnv({ CRONGUARD_TEST_NOW: '2026-06-01T11:00:00Z' }) });
   assert.equal(cron.code, 0, cron.out + cron.stderr);
   assert.doesNotMatch(cron.out + cron.stderr, /more than twice the usual/);
 });
@@ -82,4 +83,34 @@ test('--all and --dry-run only look: the next plain sweep still reports the news
   const after = await cronguard(['sweep', '--all', '--crontab', '/dev/null', '--db', db]);
   assert.match(after.out, /OPEN\s+failing\s+looked-at/);
   assert.throws(() => readFileSync(heard), 'a look sends nothing');
+});
+
+test('--at only looks: the next plain sweep prints exactly what it would have printed without it', async () => {
+  const real = join(dir, 'at.db');
+  const twin = join(dir, 'at-twin.db');
+  const notified = join(dir, 'at-notified');
+  const run = (job: string, code: string) => cronguard(['--name', job, '--db', real, '--', fixture('exit-n.sh'), code]);
+  const start = Date.now();
+  const minutes = (n: number) => new Date(start + n * 60_000).toISOString();
+  const plain = (db: string, at: string) => cronguard(['sweep', '--crontab', '/dev/null', '--db', db], { env: cronEnv({ TZ: 'UTC', CRONGUARD_TEST_NOW: at }) });
+  assert.equal((await run('healed', '3')).code, 3);
+  for (const at of [minutes(1), minutes(31), minutes(61)]) assert.ok([0, 1].includes((await plain(real, at)).code ?? -1));
+  assert.equal((await run('healed', '0')).code, 0);
+  assert.equal((await run('fresh', '4')).code, 4);
+  const copy = new Database(real);
+  await copy.backup(twin);
+  copy.close();
+
+  const looked = await cronguard(['sweep', '--crontab', '/dev/null', '--db', real, '--at', minutes(600), '--notify-command', `cat >> ${notified}`], { env: cronEnv({ TZ: 'UTC' }) });
+  assert.equal(looked.code, 1, looked.stderr);
+  assert.match(looked.out, /fresh/);
+  assert.match(looked.out, /resolved/);
+  const after = await plain(real, minutes(91));
+  const without = await plain(twin, minutes(91));
+  assert.deepEqual([after.code, after.out, after.stderr], [without.code, without.out, without.stderr]);
+  assert.equal(after.code, 1);
+  assert.match(after.out, /NEW\s+failing\s+fresh/);
+  assert.match(after.out, /resolved/i);
+  assert.match(after.out, /previous sweep: .* \(30m00s earlier\)/);
+  assert.throws(() => readFileSync(notified), '--at sends nothing');
 });

@@ -16,6 +16,11 @@ async function sweep(db: string, ...extra: string[]): Promise<{ code: number | n
   const r = await cronguard(['sweep', '--json', '--crontab', '/dev/null', '--db', db, ...extra]);
   return { code: r.code, json: JSON.parse(r.out) as SweepJson, stderr: r.stderr };
 }
+/** The same sweep with the test clock at `at`: a real sweep, state included, as cron's would be then. */
+async function sweepAt(db: string, at: string, ...extra: string[]): Promise<{ code: number | null; json: SweepJson; stderr: string }> {
+  const r = await cronguard(['sweep', '--json', '--crontab', '/dev/null', '--db', db, ...extra], { env: cronEnv({ CRONGUARD_TEST_NOW: at }) });
+  return { code: r.code, json: JSON.parse(r.out) as SweepJson, stderr: r.stderr };
+}
 const history = (db: string) => cronguardJson<Array<{ id: string; status: string; endedAt: string | null }>>(['history', '--json'], db);
 
 test('a wrapper killed with SIGKILL mid-run is found stuck and marked lost; the next sweep is quiet', async () => {
@@ -56,14 +61,14 @@ test('overdue via a recorded --schedule, reported once', async () => {
   next.setUTCHours(3, 0, 0, 0);
   if (next.getTime() <= Date.now()) next.setUTCDate(next.getUTCDate() + 1);
   const at = (minutes: number) => new Date(next.getTime() + minutes * 60_000).toISOString();
-  assert.equal((await sweep(db, '--at', at(4))).code, 0);
-  const late = await sweep(db, '--at', at(6));
+  assert.equal((await sweepAt(db, at(4))).code, 0);
+  const late = await sweepAt(db, at(6));
   assert.equal(late.code, 1);
   assert.deepEqual(late.json.problems.map((p) => [p.job, p.kind, p.since, p.runId]), [['nightly', 'overdue', next.toISOString(), null]]);
   assert.equal(late.json.at, at(6));
-  const again = await sweep(db, '--at', at(7));
+  const again = await sweepAt(db, at(7));
   assert.deepEqual([again.code, again.json.problems], [0, []]);
-  const all = await sweep(db, '--at', at(8), '--all');
+  const all = await sweepAt(db, at(8), '--all');
   assert.deepEqual([all.code, all.json.problems.map((p) => p.kind)], [1, ['overdue']]);
 });
 
@@ -92,8 +97,8 @@ test('failing, then resolved after a success', async () => {
 
 test('the sweep notices when the sweep before it is overdue itself', async () => {
   const db = join(dir, 'watcher.db');
-  for (const t of ['2026-06-01T10:00:00Z', '2026-06-01T10:30:00Z', '2026-06-01T11:00:00Z']) assert.equal((await sweep(db, '--at', t)).code, 0);
-  const r = await cronguard(['sweep', '--crontab', '/dev/null', '--db', db, '--at', '2026-06-01T14:00:00Z'], { env: cronEnv({ TZ: 'UTC' }) });
+  for (const t of ['2026-06-01T10:00:00Z', '2026-06-01T10:30:00Z', '2026-06-01T11:00:00Z']) assert.equal((await sweepAt(db, t)).code, 0);
+  const r = await cronguard(['sweep', '--crontab', '/dev/null', '--db', db], { env: cronEnv({ TZ: 'UTC', CRONGUARD_TEST_NOW: '2026-06-01T14:00:00Z' }) });
   assert.equal(r.code, 1);
   assert.match(r.out, /previous sweep ran at 2026-06-01 11:00 \+00:00, 3h00m earlier: more than twice the usual 30m00s/);
 });
@@ -111,4 +116,7 @@ test('bad sweep options are refused with exit 125, naming option and value', asy
     assert.match(r.stderr, pattern);
     assert.equal(r.stderr.trim().split('\n').length, 1);
   }
+  const clock = await cronguard(['sweep', '--db', join(dir, 'bad.db')], { env: cronEnv({ CRONGUARD_TEST_NOW: 'soon' }) });
+  assert.equal(clock.code, 125);
+  assert.match(clock.stderr, /^cronguard: CRONGUARD_TEST_NOW "soon": expected an ISO-8601 time/);
 });
