@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describeError } from '../shared/errors.ts';
 import { neutraliseLine } from '../shared/neutralise.ts';
 import { iso } from '../shared/time.ts';
-import type { OutboxItem, Store } from '../store/store.ts';
+import type { HeardChange, OutboxItem, Store } from '../store/store.ts';
 import { trackClaim } from './abort.ts';
 import { nextTry } from './backoff.ts';
 import { deliver, describeChannel } from './deliver.ts';
@@ -31,19 +31,31 @@ const CLAIM_MARGIN_MS = 60_000;
 /** Delivered rows are kept this long (for forensics), then deleted. */
 const KEEP_DELIVERED_MS = 30 * 86_400_000;
 
+/** One event for one channel; a sweep's carries the change to what that channel heard (queued only if it applies). */
+export interface Parcel {
+  event: NotifyEvent;
+  channel: Channel;
+  heard?: HeardChange;
+}
+
 /**
  * Queues each event for each channel in the outbox (in one transaction) and then delivers what is due,
  * these first. Without a usable store each is delivered directly, once. Returns what did not get through.
  */
-export async function notify(events: NotifyEvent[], channels: Channel[], store: Store | null, ctx: DeliveryContext): Promise<Undelivered[]> {
-  const parcels = events.flatMap((event) => channels.map((channel) => ({ event, channel })));
+export function notify(events: NotifyEvent[], channels: Channel[], store: Store | null, ctx: DeliveryContext): Promise<Undelivered[]> {
+  return notifyParcels(events.flatMap((event) => channels.map((channel) => ({ event, channel }))), channels, store, ctx);
+}
+
+/** notify() for parcels made per channel: `channels` are all this invocation was given (their backlog is delivered too). */
+export async function notifyParcels(parcels: Parcel[], channels: Channel[], store: Store | null, ctx: DeliveryContext): Promise<Undelivered[]> {
   // Nothing new: only the backlog, quietly (its trouble is another job's, already warned about once).
   if (parcels.length === 0) return store ? deliverPending(store, channels, ctx).catch(() => []) : [];
   if (!store) return deliverDirectly(parcels, ctx, 'no database');
   let ids: number[];
   try {
-    ids = await store.alerts.enqueue(parcels.map(({ event, channel }) => ({
+    ids = await store.alerts.enqueue(parcels.map(({ event, channel, heard }) => ({
       eventId: event.id, eventType: event.type, job: event.job, channelFp: channelFingerprint(channel), payload: JSON.stringify(event),
+      ...(heard ? { heard } : {}),
     })), iso(ctx.now()));
   } catch (error) {
     return deliverDirectly(parcels, ctx, `cannot queue: ${describeError(error)}`);

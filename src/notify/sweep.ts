@@ -1,9 +1,10 @@
 import { nowMs, systemClock } from '../shared/time.ts';
 import { EXIT, describeError } from '../shared/errors.ts';
 import { hostName } from '../shared/proc.ts';
-import type { Store } from '../store/store.ts';
-import { type ProblemInfo, sweepEvent } from './event.ts';
-import { deliveryWarning, notify } from './outbox.ts';
+import { type NotifyEvent, type ProblemInfo, sweepEvent } from './event.ts';
+import { deliveryWarning, notifyParcels, type Parcel } from './outbox.ts';
+import { type Channel, channelFingerprint } from '../shared/channel.ts';
+import type { HeardProblem, Store } from '../store/store.ts';
 import { ping, pingUrl } from './ping.ts';
 import type { NotifySettings } from './settings.ts';
 
@@ -13,6 +14,10 @@ export interface SweepNews {
   problems: ProblemInfo[];
   /** Problems reported as resolved by this sweep. */
   resolved: ProblemInfo[];
+  /** Every problem current after this sweep (what each channel should have heard of), printed or not. */
+  current: ProblemInfo[];
+  /** The transient ones among them (a run just marked lost): told once, never resolved. */
+  transient: ProblemInfo[];
   /** From notifySettings(args.options, ctx.env). */
   settings: NotifySettings;
   /** The writable store, or null when sweep could not open it. */
@@ -27,20 +32,22 @@ export interface SweepNews {
 }
 
 /**
- * Sweep's alerts, within the delivery timeout: one `problem` or `resolved` event per reported problem
- * to every channel (queued first, so never lost), the outbox's due backlog, and the dead-man ping.
- * Returns the one warning line to print, or null; never throws.
+ * Sweep's alerts, within the delivery timeout: to each channel, a `problem` event for each current problem
+ * it has not heard of and a `resolved` event for each it heard of that is gone (queued first, so never
+ * lost), whichever sweep printed them; the outbox's due backlog; and the dead-man ping. Without a store,
+ * the printed news goes to every channel directly. Returns the one warning line to print, or null; never throws.
  */
 export async function notifySweep(s: SweepNews): Promise<string | null> {
   const deadline = nowMs() + s.settings.timeoutMs;
   try {
     const host = hostName();
-    const events = s.settings.channels.length === 0 ? [] : [
-      ...s.problems.map((p) => sweepEvent('problem', p, host, s.at)),
-      ...s.resolved.map((p) => sweepEvent('resolved', p, host, s.at)),
-    ];
+    const channels = s.settings.channels;
+    const event = eventMaker(host, s.at);
+    const parcels: Parcel[] = channels.length === 0 ? []
+      : s.store ? channelNews(channels, await s.store.alerts.heard(channels.map(channelFingerprint)), s.current, s.transient, event)
+        : [...s.problems.map((p) => event('problem', p)), ...s.resolved.map((p) => event('resolved', p))].flatMap((e) => channels.map((channel) => ({ event: e, channel })));
     const [undelivered, pingTrouble] = await Promise.all([
-      notify(events, s.settings.channels, s.store, { env: s.env, now: () => systemClock.now(), deadline }),
+      notifyParcels(parcels, channels, s.store, { env: s.env, now: () => systemClock.now(), deadline }),
       s.settings.ping ? pingSweep(s.settings.ping, s.exitCode, s.summary, deadline) : null,
     ]);
     const problems = [deliveryWarning(undelivered), pingTrouble].filter((p) => p);
@@ -48,6 +55,47 @@ export async function notifySweep(s: SweepNews): Promise<string | null> {
   } catch (error) {
     return `notifications failed: ${describeError(error)}`;
   }
+}
+
+/** Makes sweep events, one per news item (type, problem, appearance): every channel gets the same event id. */
+function eventMaker(host: string, at: string): (type: 'problem' | 'resolved', p: ProblemInfo) => NotifyEvent {
+  const made = new Map<string, NotifyEvent>();
+  return (type, p) => {
+    const key = JSON.stringify([type, p.job, p.kind, p.since]);
+    let e = made.get(key);
+    if (!e) made.set(key, (e = sweepEvent(type, p, host, at)));
+    return e;
+  };
+}
+
+const problemKey = (p: { job: string; kind: string }) => `${p.job}\0${p.kind}`;
+
+/**
+ * What each channel is to hear now, from what it heard before (pure): the resolution of each problem it
+ * heard of that is gone or has appeared anew since (another `since`), then each current problem it has not
+ * heard of (this appearance), then the transient ones. A hand-run sweep that printed a problem first
+ * therefore takes nothing from the channels: they hear of it from the next sweep given them.
+ */
+export function channelNews(channels: readonly Channel[], heard: readonly HeardProblem[], current: readonly ProblemInfo[],
+  transient: readonly ProblemInfo[], event: (type: 'problem' | 'resolved', p: ProblemInfo) => NotifyEvent): Parcel[] {
+  const passing = new Set(transient);
+  const kept = new Map(current.filter((p) => !passing.has(p)).map((p) => [problemKey(p), p]));
+  return channels.flatMap((channel) => {
+    const channelFp = channelFingerprint(channel);
+    const mine = new Map(heard.filter((h) => h.channelFp === channelFp).map((h) => [problemKey(h), h]));
+    const parcels: Parcel[] = [];
+    for (const h of mine.values()) {
+      if (kept.get(problemKey(h))?.since === h.since) continue;
+      const told = { job: h.job, kind: h.kind, since: h.since, runId: h.runId, message: h.message };
+      parcels.push({ event: event('resolved', told), channel, heard: { op: 'forget', problem: h } });
+    }
+    for (const p of kept.values()) {
+      if (mine.get(problemKey(p))?.since === p.since) continue;
+      parcels.push({ event: event('problem', p), channel, heard: { op: 'hear', problem: { channelFp, ...p } } });
+    }
+    for (const p of transient) parcels.push({ event: event('problem', p), channel });
+    return parcels;
+  });
 }
 
 /**

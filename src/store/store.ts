@@ -191,6 +191,31 @@ export interface NewOutboxItem {
   job: string | null;
   channelFp: string;
   payload: string;
+  /** For sweep's problem and resolved events: the change to what the channel heard; queued only if it still applies. */
+  heard?: HeardChange;
+}
+
+/**
+ * A sweep problem one channel was told of (its `problem` notification queued), with the facts it was told.
+ * `since` tells one appearance of a problem from the next. Data only: it never says where to send.
+ */
+export interface HeardProblem {
+  channelFp: string;
+  job: string;
+  kind: string;
+  since: string;
+  runId: string | null;
+  message: string;
+}
+
+/**
+ * `hear`: the channel hears of the problem now (queued unless it already heard of this appearance);
+ * `forget`: it hears of its resolution (queued only while it still holds that appearance as heard). Two
+ * sweeps deciding the same news at once thus queue it once.
+ */
+export interface HeardChange {
+  op: 'hear' | 'forget';
+  problem: HeardProblem;
 }
 
 /** A queued notification as a delivering process claimed it. */
@@ -211,8 +236,13 @@ export interface DeliveryFailure {
 export interface AlertStore {
   /** Consecutive failed runs of `job` that started before the given run, back to its last success. */
   failuresBefore(job: string, runId: string, startedAt: string): Promise<number>;
-  /** Queues notifications in one transaction; returns their ids. */
+  /**
+   * Queues notifications in one transaction; returns the ids of those queued. An item with a `heard` change
+   * is queued only when that change applies (the channel's heard problems are updated with it).
+   */
   enqueue(items: NewOutboxItem[], at: string): Promise<number[]>;
+  /** The sweep problems the given channels (fingerprints) heard of and have not heard resolved. */
+  heard(channelFps: readonly string[]): Promise<HeardProblem[]>;
   /**
    * Claims up to `limit` due notifications of the given channels (fingerprints) for this process (BEGIN
    * IMMEDIATE, so no two processes claim the same row), oldest first, skipping a channel while an older

@@ -9,6 +9,8 @@ export interface Reconciled {
   resolved: Problem[];
   /** Every problem current after this sweep, with this sweep's facts (its `since` kept from when it opened). */
   current: Problem[];
+  /** The transient ones among them (a run just marked lost): told in this sweep only, never resolved. */
+  transient: Problem[];
   opened: Problem[];
   closed: ProblemKey[];
   resolving: ProblemKey[];
@@ -32,13 +34,14 @@ const asProblem = ({ reported: _r, resolvedAt: _a, ...p }: OpenProblem): Problem
 export function reconcile(findings: readonly Finding[], open: readonly OpenProblem[]): Reconciled {
   const openByKey = new Map(open.map((p) => [key(p), p]));
   const found = new Set(findings.map(key));
-  const r: Reconciled = { reported: [], resolved: [], current: [], opened: [], closed: [], resolving: [], reopened: [] };
+  const r: Reconciled = { reported: [], resolved: [], current: [], transient: [], opened: [], closed: [], resolving: [], reopened: [] };
   for (const f of findings) {
     const before = openByKey.get(key(f));
     const now = before ? { ...plain(f), since: before.since } : plain(f);
     r.current.push(now);
     if (f.transient) {
       r.reported.push(now);
+      r.transient.push(now);
       if (before) r.closed.push(before);
     } else if (!before) {
       r.reported.push(now);

@@ -55,4 +55,22 @@ export function alertContract(kit: Kit): void {
     assert.equal(await one.alerts.purgeDelivered(at(1)), 1, 'e1; e3 was delivered at the cutoff');
     assert.equal(await one.alerts.purgeDelivered(at(100)), 2);
   });
+
+  test(name('what each channel heard: a problem is queued once per channel and appearance, its resolution once, whoever races'), async () => {
+    const target = await kit.target();
+    const [one, other] = [await kit.writable(target), await kit.writable(target)];
+    const heard = { channelFp: 'hook', job: 'j', kind: 'failing', since: at(1), runId: 'r1', message: 'failed' };
+    const told = (eventId: string, op: 'hear' | 'forget', problem = heard) => ({ ...item(eventId, problem.channelFp), eventType: op === 'hear' ? 'problem' : 'resolved', heard: { op, problem } });
+    assert.equal((await one.alerts.enqueue([told('p1', 'hear'), told('m1', 'hear', { ...heard, channelFp: 'mail' })], at(2))).length, 2);
+    assert.deepEqual(await other.alerts.enqueue([told('p2', 'hear')], at(3)), [], 'that channel already heard of this appearance');
+    assert.deepEqual(await other.alerts.heard(['hook']), [heard]);
+    assert.deepEqual((await other.alerts.heard(['hook', 'mail', 'pager'])).map((h) => h.channelFp), ['hook', 'mail']);
+    assert.deepEqual(await other.alerts.heard([]), []);
+    assert.deepEqual(await other.alerts.enqueue([told('x1', 'forget', { ...heard, since: at(0) })], at(3)), [], 'another appearance is not the one it heard');
+    assert.equal((await one.alerts.enqueue([told('r1', 'forget'), item('plain', 'hook')], at(4))).length, 2, 'an item without a change is always queued');
+    assert.deepEqual(await other.alerts.enqueue([told('r2', 'forget')], at(5)), [], 'its resolution is queued once');
+    assert.deepEqual(await other.alerts.heard(['hook']), []);
+    const queued = await other.alerts.claim(at(9), at(10), 't', 10, ALL);
+    assert.deepEqual(queued.map((q) => q.eventId), ['p1', 'm1', 'r1', 'plain']);
+  });
 }

@@ -11,21 +11,27 @@ import { startServer } from '../helpers/http.ts';
 const dir = tempDir();
 const problem = { job: 'backup', kind: 'overdue', since: '2030-01-01T03:05:00.000Z', runId: null, message: 'expected at 03:00, not started' };
 
-test('sweep API: problem and resolved events are queued and delivered, then the dead-man ping', async () => {
+test('sweep API: each channel hears each problem once and its resolution once, then the dead-man ping', async () => {
   const server = await startServer();
   const db = join(dir, 'sweep.db');
   const { settings } = notifySettings({ 'notify-url': [`${server.url}/hook`], ping: `${server.url}/dms` }, {});
-  const { warning, outbox } = await writeStore(db, async (store) => ({
-    warning: await notifySweep({
-      problems: [problem], resolved: [{ ...problem, job: 'report', kind: 'failing' }], settings, store, env: {},
-      at: '2030-01-01T03:30:00.000Z', exitCode: 1, summary: 'backup overdue',
-    }),
+  const report = { ...problem, job: 'report', kind: 'failing' };
+  const sweepNews = (at: string, current: Array<typeof problem>) => ({
+    problems: [], resolved: [], current, transient: [], settings, env: {}, at, exitCode: 1, summary: 'backup overdue',
+  });
+  const { warnings, outbox } = await writeStore(db, async (store) => ({
+    warnings: [
+      await notifySweep({ ...sweepNews('2030-01-01T03:30:00.000Z', [problem, report]), store }),
+      await notifySweep({ ...sweepNews('2030-01-01T04:00:00.000Z', [problem]), store }),
+      await notifySweep({ ...sweepNews('2030-01-01T04:30:00.000Z', [problem]), store }),
+    ],
     outbox: await store.metrics.outbox(),
   }));
-  assert.equal(warning, null);
+  assert.deepEqual(warnings, [null, null, null]);
   const hooks = server.received.filter((r) => r.path === '/hook').map((r) => r.json as Record<string, unknown>);
   assert.deepEqual(hooks.map((e) => [e['type'], e['job'], e['at']]), [
-    ['problem', 'backup', '2030-01-01T03:30:00.000Z'], ['resolved', 'report', '2030-01-01T03:30:00.000Z'],
+    ['problem', 'backup', '2030-01-01T03:30:00.000Z'], ['problem', 'report', '2030-01-01T03:30:00.000Z'],
+    ['resolved', 'report', '2030-01-01T04:00:00.000Z'],
   ]);
   assert.deepEqual(hooks[0]?.['problem'], problem);
   assert.equal(hooks[0]?.['run'], null);
@@ -40,7 +46,7 @@ test('sweep API: a sweep that failed pings URL/fail; a receiver that is down is 
   const gone = await startServer();
   await gone.close();
   const { settings } = notifySettings({ 'notify-url': [gone.url], ping: server.url }, { CRONGUARD_NOTIFY_TIMEOUT: '2s' });
-  const warning = await notifySweep({ problems: [problem], resolved: [], settings, store: null, env: {}, at: 'x', exitCode: 125, summary: '' });
+  const warning = await notifySweep({ problems: [problem], resolved: [], current: [problem], transient: [], settings, store: null, env: {}, at: 'x', exitCode: 125, summary: '' });
   assert.match(warning ?? '', /^could not deliver the problem notification of backup .*ECONNREFUSED.*not queued \(no database\)/);
   assert.equal(server.received[0]?.path, '/fail');
 });

@@ -144,9 +144,16 @@ test('migration race: 10 runs upgrade an old schema at once; each migration appl
   await sql.begin(async (tx) => {
     await tx.unsafe((PG_MIGRATIONS[0] as { sql: string }).sql);
     await tx.unsafe('CREATE TABLE cronguard_schema (version integer NOT NULL); INSERT INTO cronguard_schema VALUES (1)');
+    // What channels heard is seeded from the outbox; a planted payload that is not JSON is skipped, not a failed upgrade.
+    const since = '2026-01-01T03:00:00.000Z';
+    await tx`INSERT INTO problems (job, kind, since, run_id, message, opened_at, reported_at) VALUES ('old', 'failing', ${since}, NULL, 'failed', ${since}, ${since})`;
+    for (const [fp, payload] of [['told', JSON.stringify({ problem: { kind: 'failing', since } })], ['planted', '{"problem": not json']] as const) {
+      await tx`INSERT INTO outbox (event_id, event_type, job, channel_fp, payload, created_at, next_at) VALUES (${fp}, 'problem', 'old', ${fp}, ${payload}, ${since}, ${since})`;
+    }
   });
   const results = await Promise.all(Array.from({ length: 10 }, (_, i) => cronguard(['--name', `m${i}`, '--', 'true'], { env: env(db), limitMs: 120_000 })));
   for (const r of results) assert.deepEqual([r.code, r.stderr], [0, '']);
   assert.deepEqual([...await sql`SELECT version FROM cronguard_schema`].map((r) => r['version']), [PG_SCHEMA_VERSION]);
   assert.equal((await history(db)).length, 10);
+  assert.deepEqual([...await sql`SELECT channel_fp, job, kind FROM channel_problems`].map((r) => [r['channel_fp'], r['job'], r['kind']]), [['told', 'old', 'failing']]);
 });

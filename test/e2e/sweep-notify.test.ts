@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cronguard, tempDir } from '../helpers/cli.ts';
@@ -27,4 +27,34 @@ test('a sweep that fails on its own pings /fail', async () => {
   const r = await cronguard(['sweep', '--db', join(dir, 'plain-file', 'cg.db'), '--crontab', '/dev/null', '--ping', `${server.url}/dms`]);
   assert.equal(r.code, 125);
   assert.deepEqual(server.received.map((x) => x.path.split('?')[0]), ['/dms/fail']);
+});
+
+test('a sweep run by hand takes nothing from the channels: the next notifying sweep delivers the problem once, and its resolution once', async () => {
+  const db = join(dir, 'by-hand.db');
+  const heard = join(dir, 'heard');
+  const later = join(dir, 'heard-later');
+  const channel = (file: string) => ['--notify-command', `echo "$CRONGUARD_EVENT $CRONGUARD_JOB $CRONGUARD_PROBLEM" >> ${file}`];
+  const plain = () => cronguard(['sweep', '--db', db, '--crontab', '/dev/null']);
+  const notifying = (...extra: string[]) => cronguard(['sweep', '--db', db, '--crontab', '/dev/null', ...channel(heard), ...extra]);
+  const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : []);
+  assert.equal((await cronguard(['--db', db, '--name', 'nightly', '--', 'sh', '-c', 'exit 3'])).code, 3);
+  const byHand = await plain();
+  assert.equal(byHand.code, 1);
+  assert.match(byHand.out, /NEW\s+failing\s+nightly/);
+  const first = await notifying();
+  assert.deepEqual([first.code, first.out, first.stderr], [0, '', ''], 'nothing new to print: the hand-run sweep printed it');
+  assert.deepEqual(lines(heard), ['problem nightly failing'], 'the channel still hears of it');
+  assert.equal((await notifying()).code, 0);
+  assert.deepEqual(lines(heard), ['problem nightly failing'], 'once');
+
+  assert.equal((await cronguard(['--db', db, '--name', 'nightly', '--', 'true'])).code, 0);
+  const fixedByHand = await plain();
+  assert.equal(fixedByHand.code, 1);
+  assert.match(fixedByHand.out, /RESOLVED\s+failing\s+nightly/);
+  const told = await notifying(...channel(later));
+  assert.deepEqual([told.code, told.stderr], [0, '']);
+  assert.deepEqual(lines(heard), ['problem nightly failing', 'resolved nightly failing'], 'and its resolution');
+  assert.deepEqual(lines(later), [], 'a channel that never heard of the problem hears nothing of its end');
+  assert.equal((await notifying()).code, 0);
+  assert.deepEqual(lines(heard), ['problem nightly failing', 'resolved nightly failing'], 'once');
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { channelFingerprint } from '../../src/shared/channel.ts';
@@ -82,4 +82,28 @@ test('a row planted for another channel is never delivered; one planted for ours
   assert.match(bad?.last_error ?? '', /not a cronguard event/);
   const [other] = query<{ dead_at: string | null; attempts: number }>(db, `SELECT dead_at, attempts FROM outbox WHERE event_id = 'p-other'`);
   assert.deepEqual(other, { dead_at: null, attempts: 0 }, 'the row of a channel nobody gave stays untouched');
+});
+
+test('upgrade: channels are not told again of problems the outbox shows they heard; a planted payload that is not JSON breaks nothing', async () => {
+  const db = join(dir, 'heard-upgrade.db');
+  const [toldFile, newFile] = [join(dir, 'told-before'), join(dir, 'never-told')];
+  const command = (file: string) => `echo "$CRONGUARD_EVENT $CRONGUARD_JOB $CRONGUARD_PROBLEM" >> ${file}`;
+  const since = '2026-01-01T03:00:00.000Z';
+  const old = new Database(db);
+  old.function('cronguard_channel_fingerprint', (_channel: unknown) => null); // migration 10 on an empty outbox
+  for (const m of MIGRATIONS.filter((m) => m.version <= 18)) old.exec(m.sql);
+  old.pragma('user_version = 18');
+  old.prepare(`INSERT INTO problems (job, kind, since, run_id, message, opened_at, reported_at) VALUES ('old', 'failing', ?, NULL, 'failed', ?, ?)`).run(since, since, since);
+  const queued = old.prepare(`INSERT INTO outbox (event_id, event_type, job, channel_fp, payload, created_at, next_at, delivered_at)
+    VALUES (?, 'problem', 'old', ?, ?, ?, ?, ?)`);
+  const problemEvent = JSON.stringify({ version: 1, id: 'e1', type: 'problem', problem: { job: 'old', kind: 'failing', since } });
+  queued.run('e1', channelFingerprint({ kind: 'command', command: command(toldFile) }), problemEvent, since, since, since);
+  queued.run('e2', channelFingerprint({ kind: 'command', command: command(newFile) }), '{"problem": not json', since, since, since);
+  old.close();
+  // The job has no failing run: the problem is gone. Only the channel that heard of it hears of its end.
+  const sweep = await cronguard(['sweep', '--db', db, '--crontab', '/dev/null', '--notify-command', command(toldFile), '--notify-command', command(newFile)]);
+  assert.equal(sweep.code, 1, sweep.stderr);
+  assert.equal(sweep.stderr, '');
+  assert.deepEqual(readFileSync(toldFile, 'utf8'), 'resolved old failing\n');
+  assert.equal(existsSync(newFile), false, 'a channel never told of it hears nothing of its end');
 });

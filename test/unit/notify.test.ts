@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import '../helpers/cjs-require.ts';
 import { nextTry, retryDelayMs } from '../../src/notify/backoff.ts';
-import { runEvent } from '../../src/notify/event.ts';
+import { type NotifyEvent, runEvent } from '../../src/notify/event.ts';
+import { channelNews } from '../../src/notify/sweep.ts';
+import { type Channel, channelFingerprint } from '../../src/shared/channel.ts';
 import { bodyTail, outcomeSuffix, pingUrl } from '../../src/notify/ping.ts';
 import { slackBody, slackEscape } from '../../src/notify/slack.ts';
 import { escapeHelp, escapeLabel, exposition } from '../../src/report/prometheus.ts';
@@ -108,4 +110,22 @@ test('checks turn only a success into a failure, exit 1, with the reason', () =>
   assert.match(fast.reason ?? '', /200ms, under --min-duration 1\.0s/);
   const failed = { ...ok, status: 'failed' as const, exitCode: 2, code: 2 };
   assert.deepEqual(applyChecks(failed, checks, 200, 'ERROR'), failed);
+});
+
+test('channel news: each channel hears what it has not heard, and the end of what it heard; a new appearance is both', () => {
+  const hook: Channel = { kind: 'url', url: 'http://h/', format: 'json' };
+  const mail: Channel = { kind: 'command', command: 'mail ops' };
+  const p = (job: string, since: string) => ({ job, kind: 'failing', since, runId: null, message: `${job} failed` });
+  const [a, b, again, lost] = [p('a', 'T1'), p('b', 'T1'), p('c', 'T2'), { ...p('d', 'T3'), kind: 'stuck' }];
+  const heard = [
+    { channelFp: channelFingerprint(hook), ...a }, // still current: nothing
+    { channelFp: channelFingerprint(hook), ...p('gone', 'T0') }, // resolved
+    { channelFp: channelFingerprint(hook), ...p('c', 'T1') }, // c came back since: its end, then its new appearance
+  ];
+  const event = (type: 'problem' | 'resolved', q: { job: string; kind: string; since: string }) => ({ type, id: `${type} ${q.job} ${q.since}` }) as unknown as NotifyEvent;
+  const news = channelNews([hook, mail], heard, [a, b, again, lost], [lost], event);
+  const said = (c: Channel) => news.filter((n) => n.channel === c).map((n) => `${n.event.id}${n.heard ? ` ${n.heard.op}` : ''}`);
+  assert.deepEqual(said(hook), ['resolved gone T0 forget', 'resolved c T1 forget', 'problem b T1 hear', 'problem c T2 hear', 'problem d T3']);
+  assert.deepEqual(said(mail), ['problem a T1 hear', 'problem b T1 hear', 'problem c T2 hear', 'problem d T3']);
+  assert.equal(news.find((n) => n.channel === mail && n.event.id === 'problem a T1')?.heard?.problem.channelFp, channelFingerprint(mail));
 });

@@ -1,5 +1,5 @@
 import { FAILURE_STATUSES } from '../../shared/types.ts';
-import type { AlertStore, OutboxItem } from '../store.ts';
+import type { AlertStore, HeardProblem, OutboxItem } from '../store.ts';
 import type { PgClient } from './client.ts';
 
 const FAILURE_SQL = FAILURE_STATUSES.map((s) => `'${s}'`).join(', ');
@@ -26,12 +26,26 @@ export function pgAlertStore(db: PgClient): AlertStore {
     enqueue: (items, at) => db.call((sql) => sql.begin(async (tx) => {
       const ids: number[] = [];
       for (const item of items) {
+        const change = item.heard;
+        if (change) {
+          const p = change.problem;
+          const applied = change.op === 'hear'
+            ? await tx`INSERT INTO channel_problems (channel_fp, job, kind, since, run_id, message, heard_at)
+                VALUES (${p.channelFp}, ${p.job}, ${p.kind}, ${p.since}, ${p.runId}, ${p.message}, ${at}) ON CONFLICT (channel_fp, job, kind) DO NOTHING`
+            : await tx`DELETE FROM channel_problems WHERE channel_fp = ${p.channelFp} AND job = ${p.job} AND kind = ${p.kind} AND since = ${p.since}`;
+          if (applied.count !== 1) continue;
+        }
         const [row] = await tx<Array<{ id: number }>>`INSERT INTO outbox (event_id, event_type, job, channel_fp, payload, created_at, next_at)
           VALUES (${item.eventId}, ${item.eventType}, ${item.job}, ${item.channelFp}, ${item.payload}, ${at}, ${at}) RETURNING id`;
         ids.push(row?.id ?? 0);
       }
       return ids;
     })),
+    heard: async (channelFps) => channelFps.length === 0 ? [] : db.call(async (sql) =>
+      (await sql<Array<{ channel_fp: string; job: string; kind: string; since: string; run_id: string | null; message: string }>>`
+        SELECT channel_fp, job, kind, since, run_id, message FROM channel_problems
+        WHERE channel_fp IN (SELECT json_array_elements_text(${JSON.stringify(channelFps)}::text::json)) ORDER BY channel_fp, job, kind`)
+        .map((r): HeardProblem => ({ channelFp: r.channel_fp, job: r.job, kind: r.kind, since: r.since, runId: r.run_id, message: r.message }))),
     claim: async (now, until, token, limit, channelFps) => channelFps.length === 0 ? [] : db.call((sql) => sql.begin(async (tx) => {
       await tx`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`;
       // A row waits while an older row of its channel is pending and not due, or claimed by someone.

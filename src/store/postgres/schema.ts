@@ -47,6 +47,25 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX runs_by_host ON runs (host, started_at);
     `,
   },
+  {
+    // Per-channel news, as SQLite's version 21: what each channel was told of, seeded from the outbox. A
+    // payload that is not JSON (planted) is skipped, never an upgrade that fails.
+    version: 5,
+    sql: `
+      CREATE TABLE channel_problems (channel_fp ${T} NOT NULL, job ${T} NOT NULL, kind ${T} NOT NULL, since ${T} NOT NULL,
+        run_id text, message text NOT NULL, heard_at ${T} NOT NULL, PRIMARY KEY (channel_fp, job, kind));
+      CREATE FUNCTION pg_temp.cronguard_json(t text) RETURNS json LANGUAGE plpgsql IMMUTABLE
+        AS $f$ BEGIN RETURN t::json; EXCEPTION WHEN others THEN RETURN NULL; END $f$;
+      INSERT INTO channel_problems (channel_fp, job, kind, since, run_id, message, heard_at)
+        SELECT DISTINCT ON (o.channel_fp, p.job, p.kind) o.channel_fp, p.job, p.kind, p.since, p.run_id, p.message, o.created_at
+        FROM problems p JOIN outbox o ON o.event_type = 'problem' AND o.job = p.job AND o.channel_fp <> 'none'
+        WHERE pg_temp.cronguard_json(o.payload)->'problem'->>'kind' = p.kind
+          AND pg_temp.cronguard_json(o.payload)->'problem'->>'since' = p.since
+        ORDER BY o.channel_fp, p.job, p.kind, o.created_at
+        ON CONFLICT DO NOTHING;
+      DROP FUNCTION pg_temp.cronguard_json(text);
+    `,
+  },
 ];
 
 /** The schema version this cronguard writes. */

@@ -1,4 +1,4 @@
-import type { AlertStore, DeliveryFailure, NewOutboxItem, OutboxItem } from '../store.ts';
+import type { AlertStore, DeliveryFailure, HeardChange, HeardProblem, NewOutboxItem, OutboxItem } from '../store.ts';
 import type { SqliteDatabase } from './database.ts';
 import { streakReader } from './streak.ts';
 
@@ -36,8 +36,19 @@ export function sqliteAlertStore(db: SqliteDatabase): AlertStore {
     dead_at = @deadAt, claim_token = NULL, claim_until = NULL WHERE id = @id AND claim_token = @token`);
   const release = lazy(db, 'UPDATE outbox SET claim_token = NULL, claim_until = NULL WHERE id = @id AND claim_token = @token');
 
-  const enqueue = db.transaction((items: NewOutboxItem[], at: string) =>
-    items.map((item) => Number(insert().run({ ...item, at }).lastInsertRowid)));
+  const hear = lazy(db, `INSERT INTO channel_problems (channel_fp, job, kind, since, run_id, message, heard_at)
+    VALUES (@channelFp, @job, @kind, @since, @runId, @message, @at) ON CONFLICT (channel_fp, job, kind) DO NOTHING`);
+  const forget = lazy(db, 'DELETE FROM channel_problems WHERE channel_fp = @channelFp AND job = @job AND kind = @kind AND since = @since');
+  /** Whether a channel's heard problems changed as asked (no: another sweep made that change first). */
+  const applies = (change: HeardChange, at: string): boolean =>
+    (change.op === 'hear' ? hear() : forget()).run(change.op === 'hear' ? { ...change.problem, at } : {
+      channelFp: change.problem.channelFp, job: change.problem.job, kind: change.problem.kind, since: change.problem.since,
+    }).changes === 1;
+  const enqueue = db.transaction((items: NewOutboxItem[], at: string) => items.flatMap((item) => {
+    if (item.heard && !applies(item.heard, at)) return [];
+    const { eventId, eventType, job, channelFp, payload } = item;
+    return [Number(insert().run({ eventId, eventType, job, channelFp, payload, at }).lastInsertRowid)];
+  }));
   const claim = db.transaction((now: string, until: string, token: string, limit: number, channels: string) => {
     const rows = claimable().all({ now, limit, channels }) as OutboxRow[];
     for (const row of rows) setClaim().run({ token, until, id: row.id });
@@ -53,6 +64,13 @@ export function sqliteAlertStore(db: SqliteDatabase): AlertStore {
     },
     async enqueue(items, at) {
       return enqueue.immediate(items, at);
+    },
+    async heard(channelFps) {
+      if (channelFps.length === 0) return [];
+      const rows = db.prepare(`SELECT channel_fp, job, kind, since, run_id, message FROM channel_problems
+        WHERE channel_fp IN (SELECT value FROM json_each(?)) ORDER BY channel_fp, job, kind`).all(JSON.stringify(channelFps)) as
+        Array<{ channel_fp: string; job: string; kind: string; since: string; run_id: string | null; message: string }>;
+      return rows.map((r): HeardProblem => ({ channelFp: r.channel_fp, job: r.job, kind: r.kind, since: r.since, runId: r.run_id, message: r.message }));
     },
     async claim(now, until, token, limit, channelFps) {
       if (channelFps.length === 0) return [];

@@ -185,6 +185,31 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Per-channel news (SPEC §4): each channel hears of each problem once when it appears and once when it
+    // is resolved, whichever sweep printed it. A row: this channel (a fingerprint, never where to send) was
+    // told of this appearance (since) of the problem, and not yet of its resolution. Seeded from the
+    // outbox, so channels do not hear again, on upgrade, of problems they were already told of.
+    version: 21,
+    sql: `
+      CREATE TABLE channel_problems (
+        channel_fp TEXT NOT NULL,
+        job TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        since TEXT NOT NULL,
+        run_id TEXT,
+        message TEXT NOT NULL,
+        heard_at TEXT NOT NULL,
+        PRIMARY KEY (channel_fp, job, kind)
+      ) WITHOUT ROWID;
+      INSERT OR IGNORE INTO channel_problems (channel_fp, job, kind, since, run_id, message, heard_at)
+        SELECT o.channel_fp, p.job, p.kind, p.since, p.run_id, p.message, min(o.created_at)
+        FROM problems p JOIN outbox o ON o.event_type = 'problem' AND o.job = p.job AND o.channel_fp <> 'none'
+          AND (CASE WHEN json_valid(o.payload) THEN json_extract(o.payload, '$.problem.kind') END) = p.kind
+          AND (CASE WHEN json_valid(o.payload) THEN json_extract(o.payload, '$.problem.since') END) = p.since
+        GROUP BY o.channel_fp, p.job, p.kind;
+    `,
+  },
 ];
 
 /** The schema version this cronguard writes. */
