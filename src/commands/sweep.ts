@@ -17,7 +17,7 @@ import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import { decideSweep, type SweepOutcome } from '../sweep/evaluate.ts';
 import type { CrontabSeen, SweepSnapshot } from '../shared/sweep-model.ts';
-import { crontabJobsFor } from '../sweep/sources.ts';
+import { crontabJobsFor, sweepLinesFor } from '../sweep/sources.ts';
 import type { StoreTarget } from '../store/target.ts';
 import { storeTargetOf } from './store-target.ts';
 import { withStore } from './forensics.ts';
@@ -38,8 +38,9 @@ export const sweepMain: CommandMain = async (args, ctx) => {
     flavour: detectCron(optionValue(args, SWEEP.cron) ?? null).flavour,
   });
   const crontab = crontabJobsFor(reading, target, currentUser(ctx.env));
+  const sweepLines = sweepLinesFor(reading, target, currentUser(ctx.env));
   const decide = (snapshot: SweepSnapshot) => decideSweep(snapshot, {
-    at: at.getTime(), ...limits, bootMs: bootTimeMs(), crontabWarnings: reading.warnings, byHand: ctx.byHand,
+    at: at.getTime(), ...limits, bootMs: bootTimeMs(), crontabWarnings: reading.warnings, byHand: ctx.byHand, sweepLines,
     liveness: { wrapper: isProcessAlive, group: isGroupAlive },
   });
   // Looking changes nothing (SPEC §4): --all, --at and --dry-run read, judge and print; no state, no notification.
