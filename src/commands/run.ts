@@ -13,6 +13,7 @@ import { storeTargetOf } from './store-target.ts';
 import { resolveRunPlan } from './run-plan.ts';
 import { onceTurn, type OnceTurn } from './run-once.ts';
 import { settleAlertsUnlessInterrupted, startPing } from './run-alerts.ts';
+import { surviveStrayErrors } from '../runner/stray-errors.ts';
 
 /** `cronguard [run] [options] -- COMMAND`: everything up to the spawn is checked; after it, nothing of ours may fail the job. */
 export const runMain: CommandMain = async (args, ctx) => {
@@ -23,6 +24,7 @@ export const runMain: CommandMain = async (args, ctx) => {
   const warn = (message: string) => ctx.stderr(`cronguard: ${message}\n`);
   const clock = systemClock;
   for (const warning of plan.alerts.warnings) warn(warning);
+  const stopSurviving = surviveStrayErrors(warn);
 
   // Not awaited: a plain run starts its command while the store opens (its writes queue behind it).
   const recording = openStore(target, 'record', warn, () => interrupts.received !== null);
@@ -34,6 +36,7 @@ export const runMain: CommandMain = async (args, ctx) => {
     once = await onceTurn(plan, run, opened.store, opened.failure, opened.describe());
     if ('report' in once) {
       interrupts.dispose();
+      stopSurviving();
       opened.store?.close();
       ctx.stdout(once.report);
       return EXIT.tempFail;
@@ -49,6 +52,8 @@ export const runMain: CommandMain = async (args, ctx) => {
   const interruptedEarly = turn.go && interrupts.received !== null;
   if (turn.go && !interruptedEarly) {
     started = startPing(plan.alerts, run.id);
+    // The test suite's stand-in for a library throwing from a timer while the job runs.
+    if (ctx.env['CRONGUARD_TEST_FAULT'] === 'run-stray-error') setImmediate(() => { throw new Error('injected fault: run-stray-error'); });
     const outcome = await executeRun(plan, run, { spawn: spawnCommand, clock, interrupts, recorder, random: Math.random });
     exitCode = outcome.exitCode;
     // Said on stderr (so cron mails it): a success that --fail-on-output could not confirm is not silent.
@@ -86,5 +91,6 @@ export const runMain: CommandMain = async (args, ctx) => {
   } catch {
     // Closing can only fail on a database already reported broken.
   }
+  stopSurviving();
   return exitCode;
 };

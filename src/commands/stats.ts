@@ -26,7 +26,7 @@ export const statsMain: CommandMain = async (args, ctx) => {
     return {
       stats: await s.reads.stats({ ...(job !== undefined ? { job } : {}), ...(since !== undefined ? { since } : {}), ...(host !== undefined ? { host } : {}) }),
       // One job's durations as a histogram, for a person: counted by the store in logarithmic buckets.
-      buckets: job !== undefined && human ? await s.report.durationBuckets([{ from: since ?? '', to: '9999' }], job) : [],
+      buckets: job !== undefined && human ? await s.report.durationBuckets([{ from: since ?? '', to: '9999' }], job, host) : [],
     };
   });
   if (args.options['json']) ctx.stdout(`${JSON.stringify(stats.map(statsJson), null, 2)}\n`);

@@ -23,7 +23,7 @@ export const statusMain: CommandMain = async (args, ctx) => {
     const lines = s ? (await s.sweep.jobs(host)).map((job) => statusLine(job, now, cache)) : [];
     // The strips' width depends on the other columns: laid out first, then exactly that many runs are read.
     const layout = statusLayout(lines, width);
-    const dots = json || !s ? new Map<string, RunDot[]>() : await s.report.lastRuns(lines.map((l) => l.job), layout.cells);
+    const dots = json || !s ? new Map<string, RunDot[]>() : await s.report.lastRuns(lines.map((l) => l.job), layout.cells, host);
     return { lines, layout, dots, lastSweepAt: s ? await s.sweep.lastSweepAt() : null };
   };
   const { lines, layout, dots, lastSweepAt } = store ? await withStore(store, 'read', read) : await read(null);

@@ -11,7 +11,7 @@ import { CronguardError, describeError, EXIT } from '../shared/errors.ts';
 import { neutraliseLine, safeFields } from '../shared/neutralise.ts';
 import { listValues, optionGiven, optionValue } from '../shared/option-values.ts';
 import { SWEEP } from '../shared/options.ts';
-import { isGroupAlive, isProcessAlive } from '../shared/proc.ts';
+import { hostName, isGroupAlive, isProcessAlive } from '../shared/proc.ts';
 import { iso, nowMs } from '../shared/time.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
@@ -37,13 +37,19 @@ export const sweepMain: CommandMain = async (args, ctx) => {
     files: optionGiven(args, SWEEP.crontab) ? listValues(args, SWEEP.crontab) : null, uid: ctx.uid, home: ctx.home, env: ctx.env,
     flavour: detectCron(optionValue(args, SWEEP.cron) ?? null).flavour,
   });
-  const crontab = crontabJobsFor(reading, target, currentUser(ctx.env));
-  const sweepLines = sweepLinesFor(reading, target, currentUser(ctx.env));
+  const host = optionValue(args, SWEEP.host);
+  // The crontabs read here are this host's: another host's part is judged by the lines its own sweeps recorded.
+  const mine = host === undefined || host === hostName();
+  const crontab = mine ? crontabJobsFor(reading, target, currentUser(ctx.env)) : [];
+  const sweepLines = mine ? sweepLinesFor(reading, target, currentUser(ctx.env)) : [];
   const decide = (snapshot: SweepSnapshot) => decideSweep(snapshot, {
-    at: at.getTime(), ...limits, bootMs: bootTimeMs(), crontabWarnings: reading.warnings, byHand: ctx.byHand, sweepLines,
+    at: at.getTime(), ...limits, bootMs: bootTimeMs(), crontabWarnings: mine ? reading.warnings : [], byHand: ctx.byHand, sweepLines,
     liveness: { wrapper: isProcessAlive, group: isGroupAlive },
   });
   // Looking changes nothing (SPEC §4): --all, --at and --dry-run read, judge and print; no state, no notification.
+  // --host is a look too, listing every current problem of that host (as --all): problems are kept per job
+  // across the fleet, so a sweep that judged one host's part could not tell that a problem is gone.
+  if (host !== undefined) return look(target, iso(at), crontab, decide, { ...o, all: true }, ctx, host);
   if (o['all'] === true || o['dry-run'] === true || optionGiven(args, SWEEP.at)) return look(target, iso(at), crontab, decide, o, ctx);
   let swept: { store: Store; outcome: SweepOutcome };
   try {
@@ -95,18 +101,22 @@ async function regenerateReport(store: Store, file: string, at: Date, ctx: CliCo
 /** How many days `sweep --html` reports: the default of `cronguard report`. */
 const REPORT_DAYS = 30;
 
-/** sweep --all / --dry-run / --at: what a sweep would say (now, or at --at's time), from a read-only look (nothing recorded yet: the crontabs alone). */
+/**
+ * sweep --all / --dry-run / --at / --host: what a sweep would say (now, or at --at's time), from a read-only
+ * look (nothing recorded yet: the crontabs alone); with a host, of that host's part only.
+ */
 async function look(
   target: StoreTarget, at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => SweepOutcome,
-  o: ParsedArgs['options'], ctx: CliContext,
+  o: ParsedArgs['options'], ctx: CliContext, host?: string,
 ): Promise<number> {
   const store = await openStore(target, 'read');
   const outcome = store === null
     ? decide({ running: [], open: [], sweeps: [], previousWarnings: [], jobs: crontab.map((c) => ({
       job: c.name, recorded: null, crontab: c.schedules, firstSeenAt: at, last: null, lastFinished: null, failed: null, streak: { count: 0, since: null },
     })) })
-    : await withStore(store, 'read', (s) => s.sweep.look(at, crontab, decide));
-  return reportSweep(outcome, at, o, ctx).code;
+    : await withStore(store, 'read', (s) => s.sweep.look(at, crontab, decide, host));
+  // One host's part cannot tell that a problem is gone: another host may still have it.
+  return reportSweep(host === undefined ? outcome : { ...outcome, resolved: [] }, at, o, ctx).code;
 }
 
 /** Prints what the sweep found (quiet when nothing is new) and returns its exit code and the printed text. */

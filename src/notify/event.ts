@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { runJson } from '../wire/run-json.ts';
 import { outcomeText } from '../shared/outcome.ts';
 import type { RunRecord } from '../shared/types.ts';
+import { parseJsonSafely } from '../shared/json.ts';
 
 /** What happened: a run failed, a job recovered, sweep found a problem or saw it resolved. */
 export type EventType = 'failure' | 'recovery' | 'problem' | 'resolved';
@@ -84,12 +85,7 @@ export function eventEnv(e: NotifyEvent): Record<string, string> {
  * process (or planted), so its shape is checked before a channel gets it.
  */
 export function readEvent(payload: string): NotifyEvent | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(payload);
-  } catch {
-    return null;
-  }
+  const value = parseJsonSafely(payload);
   const e = value as Record<string, unknown> | null;
   if (typeof e !== 'object' || e === null || e['version'] !== 1) return null;
   const texts = ['id', 'type', 'at', 'job', 'host', 'message'].every((k) => typeof e[k] === 'string');

@@ -16,7 +16,7 @@ export interface StatusLine {
   lastStatus: string | null;
   lastStartedAt: string | null;
   lastDurationMs: number | null;
-  /** The host of the latest run (shown when jobs ran on more than one host; not in the JSON of SPEC §6). */
+  /** The host of the latest run (the table shows it when jobs ran on more than one host; the JSON always, last). */
   lastHost?: string | null;
   nextExpectedAt: string | null;
   failureStreak: number;
@@ -26,7 +26,7 @@ export interface StatusLine {
 export function statusJson(lastSweepAt: string | null, jobs: readonly StatusLine[]): string {
   const lines = jobs.map((j) => ({
     job: j.job, schedule: j.schedule, tz: j.tz, lastStatus: j.lastStatus, lastStartedAt: j.lastStartedAt,
-    lastDurationMs: j.lastDurationMs, nextExpectedAt: j.nextExpectedAt, failureStreak: j.failureStreak,
+    lastDurationMs: j.lastDurationMs, nextExpectedAt: j.nextExpectedAt, failureStreak: j.failureStreak, lastHost: j.lastHost ?? null,
   }));
   return `${JSON.stringify({ lastSweepAt, jobs: lines }, null, 2)}\n`;
 }

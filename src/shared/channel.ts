@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { NotifyFormat } from './types.ts';
+import { parseJsonSafely } from './json.ts';
 
 /** Where a notification goes: a shell command, or an HTTP endpoint in JSON or Slack form. */
 export type Channel =
@@ -24,13 +25,7 @@ export function channelFingerprint(channel: Channel): string {
  */
 export function fingerprintOfStoredChannel(text: unknown): string | null {
   if (typeof text !== 'string') return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  const c = value as Record<string, unknown> | null;
+  const c = parseJsonSafely(text) as Record<string, unknown> | null | undefined;
   if (c?.['kind'] === 'command' && typeof c['command'] === 'string') return channelFingerprint({ kind: 'command', command: c['command'] });
   if (c?.['kind'] === 'url' && typeof c['url'] === 'string' && (c['format'] === 'json' || c['format'] === 'slack')) {
     return channelFingerprint({ kind: 'url', url: c['url'], format: c['format'] });

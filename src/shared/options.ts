@@ -96,6 +96,7 @@ export const SWEEP = {
   notifyCommand: NOTIFY.command, notifyUrl: NOTIFY.url, notifyFormat: NOTIFY.format,
   ping: { name: 'ping', kind: 'string', value: 'URL', describe: 'ping URL after every sweep (a dead-man switch for cron and the host); @FILE reads URL from a file only you can read', env: 'CRONGUARD_PING_URL', parse: secretUrl },
   html: { name: 'html', kind: 'string', value: 'FILE', describe: 'after the sweep, write the HTML report of the last 30 days to FILE (as cronguard report --html)' },
+  host: { name: 'host', kind: 'string', value: 'NAME', describe: "list every current problem of this host's runs and crontab jobs, as --all: writes and sends nothing" },
   json, db, help,
 } satisfies Record<string, OptionSpec>;
 

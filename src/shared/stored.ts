@@ -1,4 +1,5 @@
 import type { RunRecord } from './types.ts';
+import { parseJsonSafely } from './json.ts';
 
 // Stored times and durations are read back, never trusted (SPEC §9): a spooled record, an older cronguard
 // or an import can leave a value that does not parse, and one bad row must never take a command down.
@@ -78,4 +79,10 @@ export class MalformedRuns {
   finish(): void {
     if (this.more > 0) this.warn(`warning: ${this.more} more run${this.more > 1 ? 's' : ''} with malformed times or durations`);
   }
+}
+
+/** A stored JSON list of strings (a sweep's warnings); empty when the text is not one, so a bad row never stops a sweep. */
+export function storedTextList(text: string | null | undefined): string[] {
+  const value = parseJsonSafely(text ?? '[]');
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }

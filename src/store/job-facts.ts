@@ -1,4 +1,5 @@
 import type { JobFacts, ScheduleEntry } from '../shared/sweep-model.ts';
+import { parseJsonSafely } from '../shared/json.ts';
 
 /** A jobs-table row: the --schedule a job's runs recorded. */
 export interface RecordedJobRow { name: string; schedule: string | null; tz: string | null; grace_ms: number | null; first_seen_at: string }
@@ -14,6 +15,15 @@ function mergeSchedules(entries: ScheduleEntry[]): ScheduleEntry[] {
     if (!seen.has(key)) seen.set(key, entry);
   }
   return [...seen.values()];
+}
+
+/** The schedules a crontab_jobs row holds; entries that are not schedule entries are left out (a bad row never stops a sweep). */
+function storedSchedules(text: string): ScheduleEntry[] {
+  const value = parseJsonSafely(text);
+  const isEntry = (e: Record<string, unknown>): boolean => typeof e['schedule'] === 'string' && typeof e['source'] === 'string'
+    && (e['tz'] === null || typeof e['tz'] === 'string') && (e['graceMs'] === null || typeof e['graceMs'] === 'number')
+    && (e['dst'] === undefined || e['dst'] === 'exact');
+  return Array.isArray(value) ? value.filter((e): e is ScheduleEntry => typeof e === 'object' && e !== null && isEntry(e as Record<string, unknown>)) : [];
 }
 
 /**
@@ -36,12 +46,16 @@ export function assembleJobs(recorded: readonly RecordedJobRow[], crontab: reado
   }
   for (const c of crontab) {
     const f = fact(c.name);
-    f.crontab = mergeSchedules([...f.crontab, ...(JSON.parse(c.schedules) as ScheduleEntry[])]);
+    f.crontab = mergeSchedules([...f.crontab, ...storedSchedules(c.schedules)]);
     f.firstSeenAt = earliest(f.firstSeenAt, c.first_seen_at);
   }
   return [...facts.values()];
 }
 
-/** Jobs in name order; with a host, only those that host ran. */
-export const jobsInOrder = (facts: JobFacts[], host: string | null): JobFacts[] =>
-  facts.filter((f) => host === null || f.last !== null).sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0));
+/**
+ * Jobs in name order; with a host, only those that host ran, and with `orInCrontab` (sweep --host, whose
+ * crontab lines are the host's own) also those its crontab holds.
+ */
+export const jobsInOrder = (facts: JobFacts[], host: string | null, orInCrontab = false): JobFacts[] =>
+  facts.filter((f) => host === null || f.last !== null || (orInCrontab && f.crontab.length > 0))
+    .sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0));

@@ -6,6 +6,7 @@ import type { JobSchedule, RunRecord } from '../shared/types.ts';
 import { appendPrivately, privatePath } from './private-files.ts';
 import { badSpoolRecord } from './spool-check.ts';
 import type { Store } from './store.ts';
+import { parseJsonSafely } from '../shared/json.ts';
 
 /** One spooled record: a complete run that could not be written to the database. */
 export interface SpoolEntry {
@@ -28,12 +29,9 @@ export type SpoolLine = { entry: SpoolEntry } | { torn: true } | { rejected: str
  * but not a well-formed run of this cronguard is rejected whole, never half-ingested.
  */
 export function readSpoolLine(line: string): SpoolLine {
-  let data: unknown;
-  try {
-    data = JSON.parse(line);
-  } catch {
-    return { torn: true };
-  }
+  const data = parseJsonSafely(line);
+  // JSON never parses to undefined: it means the line is not JSON.
+  if (data === undefined) return { torn: true };
   const bad = badSpoolRecord(data);
   if (bad !== null) return { rejected: bad };
   const { run, schedule } = data as { run: RunRecord & { attempts: Array<{ output: string | null }> }; schedule: JobSchedule | null };

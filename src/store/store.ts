@@ -145,8 +145,14 @@ export interface SweepRepo {
    * deciding and printing loses no alarm (at worst two sweeps at once both print it).
    */
   markReported(at: string, news: { reported: ProblemKey[]; resolved: ProblemKey[] }): Promise<void>;
-  /** What `sweep` would decide now, reading the same snapshot and writing nothing (sweep --all, --dry-run). */
-  look<T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T): Promise<T>;
+  /**
+   * What `sweep` would decide now, reading the same snapshot and writing nothing (sweep --all, --dry-run).
+   * With a host (sweep --host), that host's part only: its running runs, and the jobs it ran or that its
+   * crontab holds, judged by its runs and by its crontab lines alone (on PostgreSQL the lines its own
+   * sweeps recorded, or `crontab` for this host; on SQLite, which keeps no host per line, `crontab`); no
+   * sweep log (the watcher and the warnings are the sweeping host's own).
+   */
+  look<T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T, host?: string): Promise<T>;
   /** Every job known from runs or crontabs, with its facts; with a host, only jobs that host ran, judged by its runs. */
   jobs(host?: string): Promise<JobFacts[]>;
   /** When the latest sweep ran; null when none has. */
@@ -327,12 +333,12 @@ export interface FailureTail extends Pick<RunRecord, 'id' | 'job' | 'status' | '
  * that no caller reads every run: each answer is small whatever the history holds.
  */
 export interface ReportReader {
-  /** Each named job's latest `limit` runs, oldest first. */
-  lastRuns(jobs: readonly string[], limit: number): Promise<Map<string, RunDot[]>>;
-  /** Per job and period: counts, the worst status and the durations of the runs started in it (no row for none). */
-  periods(periods: Periods, job?: string): Promise<PeriodFigures[]>;
-  /** Per job and period: finished runs' durations in logarithmic buckets (no row for none). */
-  durationBuckets(periods: Periods, job?: string): Promise<PeriodBucket[]>;
+  /** Each named job's latest `limit` runs, oldest first; with a host, only that host's runs (status --host). */
+  lastRuns(jobs: readonly string[], limit: number, host?: string): Promise<Map<string, RunDot[]>>;
+  /** Per job and period: counts, the worst status and the durations of the runs started in it (no row for none); with a host, only its runs. */
+  periods(periods: Periods, job?: string, host?: string): Promise<PeriodFigures[]>;
+  /** Per job and period: finished runs' durations in logarithmic buckets (no row for none); with a host, only its runs (stats --host). */
+  durationBuckets(periods: Periods, job?: string, host?: string): Promise<PeriodBucket[]>;
   /** Each job's latest `perJob` failed runs started at or after `since`, newest first. */
   recentFailures(since: string, perJob: number, tailBytes: number): Promise<FailureTail[]>;
   /** The problems sweep holds open, by job and kind. */

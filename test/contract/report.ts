@@ -38,6 +38,25 @@ export function reportContract(kit: Kit): void {
     assert.deepEqual((await store.report.periods(periods, 'b')).map((r) => r.job), ['b']);
   });
 
+  test(name('--host: lastRuns, periods and durationBuckets count only that host\'s runs; without one, every host\'s'), async () => {
+    const store = await kit.writable();
+    const on = (host: string, run: ReturnType<typeof aFinishedRun>) => ({ ...run, host });
+    await recordAll(store, [
+      on('web1', aFinishedRun('h', at(0), 'success', 10)), on('web2', aFinishedRun('h', at(1), 'failed', 5000)),
+      on('web1', aFinishedRun('h', at(2), 'success', 20)), on('web2', aFinishedRun('h', at(3), 'timeout', 70_000)),
+    ]);
+    assert.deepEqual((await store.report.lastRuns(['h'], 10, 'web1')).get('h'), [{ status: 'success', durationMs: 10 }, { status: 'success', durationMs: 20 }]);
+    assert.deepEqual((await store.report.lastRuns(['h'], 10)).get('h')?.map((r) => r.status), ['success', 'failed', 'success', 'timeout']);
+    assert.deepEqual(await store.report.lastRuns(['h'], 10, 'nowhere'), new Map([['h', []]]));
+    const [web2] = await store.report.periods([day(0)], 'h', 'web2');
+    assert.deepEqual([web2?.runs, web2?.worst, web2?.failures, web2?.timeouts, web2?.maxMs], [2, 'failed', 1, 1, 70_000]);
+    assert.equal((await store.report.periods([day(0)], undefined, 'web1'))[0]?.runs, 2);
+    assert.equal((await store.report.periods([day(0)]))[0]?.runs, 4);
+    const count = async (host?: string) => (await store.report.durationBuckets([day(0)], 'h', host)).reduce((n, b) => n + b.runs, 0);
+    assert.deepEqual([await count('web1'), await count('web2'), await count(), await count('nowhere')], [2, 2, 4, 0]);
+    assert.deepEqual((await store.report.durationBuckets([day(0)], 'h', 'web1')).map((b) => b.bucket), [...new Set([10, 20].map(bucketOf))].sort((x, y) => x - y));
+  });
+
   test(name('periods: nearest-rank p50 and p95 of the finished runs, as stats gives them'), async () => {
     const store = await kit.writable();
     const durations = Array.from({ length: 23 }, (_, i) => (i * 37) % 101 + 1);

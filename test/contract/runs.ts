@@ -55,6 +55,21 @@ export function runContract(kit: Kit): void {
     assert.deepEqual(job?.recorded, { schedule: '*/5 * * * *', tz: 'Europe/Paris', graceMs: 60_000, source: '--schedule' });
   });
 
+  test(name("a job's --schedule: a later run's replaces it, a run without one keeps it, an unchanged one stays"), async () => {
+    const store = await kit.writable();
+    const recorded = async () => (await store.sweep.jobs()).find((j) => j.job === 'resched')?.recorded;
+    await store.runs.begin(aRun('resched', at(0)), null);
+    assert.equal(await recorded(), null, 'no schedule known yet');
+    await store.runs.begin(aRun('resched', at(1)), { schedule: '0 3 * * *', tz: 'UTC', graceMs: 1000 });
+    assert.deepEqual(await recorded(), { schedule: '0 3 * * *', tz: 'UTC', graceMs: 1000, source: '--schedule' });
+    await store.runs.begin(aRun('resched', at(2)), null);
+    await store.runs.begin(aRun('resched', at(3)), { schedule: '0 3 * * *', tz: 'UTC', graceMs: 1000 });
+    assert.deepEqual(await recorded(), { schedule: '0 3 * * *', tz: 'UTC', graceMs: 1000, source: '--schedule' });
+    await store.runs.begin(aRun('resched', at(4)), { schedule: '0 4 * * *', tz: null, graceMs: 2000 });
+    assert.deepEqual(await recorded(), { schedule: '0 4 * * *', tz: 'UTC', graceMs: 2000, source: '--schedule' }, 'the zone kept when not given');
+    assert.equal((await store.reads.list({ job: 'resched' })).length, 5, 'every run recorded');
+  });
+
   test(name('a heartbeat never revives a finished run'), async () => {
     const store = await kit.writable();
     const run = aFinishedRun('late-beat', at(0), 'failed');

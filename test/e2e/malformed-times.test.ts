@@ -49,3 +49,13 @@ test('sweep reports around a malformed row instead of failing, and names it', as
   assert.match(r.out, /broken.*failing|failing.*broken/s, r.out);
   assert.match(r.stderr, /not a valid time/, r.stderr);
 });
+
+test("sweep's own stored state that does not parse (the last sweep's warnings) is read around, not a crash", async () => {
+  const own = join(dir, 'state.db');
+  assert.equal((await cronguard(['--db', own, '--name', 'plain', '--', 'true'])).code, 0);
+  assert.equal((await cronguard(['sweep', '--crontab', '/dev/null', '--db', own])).code, 0);
+  execute(own, `UPDATE sweeps SET warnings = 'nope'`);
+  const r = await cronguard(['sweep', '--crontab', '/dev/null', '--db', own]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /not valid JSON|internal error/);
+});

@@ -78,6 +78,13 @@ test('history, stats, status and metrics across hosts, and narrowed with --host'
   // Status names each job's latest host once its lines span more than one.
   ok(await cronguard(['--name', 'cache', '--', 'true'], { env: env(db, 'web1') }));
   assert.match((await read(['status'])).out, /JOB\s+RUNS\s+TREND\s+SCHEDULE\s+HOST\s+LAST[^\n]*\ncache\s+s\s+\S+\s+-\s+web1\s+success[^\n]*\nweb\s+ssF\s+\S+\s+-\s+web2\s+failed/);
+  // --host narrows the pictures too: web2's strip holds its two runs, its histogram counts them.
+  assert.match((await read(['status', '--host', 'web2'])).out, /^web\s+sF\s/m);
+  assert.match((await read(['status', '--host', 'web1'])).out, /^web\s+s\s/m);
+  assert.match((await read(['stats', 'web', '--host', 'web2'])).out, /^durations of web \(2 finished runs\):$/m);
+  assert.match((await read(['stats', 'web'])).out, /^durations of web \(3 finished runs\):$/m);
+  const lastHosts = JSON.parse((await read(['status', '--json'])).out) as { jobs: Array<{ job: string; lastHost: string | null }> };
+  assert.deepEqual(lastHosts.jobs.map((j) => [j.job, j.lastHost]), [['cache', 'web1'], ['web', 'web2']]);
   assert.match((await read(['metrics', '--host', 'web1'])).out, /cronguard_job_runs_total\{job="web"\} 1\n/);
   assert.match((await read(['metrics'])).out, /cronguard_job_runs_total\{job="web"\} 3\n/);
   // A single-host database shows no host column.
@@ -129,4 +136,42 @@ test('sweeps on five hosts at once report each problem once', { skip: missing ??
   assert.deepEqual(reported.sort(), ['bad0/failing', 'bad1/failing', 'bad2/failing']);
   // One sweep reported the news (exit 1); the others found it reported already: nothing to say (exit 0).
   assert.deepEqual(sweeps.map((s) => s.code).sort(), [0, 0, 0, 0, 1], sweeps.map((s) => s.stderr + s.out).join('\n'));
+});
+
+test('sweep --host: one host\'s part only (its runs, its recorded crontab), as --all; it writes nothing and resolves nothing', { skip: missing ?? false }, async () => {
+  const db = await pg.createDatabase();
+  const on = (host: string, args: string[]) => cronguard(args, { env: env(db, host) });
+  assert.equal((await on('web3', ['--name', 'b', '--', 'false'])).code, 1);
+  ok(await on('web3', ['--name', 'a', '--', 'true']));
+  assert.equal((await on('web1', ['--name', 'a', '--', 'false'])).code, 1);
+  // web3's own sweep records its crontab: a job it should run every minute, never run yet.
+  const web3Crontab = join(dir, 'web3.crontab');
+  const centralCrontab = join(dir, 'central.crontab');
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(web3Crontab, `* * * * * ${BIN} --name minutely -- true\n`);
+  writeFileSync(centralCrontab, `* * * * * ${BIN} --name central-only -- true\n`);
+  const swept = await on('web3', ['sweep', '--json', '--crontab', web3Crontab]);
+  assert.equal(swept.code, 1, swept.stderr);
+  const sweptAt = JSON.parse((await on('central', ['status', '--json'])).out).lastSweepAt as string;
+  const later = new Date(Date.now() + 15 * 60_000).toISOString();
+  type SweepJson = { problems: Array<{ job: string; kind: string }>; resolved: unknown[] };
+  const look = async (host: string, args: string[]) => {
+    const r = await on('central', ['sweep', '--json', '--crontab', centralCrontab, '--at', later, '--host', host, ...args]);
+    assert.ok(r.out, r.stderr);
+    const parsed = JSON.parse(r.out) as SweepJson;
+    return { code: r.code, problems: parsed.problems.map((p) => `${p.job}/${p.kind}`).sort(), resolved: parsed.resolved };
+  };
+  // What is wrong on web3: its own failure, its crontab job not run; not web1's failure of `a` (web3's run of it succeeded),
+  // nor the crontab of the host looking.
+  assert.deepEqual(await look('web3', []), { code: 1, problems: ['b/failing', 'minutely/overdue'], resolved: [] });
+  assert.deepEqual(await look('web1', []), { code: 1, problems: ['a/failing'], resolved: [] });
+  assert.deepEqual(await look('web2', ['--dry-run']), { code: 0, problems: [], resolved: [] });
+  // Looking wrote nothing: the sweep log is web3's sweep, and the fleet sweep after it has nothing new to say
+  // (web3's sweep reported a and b already) and resolves nothing (a is still failing on web1).
+  assert.equal(JSON.parse((await on('central', ['status', '--json'])).out).lastSweepAt, sweptAt);
+  const fleet = await on('web2', ['sweep', '--json', '--crontab', '/dev/null']);
+  assert.deepEqual([fleet.code, (JSON.parse(fleet.out) as SweepJson).problems, (JSON.parse(fleet.out) as SweepJson).resolved], [0, [], []], fleet.stderr);
+  // The host's own part, from itself: its crontab as just read.
+  const own = await on('web3', ['sweep', '--json', '--crontab', web3Crontab, '--at', later, '--host', 'web3']);
+  assert.deepEqual((JSON.parse(own.out) as SweepJson).problems.map((p) => `${p.job}/${p.kind}`).sort(), ['b/failing', 'minutely/overdue']);
 });

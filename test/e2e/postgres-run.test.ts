@@ -95,7 +95,7 @@ test('server stopped mid-run and during start: jobs run, records spooled, ingest
   assert.deepEqual(spoolFiles(), []);
 });
 
-test('a full server (too many connections): the run waits its turn with backoff instead of giving up', { skip: missing ?? false }, async () => {
+test('a full server (too many connections): the run waits its turn with backoff, longer than a reader would, instead of giving up', { skip: missing ?? false }, async () => {
   const db = await pg.createDatabase();
   const admin = pg.admin();
   // Not a superuser: the limit does not apply to those. Owning the database lets it create the schema.
@@ -107,8 +107,10 @@ test('a full server (too many connections): the run waits its turn with backoff 
   const log = join(pg.dir, 'server.log');
   const { readFileSync } = await import('node:fs');
   const refusedBefore = (readFileSync(log, 'utf8').match(/too many connections for role "limited"/g) ?? []).length;
-  const run = cronguard(['--name', 'full', '--', 'true'], { env: env(url), limitMs: 60_000 });
-  await waitFor(() => (readFileSync(log, 'utf8').match(/too many connections for role "limited"/g) ?? []).length > refusedBefore, 30_000, 'a refused connection');
+  const run = cronguard(['--name', 'full', '--', 'true'], { env: env(url), limitMs: 90_000 });
+  // 16 refusals: the backoff between them (jittered, from 25 ms doubling to 1 s) sums to more than 5 s, a
+  // reader's budget, so the writer's longer patience (30 s) is what lets the record through.
+  await waitFor(() => (readFileSync(log, 'utf8').match(/too many connections for role "limited"/g) ?? []).length >= refusedBefore + 16, 60_000, '16 refused connections');
   await holder.end();
   const r = await run;
   assert.deepEqual([r.code, r.stderr], [0, '']);

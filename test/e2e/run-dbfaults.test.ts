@@ -131,3 +131,14 @@ test('a full disk: the job runs with its output, and no record is lost', async (
     assert.deepEqual(await recordedJobs(db), ['d0', 'd1', 'd2']);
   }
 });
+
+test('an error thrown from a timer of ours while the job runs is one warning: the job finishes, keeps its code and its record', async () => {
+  const db = join(dir, 'stray.db');
+  const r = await cronguard(['--db', db, '--name', 'stray', '--', 'sh', '-c', 'sleep 0.3; echo output of stray; exit 7'],
+    { env: { ...process.env, CRONGUARD_TEST_FAULT: 'run-stray-error' }, limitMs: 60_000 });
+  assert.equal(r.code, 7, r.stderr);
+  assert.match(r.out, /output of stray/);
+  assert.match(r.stderr, /^cronguard: internal error while the job ran: .*injected fault: run-stray-error.*; the job goes on and keeps its exit code$/m);
+  const [run] = await cronguardJson<Array<{ status: string; exitCode: number }>>(['history', 'stray', '--json'], db);
+  assert.deepEqual([run?.status, run?.exitCode], ['failed', 7]);
+});

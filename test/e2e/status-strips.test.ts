@@ -70,7 +70,7 @@ test('on a terminal: coloured cells (green success, red failure, magenta timeout
 test('--json is unchanged by the strips', async () => {
   const status = await cronguardJson<{ jobs: Array<Record<string, unknown>> }>(['status', '--json'], db);
   for (const j of status.jobs) {
-    assert.deepEqual(Object.keys(j), ['job', 'schedule', 'tz', 'lastStatus', 'lastStartedAt', 'lastDurationMs', 'nextExpectedAt', 'failureStreak']);
+    assert.deepEqual(Object.keys(j), ['job', 'schedule', 'tz', 'lastStatus', 'lastStartedAt', 'lastDurationMs', 'nextExpectedAt', 'failureStreak', 'lastHost']);
   }
 });
 
@@ -87,4 +87,22 @@ test('stats JOB adds a histogram of its durations; --json does not', async () =>
   const json = await cronguardJson<unknown[]>(['stats', 'mixed', '--json'], db);
   assert.equal(json.length, 1);
   assert.doesNotMatch(JSON.stringify(json), /durations of/);
+});
+
+test('--host on SQLite (two hosts by CRONGUARD_HOST): the strip, the sparkline and the histogram count only its runs', async () => {
+  const shared = join(dir, 'hosts.db');
+  const on = (host: string, ...argv: string[]) => cronguard(['--db', shared, '--name', 'twin', ...argv], { env: cronEnv({ CRONGUARD_HOST: host }) });
+  await on('alpha', '--', 'true');
+  await on('beta', '--', 'sh', '-c', 'exit 3');
+  await on('alpha', '--', 'true');
+  await on('beta', '--', 'sh', '-c', 'exit 4');
+  await on('beta', '--', 'true');
+  const read = (...argv: string[]) => cronguard([...argv, '--db', shared]);
+  assert.match((await read('status')).out, /^twin +sFsFs +[▁▂▃▄▅▆▇█]{5} +- +success /m);
+  assert.match((await read('status', '--host', 'beta')).out, /^twin +FFs +[▁▂▃▄▅▆▇█]{3} +- +success /m);
+  assert.match((await read('status', '--host', 'alpha')).out, /^twin +ss +[▁▂▃▄▅▆▇█]{2} +- +success /m);
+  assert.match((await read('stats', 'twin', '--host', 'alpha')).out, /^durations of twin \(2 finished runs\):$/m);
+  assert.match((await read('stats', 'twin')).out, /^durations of twin \(5 finished runs\):$/m);
+  const json = await cronguardJson<{ jobs: Array<{ job: string; lastHost: string | null; failureStreak: number }> }>(['status', '--json', '--host', 'alpha'], shared);
+  assert.deepEqual(json.jobs.map((j) => [j.job, j.lastHost, j.failureStreak]), [['twin', 'alpha', 0]]);
 });

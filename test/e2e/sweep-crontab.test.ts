@@ -70,7 +70,7 @@ test('status --json: one line per job from runs and crontabs, in the SPEC §6 sh
   assert.ok(status.lastSweepAt && Date.now() - Date.parse(status.lastSweepAt) < 120_000);
   assert.deepEqual(status.jobs.map((j) => j['job']), ['alpha', 'beta', 'gamma']);
   for (const j of status.jobs) {
-    assert.deepEqual(Object.keys(j), ['job', 'schedule', 'tz', 'lastStatus', 'lastStartedAt', 'lastDurationMs', 'nextExpectedAt', 'failureStreak']);
+    assert.deepEqual(Object.keys(j), ['job', 'schedule', 'tz', 'lastStatus', 'lastStartedAt', 'lastDurationMs', 'nextExpectedAt', 'failureStreak', 'lastHost']);
   }
   const [alpha, beta, gamma] = status.jobs as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
   assert.deepEqual([alpha['schedule'], alpha['tz'], alpha['lastStatus'], alpha['failureStreak']], ['*/5 * * * *', 'America/New_York', 'failed', 2]);
@@ -78,7 +78,8 @@ test('status --json: one line per job from runs and crontabs, in the SPEC §6 sh
   assert.ok(next > Date.now() - 60_000 && next <= Date.now() + 5 * 60_000 && next % 300_000 === 0, String(alpha['nextExpectedAt']));
   assert.equal(typeof alpha['lastDurationMs'], 'number');
   assert.deepEqual([beta['schedule'], beta['lastStatus'], beta['failureStreak'], beta['nextExpectedAt']], [null, 'success', 0, null]);
-  assert.deepEqual([gamma['schedule'], gamma['lastStatus'], gamma['lastStartedAt'], gamma['nextExpectedAt'], gamma['failureStreak']], ['@reboot', null, null, null, 0]);
+  assert.deepEqual([gamma['schedule'], gamma['lastStatus'], gamma['lastStartedAt'], gamma['nextExpectedAt'], gamma['failureStreak'], gamma['lastHost']], ['@reboot', null, null, null, 0, null]);
+  assert.equal(alpha['lastHost'], (await cronguardJson<Array<{ host: string }>>(['history', 'alpha', '--json'], db))[0]?.host, 'the host of its latest run');
 
   const human = await cronguard(['status', '--db', db], { env: { ...process.env, NO_COLOR: '1' } });
   assert.equal(human.code, 0);

@@ -85,6 +85,36 @@ test('--all and --dry-run only look: the next plain sweep still reports the news
   assert.throws(() => readFileSync(heard), 'a look sends nothing');
 });
 
+test('sweep --host on SQLite (two hosts by CRONGUARD_HOST): that host\'s problems only, as --all; nothing written, nothing resolved', async () => {
+  const db = join(dir, 'hosts.db');
+  // Options before a run's command; a command's (sweep's) after its name.
+  const on = (host: string, args: string[]) => cronguard(args[0] === 'sweep' ? [...args, '--db', db] : ['--db', db, ...args], { env: cronEnv({ CRONGUARD_HOST: host }) });
+  assert.equal((await on('alpha', ['--name', 'x', '--', 'false'])).code, 1);
+  assert.equal((await on('beta', ['--name', 'x', '--', 'true'])).code, 0);
+  assert.equal((await on('beta', ['--name', 'y', '--', 'false'])).code, 1);
+  const crontab = join(dir, 'hosts.crontab');
+  writeFileSync(crontab, `* * * * * ${BIN} --name minutely -- true\n`);
+  // Beta's sweep records its crontab (first seen now) and reports y; x is not failing: its latest run, beta's, succeeded.
+  const first = await on('beta', ['sweep', '--json', '--crontab', crontab]);
+  assert.equal(first.code, 1, first.stderr);
+  assert.deepEqual((JSON.parse(first.out) as SweepJson).problems.map((p) => p.job), ['y']);
+  const lastSweepAt = async () => (JSON.parse((await cronguard(['status', '--json', '--db', db])).out) as { lastSweepAt: string }).lastSweepAt;
+  const sweptAt = await lastSweepAt();
+  const later = new Date(Date.now() + 15 * 60_000).toISOString();
+  const look = async (as: string, host: string) => {
+    const r = await on(as, ['sweep', '--json', '--crontab', crontab, '--at', later, '--host', host]);
+    return [r.code, (JSON.parse(r.out) as SweepJson).problems.map((p) => `${p.job}/${p.kind}`).sort()];
+  };
+  // The crontab read is the looking host's own: it counts for its own part only.
+  assert.deepEqual(await look('beta', 'beta'), [1, ['minutely/overdue', 'y/failing']]);
+  assert.deepEqual(await look('beta', 'alpha'), [1, ['x/failing']]);
+  assert.deepEqual(await look('alpha', 'alpha'), [1, ['minutely/overdue', 'x/failing']]);
+  // Nothing was written: no sweep logged, and the next real sweep has no news and resolves nothing.
+  assert.equal(await lastSweepAt(), sweptAt);
+  const second = await on('beta', ['sweep', '--json', '--crontab', crontab]);
+  assert.deepEqual([second.code, (JSON.parse(second.out) as SweepJson).problems, (JSON.parse(second.out) as SweepJson).resolved], [0, [], []], second.stderr);
+});
+
 test('--at only looks: the next plain sweep prints exactly what it would have printed without it', async () => {
   const real = join(dir, 'at.db');
   const twin = join(dir, 'at-twin.db');

@@ -5,8 +5,13 @@ import type { PostgresSettings } from './url.ts';
 export type Sql = postgres.Sql<Record<string, never>>;
 export type Tx = postgres.TransactionSql<Record<string, never>>;
 
-/** How long a call keeps retrying a server that is full (`too many connections`) before it gives up. */
-export const FULL_SERVER_BUDGET_MS = 5000;
+/**
+ * How long a call keeps retrying a server that is full (`too many connections`) or starting, before it
+ * gives up: a reader (a person waiting) briefly; a writer (a run's record, a sweep) politely longer, as a
+ * run's record is written beside its command (the job's clock never waits for it) and a record given up on
+ * is only spooled. Connecting itself stays bounded by connect_timeout: an unreachable server is not retried.
+ */
+export const FULL_SERVER_BUDGET_MS = { reader: 5000, writer: 30_000 } as const;
 
 /** How long an idle connection stays open: a long job's heartbeats then hold no connection in between. */
 const IDLE_CLOSE_S = 2;
@@ -18,8 +23,8 @@ const RETRYABLE = new Set(['53300', '57P03']);
 export interface PgClient {
   readonly sql: Sql;
   /**
-   * Runs a call, retrying with backoff while the server is full, for at most FULL_SERVER_BUDGET_MS; each
-   * try is bounded by the client's call limit unless `bounded` is false.
+   * Runs a call, retrying with backoff while the server is full, for at most FULL_SERVER_BUDGET_MS (a
+   * writer's when the client has a call limit); each try is bounded by that limit unless `bounded` is false.
    */
   call<T>(work: (sql: Sql) => Promise<T>, bounded?: boolean): Promise<T>;
   end(): Promise<void>;
@@ -48,7 +53,7 @@ export function clientOf(target: PostgresSettings, callLimitMs: number | null): 
   return {
     sql,
     async call(work, limited = true) {
-      const deadline = Date.now() + FULL_SERVER_BUDGET_MS;
+      const deadline = Date.now() + FULL_SERVER_BUDGET_MS[callLimitMs === null ? 'reader' : 'writer'];
       for (let attempt = 0; ; attempt++) {
         try {
           return await (callLimitMs === null || !limited ? work(sql) : bounded(work(sql), callLimitMs));

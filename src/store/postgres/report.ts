@@ -14,8 +14,9 @@ const SEVERITY_SQL = `CASE status ${SEVERITY.map((s, i) => `WHEN '${s}' THEN ${i
 
 /** The periods ($1, as JSON [[from, to], ...]) as a table p(i, lo, hi), i counted from 0. */
 const PERIODS = `p AS (SELECT (n - 1)::int AS i, e ->> 0 AS lo, e ->> 1 AS hi FROM json_array_elements($1::text::json) WITH ORDINALITY AS t(e, n))`;
-/** The runs of job $2 (every job when null) started in a period. */
-const RUNS_IN_PERIODS = `p JOIN runs ON runs.started_at >= p.lo COLLATE "C" AND runs.started_at < p.hi COLLATE "C" AND ($2::text IS NULL OR runs.job = $2::text)`;
+/** The runs of job $2 (every job when null) and host $3 (every host when null) started in a period. */
+const RUNS_IN_PERIODS = `p JOIN runs ON runs.started_at >= p.lo COLLATE "C" AND runs.started_at < p.hi COLLATE "C" AND ($2::text IS NULL OR runs.job = $2::text)
+  AND ($3::text IS NULL OR runs.host = $3::text)`;
 
 const periodsJson = (periods: Periods): string => JSON.stringify(periods.map((p) => [p.from, p.to]));
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -23,15 +24,16 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 /** Aggregates for the status strips, the stats histogram and the HTML report, in PostgreSQL (as sqlite/report.ts). */
 export function pgReportReader(db: PgClient): ReportReader {
   return {
-    lastRuns: (jobs, limit) => db.call(async (sql) => {
+    lastRuns: (jobs, limit, host) => db.call(async (sql) => {
       // One statement for every job: each job's latest runs from its index range, newest first, turned around here.
+      const ofHost = host === undefined ? sql`` : sql`AND host = ${host}`;
       const rows = await sql<Array<{ job: string; list: string }>>`SELECT j.job, coalesce((SELECT json_agg(json_build_array(status, duration_ms))
-          FROM (SELECT status, duration_ms FROM runs WHERE job = j.job ORDER BY started_at DESC LIMIT ${limit}) r), '[]')::text AS list
+          FROM (SELECT status, duration_ms FROM runs WHERE job = j.job ${ofHost} ORDER BY started_at DESC LIMIT ${limit}) r), '[]')::text AS list
         FROM json_array_elements_text(${JSON.stringify(jobs)}::text::json) AS j(job)`;
       return new Map(rows.map(({ job, list: runs }) => [job, (JSON.parse(runs) as Array<[RunStatus, number | null]>)
         .reverse().map(([status, durationMs]): RunDot => ({ status, durationMs: num(durationMs) }))]));
     }),
-    periods: (periods, job) => db.call(async (sql) => {
+    periods: (periods, job, host) => db.call(async (sql) => {
       // Percentiles as stats computes them (reads.ts): nearest rank over each group's sorted finished durations.
       const rows = await sql.unsafe<Array<Record<string, unknown>>>(`WITH ${PERIODS}
         SELECT job, period, runs, worst, failures, timeouts, killed, ${rank(50)} AS p50, ${rank(95)} AS p95, d[cardinality(d)] AS max
@@ -40,19 +42,19 @@ export function pgReportReader(db: PgClient): ReportReader {
             count(*) FILTER (WHERE status = 'timeout') AS timeouts, count(*) FILTER (WHERE status = 'killed') AS killed,
             array_agg(duration_ms ORDER BY duration_ms) FILTER (WHERE ${FINISHED} AND duration_ms IS NOT NULL) AS d
           FROM ${RUNS_IN_PERIODS} GROUP BY runs.job, p.i) s
-        ORDER BY job, period`, [periodsJson(periods), job ?? null]);
+        ORDER BY job, period`, [periodsJson(periods), job ?? null, host ?? null]);
       return rows.map((r): PeriodFigures => ({
         job: r['job'] as string, period: Number(r['period']), runs: Number(r['runs']), worst: SEVERITY[Number(r['worst'])] as RunStatus,
         failures: Number(r['failures']), timeouts: Number(r['timeouts']), killed: Number(r['killed']),
         p50Ms: num(r['p50']), p95Ms: num(r['p95']), maxMs: num(r['max']),
       }));
     }),
-    durationBuckets: (periods, job) => db.call(async (sql) => {
+    durationBuckets: (periods, job, host) => db.call(async (sql) => {
       // The bucket as shared/duration-buckets.ts bucketOf computes it (floor of a double).
       const rows = await sql.unsafe<Array<Record<string, unknown>>>(`WITH ${PERIODS}
         SELECT runs.job, p.i AS period, floor(ln((duration_ms + 1)::float8) * ${BUCKETS_PER_E})::int AS bucket, count(*) AS runs, max(duration_ms) AS max
         FROM ${RUNS_IN_PERIODS} WHERE ${FINISHED} AND duration_ms >= 0
-        GROUP BY runs.job, p.i, bucket ORDER BY runs.job, p.i, bucket`, [periodsJson(periods), job ?? null]);
+        GROUP BY runs.job, p.i, bucket ORDER BY runs.job, p.i, bucket`, [periodsJson(periods), job ?? null, host ?? null]);
       return rows.map((r): PeriodBucket => ({
         job: r['job'] as string, period: Number(r['period']), bucket: Number(r['bucket']), runs: Number(r['runs']), maxMs: Number(r['max']),
       }));

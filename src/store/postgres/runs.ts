@@ -3,12 +3,30 @@ import type { AttemptRecord, JobSchedule, RunRecord } from '../../shared/types.t
 import { attemptParams, runParams } from '../sqlite/rows.ts';
 import type { PgClient, Sql, Tx } from './client.ts';
 
-/** The job row's upsert: a run's --schedule is remembered, a run without one keeps what was known. */
+/**
+ * The job row, as one statement: inserted when new; updated only when a run's --schedule changes what is
+ * known (a run without one keeps it). An unchanged row is neither written nor locked: 200 runs of one job
+ * starting at once must not queue on its row behind wrappers that wait for a CPU between round trips.
+ * (`updated_at` is when the row last changed.)
+ */
 function noteJob(sql: Sql | Tx, run: RunRecord, schedule: JobSchedule | null) {
+  return sql`WITH fresh AS (${newJob(sql, run, schedule)}) ${changedJob(sql, run, schedule)}`;
+}
+
+function newJob(sql: Sql | Tx, run: RunRecord, schedule: JobSchedule | null) {
   return sql`INSERT INTO jobs (name, schedule, tz, grace_ms, first_seen_at, updated_at)
     VALUES (${run.job}, ${schedule?.schedule ?? null}, ${schedule?.tz ?? null}, ${schedule?.graceMs ?? null}, ${run.startedAt}, ${run.startedAt})
-    ON CONFLICT (name) DO UPDATE SET schedule = coalesce(excluded.schedule, jobs.schedule), tz = coalesce(excluded.tz, jobs.tz),
-      grace_ms = coalesce(excluded.grace_ms, jobs.grace_ms), updated_at = excluded.updated_at`;
+    ON CONFLICT (name) DO NOTHING`;
+}
+
+function changedJob(sql: Sql | Tx, run: RunRecord, schedule: JobSchedule | null) {
+  const s = schedule?.schedule ?? null;
+  const tz = schedule?.tz ?? null;
+  const grace = schedule?.graceMs ?? null;
+  return sql`UPDATE jobs SET schedule = coalesce(${s}::text, schedule), tz = coalesce(${tz}::text, tz),
+      grace_ms = coalesce(${grace}::bigint, grace_ms), updated_at = ${run.startedAt}
+    WHERE name = ${run.job} AND ${s}::text IS NOT NULL
+      AND (schedule, tz, grace_ms) IS DISTINCT FROM (coalesce(${s}::text, schedule), coalesce(${tz}::text, tz), coalesce(${grace}::bigint, grace_ms))`;
 }
 
 function insertRun(sql: Sql | Tx, run: RunRecord) {
@@ -31,10 +49,8 @@ function lockJob(tx: Tx, job: string) {
 export function pgRunWriter(db: PgClient): RunWriter {
   return {
     async begin(run, schedule) {
-      await db.call((sql) => sql.begin(async (tx) => {
-        await noteJob(tx, run, schedule);
-        await insertRun(tx, run);
-      }));
+      // One statement, one round trip: nothing is held while this wrapper waits for a CPU.
+      await db.call((sql) => sql`WITH fresh AS (${newJob(sql, run, schedule)}), changed AS (${changedJob(sql, run, schedule)}) ${insertRun(sql, run)}`);
     },
     async beginExclusive(run, schedule, isLive: HolderCheck) {
       return db.call((sql) => sql.begin(async (tx) => {
@@ -78,8 +94,9 @@ export function pgRunWriter(db: PgClient): RunWriter {
     async finish(runId: string, e: RunEnding, lastAttempt?: AttemptRecord | null) {
       const close = (sql: Sql | Tx) => sql`UPDATE runs SET status = ${e.status}, exit_code = ${e.exitCode}, signal = ${e.signal},
         ended_at = ${e.endedAt}, heartbeat_at = ${e.endedAt}, duration_ms = ${e.durationMs}, reason = ${e.reason} WHERE id = ${runId}`;
+      // With its last attempt: one statement too (one round trip, atomic), not a transaction of two.
       await db.call(async (sql) => {
-        if (lastAttempt) await sql.begin(async (tx) => { await upsertAttempt(tx, runId, lastAttempt); await close(tx); });
+        if (lastAttempt) await sql`WITH attempt AS (${upsertAttempt(sql, runId, lastAttempt)}) ${close(sql)}`;
         else await close(sql);
       });
     },

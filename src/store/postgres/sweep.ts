@@ -3,6 +3,7 @@ import type { CrontabSeen, EndedRun, JobFacts, OpenProblem, ProblemKind, RunGist
 import { isFinished, type RunStatus } from '../../shared/types.ts';
 import type { PgClient, Sql, Tx } from './client.ts';
 import { assembleJobs, jobsInOrder, type CrontabJobRow, type RecordedJobRow } from '../job-facts.ts';
+import { storedTextList } from '../../shared/stored.ts';
 
 /** How many sweeps the log keeps. */
 const SWEEP_LOG_KEPT = 1000;
@@ -20,11 +21,15 @@ const gist = (row: GistRow | undefined): RunGist | null => row ? {
 /** The run with how it ended (sweep's `failing` says how). */
 const ended = (row: GistRow): EndedRun => ({ ...(gist(row) as RunGist), endedAt: row.ended_at, exitCode: row.exit_code, signal: row.signal });
 
-/** Every job known from runs or any host's crontab, with its latest runs (whatever host ran them) and streak. */
-async function jobFacts(sql: Sql | Tx, host: string | null = null): Promise<JobFacts[]> {
+/**
+ * Every job known from runs or any host's crontab, with its latest runs (whatever host ran them) and streak.
+ * With a host, only its runs count (status --host); with `itsCrontab` too (sweep --host), only its crontab
+ * lines, and the jobs they hold count even when it never ran them.
+ */
+async function jobFacts(sql: Sql | Tx, host: string | null = null, itsCrontab = false): Promise<JobFacts[]> {
   const ofHost = host === null ? sql`` : sql`AND host = ${host}`;
   const recorded = await sql<RecordedJobRow[]>`SELECT name, schedule, tz, grace_ms, first_seen_at FROM jobs`;
-  const crontab = await sql<CrontabJobRow[]>`SELECT name, schedules, first_seen_at FROM crontab_jobs`;
+  const crontab = await sql<CrontabJobRow[]>`SELECT name, schedules, first_seen_at FROM crontab_jobs ${host !== null && itsCrontab ? sql`WHERE host = ${host}` : sql``}`;
   const facts = assembleJobs(recorded, crontab);
   for (const f of facts) {
     const [last] = await sql<GistRow[]>`SELECT ${sql.unsafe(GIST)} FROM runs WHERE job = ${f.job} ${ofHost} ORDER BY started_at DESC LIMIT 1`;
@@ -41,11 +46,14 @@ async function jobFacts(sql: Sql | Tx, host: string | null = null): Promise<JobF
       if (streak) f.streak = streak;
     }
   }
-  return jobsInOrder(facts, host);
+  return jobsInOrder(facts, host, itsCrontab);
 }
 
-/** The rest of the snapshot: every host's running runs, open problems, the sweep log. */
-async function snapshot(tx: Tx, host: string): Promise<SweepSnapshot> {
+/**
+ * The snapshot a sweep on `host` judges: every host's running runs and jobs, open problems, its sweep log.
+ * With `only` (sweep --host), that host's part: its running runs, its jobs judged by its runs and crontab, no sweep log.
+ */
+async function snapshot(tx: Tx, host: string, only: string | null = null): Promise<SweepSnapshot> {
   const running = (await tx<Array<Record<string, unknown>>>`
     SELECT id, job, started_at, heartbeat_at, host, pid, pid_start, pgid, timeout_ms, kill_after_ms, heartbeat_ms,
       (SELECT max(ended_at) FROM attempts WHERE run_id = runs.id) AS last_attempt_ended_at
@@ -54,17 +62,18 @@ async function snapshot(tx: Tx, host: string): Promise<SweepSnapshot> {
     host: r['host'] as string, pid: r['pid'] as number, pidStart: r['pid_start'] as string | null, pgid: r['pgid'] as number | null,
     timeoutMs: r['timeout_ms'] as number | null, killAfterMs: r['kill_after_ms'] as number, heartbeatMs: r['heartbeat_ms'] as number,
     lastAttemptEndedAt: r['last_attempt_ended_at'] as string | null,
-  }));
+  })).filter((r) => only === null || r.host === only);
   const open = (await tx<Array<Record<string, string | null>>>`SELECT job, kind, since, run_id, message, reported_at, resolved_at FROM problems ORDER BY job, kind`)
     .map((p): OpenProblem => ({
       job: p['job'] as string, kind: p['kind'] as ProblemKind, since: p['since'] as string, runId: p['run_id'] ?? null,
       message: p['message'] as string, reported: p['reported_at'] !== null, resolvedAt: p['resolved_at'] ?? null,
     }));
+  if (only !== null) return { running, jobs: await jobFacts(tx, only, true), open, sweeps: [], previousWarnings: [] };
   // The watcher learns the usual interval from this host's sweeps that cron ran: other hosts sweeping the
   // same minute, or sweeps by hand, are not its rhythm.
   const sweeps = await tx<Array<{ at: string }>>`SELECT at FROM sweeps WHERE host = ${host} AND NOT by_hand ORDER BY id DESC LIMIT 20`;
   const [last] = await tx<Array<{ warnings: string }>>`SELECT warnings FROM sweeps WHERE host = ${host} ORDER BY id DESC LIMIT 1`;
-  return { running, jobs: await jobFacts(tx), open, sweeps: sweeps.map((s) => s.at), previousWarnings: JSON.parse(last?.warnings ?? '[]') as string[] };
+  return { running, jobs: await jobFacts(tx), open, sweeps: sweeps.map((s) => s.at), previousWarnings: storedTextList(last?.warnings) };
 }
 
 /** Sweep's tables in PostgreSQL; `host` is this host: its crontab jobs are recorded under its name. */
@@ -116,13 +125,13 @@ export function pgSweepRepo(db: PgClient, host: string): SweepRepo {
       });
       return verdict as T;
     }),
-    look: <T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T) => db.call(async (sql) => {
+    look: <T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T, onHost?: string) => db.call(async (sql) => {
       // The same reading as a sweep (this host's crontab as just read), in a transaction rolled back: nothing is written.
       let verdict: T | undefined;
       const lookedOnly = new Error('looked only');
       await sql.begin(async (tx) => {
         await noteCrontab(tx, at, crontab);
-        verdict = decide(await snapshot(tx, host));
+        verdict = decide(await snapshot(tx, host, onHost ?? null));
         throw lookedOnly;
       }).catch((error: unknown) => { if (error !== lookedOnly) throw error; });
       return verdict as T;

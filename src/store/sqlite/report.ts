@@ -21,6 +21,13 @@ const WITH_PERIODS = 'WITH periods(i, lo, hi) AS (SELECT key, value ->> 0, value
  */
 const RUNS_IN_PERIODS = `periods CROSS JOIN runs ON runs.job = @job AND runs.started_at >= periods.lo AND runs.started_at < periods.hi`;
 
+/**
+ * The runs of one host only (--host): a condition added only when a host is asked for, as the host is not
+ * in the covering index (naming it at all, even as `@host IS NULL OR`, would make every query read table rows).
+ */
+const ofHost = (host: string | undefined, column = 'host'): string => (host === undefined ? '' : ` AND ${column} = @host`);
+const hostParam = (host: string | undefined): { host?: string } => (host === undefined ? {} : { host });
+
 /** A row of the periods query: counts, then the finished runs' timed count, p50, p95 (two ways) and max. */
 type PeriodRow = [number, number, number, number, number, number, number, number | null, number | null, number | null, number | null];
 
@@ -33,16 +40,16 @@ export function sqliteReportReader(db: SqliteDatabase): ReportReader {
   const jobsOf = (job: string | undefined): string[] => job !== undefined ? [job]
     : db.prepare(`${WITH_JOB_NAMES} SELECT name FROM job_names WHERE name IS NOT NULL`).pluck().all() as string[];
   return {
-    async lastRuns(jobs, limit) {
+    async lastRuns(jobs, limit, host) {
       // One statement for every job (a statement per job costs more in calls than in reading): for each, a
       // backward walk of its index range, status and duration read from the index itself, newest first.
       const rows = db.prepare(`SELECT value, (SELECT json_group_array(json_array(status, duration_ms)) FROM
-          (SELECT status, duration_ms FROM runs WHERE job = value ORDER BY started_at DESC LIMIT @limit))
-        FROM json_each(@jobs)`).raw().all({ jobs: JSON.stringify(jobs), limit }) as Array<[string, string]>;
+          (SELECT status, duration_ms FROM runs WHERE job = value${ofHost(host)} ORDER BY started_at DESC LIMIT @limit))
+        FROM json_each(@jobs)`).raw().all({ jobs: JSON.stringify(jobs), limit, ...hostParam(host) }) as Array<[string, string]>;
       return new Map(rows.map(([job, list]) => [job, (JSON.parse(list) as Array<[RunStatus, number | null]>)
         .reverse().map(([status, durationMs]) => ({ status, durationMs }))]));
     },
-    async periods(periods, job) {
+    async periods(periods, job, host) {
       // Percentiles as stats computes them (sqlite/stats.ts): nearest rank, from percentile_disc, over the
       // finished runs. One aggregate subquery per period, over its range of the index: no GROUP BY, so
       // SQLite never sorts the rows to group them (measured a sixth cheaper than a join grouped by period).
@@ -51,12 +58,12 @@ export function sqliteReportReader(db: SqliteDatabase): ReportReader {
           sum(status IN ('failed', 'error', 'lost')), sum(status = 'timeout'), sum(status = 'killed'),
           count(${d}) ${finished}, percentile_disc(${d}, 0.5) ${finished}, percentile_disc(${d}, 0.95) ${finished},
           -percentile_disc(-${d}, 0.05) ${finished}, max(${d}) ${finished})
-        FROM runs WHERE job = @job AND started_at >= value ->> 0 AND started_at < value ->> 1) FROM json_each(@periods)`;
+        FROM runs WHERE job = @job AND started_at >= value ->> 0 AND started_at < value ->> 1${ofHost(host)}) FROM json_each(@periods)`;
       let statement: ReturnType<SqliteDatabase['prepare']>;
       const json = periodsJson(periods);
       const names = jobsOf(job);
       // A period without runs answers a count of 0: no row for it.
-      const rowsOf = (name: string) => (statement.all({ periods: json, job: name }) as Array<[number, string]>)
+      const rowsOf = (name: string) => (statement.all({ periods: json, job: name, ...hostParam(host) }) as Array<[number, string]>)
         .map(([period, figures]) => [period, ...(JSON.parse(figures) as number[])] as PeriodRow).filter((row) => row[1] > 0);
       let rows: Array<[string, PeriodRow[]]>;
       try {
@@ -73,13 +80,13 @@ export function sqliteReportReader(db: SqliteDatabase): ReportReader {
         p50Ms: p50, p95Ms: timed % 20 === 0 ? p95IfWhole : p95, maxMs,
       })));
     },
-    async durationBuckets(periods, job) {
+    async durationBuckets(periods, job, host) {
       const statement = db.prepare(`${WITH_PERIODS}
         SELECT periods.i, CAST(ln(duration_ms + 1) * ${BUCKETS_PER_E} AS INTEGER) AS bucket, count(*), max(duration_ms)
-        FROM ${RUNS_IN_PERIODS} WHERE ${FINISHED_SQL} AND duration_ms >= 0
+        FROM ${RUNS_IN_PERIODS} WHERE ${FINISHED_SQL} AND duration_ms >= 0${ofHost(host, 'runs.host')}
         GROUP BY periods.i, bucket`).raw();
       const json = periodsJson(periods);
-      return jobsOf(job).flatMap((name) => (statement.all({ periods: json, job: name }) as Array<[number, number, number, number]>)
+      return jobsOf(job).flatMap((name) => (statement.all({ periods: json, job: name, ...hostParam(host) }) as Array<[number, number, number, number]>)
         .map(([period, bucket, runs, maxMs]): PeriodBucket => ({ job: name, period, bucket, runs, maxMs })));
     },
     async recentFailures(since, perJob, tailBytes) {

@@ -1,4 +1,5 @@
 import type { AttemptRecord, RunRecord, RunStatus } from '../../shared/types.ts';
+import { parseJsonSafely } from '../../shared/json.ts';
 
 /** A row of the runs table as better-sqlite3 returns it. */
 export interface RunRow {
@@ -71,13 +72,8 @@ export function runFromRow(row: RunRow, attempts: AttemptRow[]): RunRecord {
 
 /** A stored command line (JSON); a malformed one stays readable as one word rather than failing the read. */
 export function commandOf(text: string): string[] {
-  try {
-    const words: unknown = JSON.parse(text);
-    if (Array.isArray(words) && words.every((w) => typeof w === 'string')) return words;
-  } catch {
-    // shown as stored, below
-  }
-  return [String(text)];
+  const words = parseJsonSafely(text);
+  return Array.isArray(words) && words.every((w) => typeof w === 'string') ? words : [String(text)];
 }
 
 /** An attempt record from its row. */

@@ -4,6 +4,7 @@ import { isFinished, type RunStatus } from '../../shared/types.ts';
 import type { SqliteDatabase } from './database.ts';
 import { FINISHED_SQL, streakReader } from './streak.ts';
 import { assembleJobs, jobsInOrder, type CrontabJobRow, type RecordedJobRow } from '../job-facts.ts';
+import { storedTextList } from '../../shared/stored.ts';
 
 /** How many sweeps the log keeps: enough to know the usual interval, bounded for ever-running hosts. */
 const SWEEP_LOG_KEPT = 1000;
@@ -26,7 +27,7 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
    * stored or else now, exactly as noteCrontab will record them. With a host (status --host), only that
    * host's runs count.
    */
-  const jobFacts = (seen?: CrontabSeen[], at?: string, host: string | null = null): JobFacts[] => {
+  const jobFacts = (seen?: CrontabSeen[], at?: string, host: string | null = null, orInCrontab = false): JobFacts[] => {
     const recorded = db.prepare('SELECT name, schedule, tz, grace_ms, first_seen_at FROM jobs').all() as RecordedJobRow[];
     const stored = db.prepare('SELECT name, schedules, first_seen_at FROM crontab_jobs').all() as CrontabJobRow[];
     const firstSeen = new Map(stored.map((c) => [c.name, c.first_seen_at]));
@@ -52,7 +53,7 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
         f.streak = streak(f.job, null, host);
       }
     }
-    return jobsInOrder(facts, host);
+    return jobsInOrder(facts, host, orInCrontab);
   };
 
   /** Records the crontab jobs of this sweep; jobs no longer in any crontab read are forgotten. */
@@ -88,7 +89,7 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
     const sweeps = db.prepare('SELECT at FROM sweeps WHERE by_hand = 0 ORDER BY id DESC LIMIT 20').pluck().all() as string[];
     const warnings = db.prepare('SELECT warnings FROM sweeps ORDER BY id DESC LIMIT 1').pluck().get() as string | undefined;
     return {
-      running: running.filter((r) => still.has(r.id)), open, sweeps, previousWarnings: JSON.parse(warnings ?? '[]') as string[],
+      running: running.filter((r) => still.has(r.id)), open, sweeps, previousWarnings: storedTextList(warnings),
     };
   };
 
@@ -135,10 +136,13 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
         return verdict;
       }).immediate();
     },
-    async look(at, crontab, decide) {
+    async look(at, crontab, decide, host) {
       return decide(db.transaction(() => {
         const running = runningRuns();
-        return { ...fresh(running), jobs: jobFacts(crontab, at) };
+        if (host === undefined) return { ...fresh(running), jobs: jobFacts(crontab, at) };
+        // One host's part: the crontab given is taken as its own (this file keeps no host per line).
+        const mine = fresh(running.filter((r) => r.host === host));
+        return { ...mine, sweeps: [], previousWarnings: [], jobs: jobFacts(crontab, at, host, true) };
       }).deferred());
     },
     async markReported(at, news) {
