@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_JOBS, WITH_JOB_NAMES } from '../src/store/sqlite/job-names.ts';
-import { compareMedians, mib, peakRssKb, report } from './measure.ts';
+import { loadText, mib, type Paired, pairedRatios, pairedText, peakRssKb, report } from './measure.ts';
 import { seedRuns } from './seed.ts';
 
 const RUNS = 1_000_000;
@@ -56,29 +56,23 @@ try {
 
   const node = process.execPath;
   const version = [node, BIN, '--version'];
-  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)} (${a.toFixed(0)} / ${b.toFixed(0)} ms)`;
-  const [history = 0, status = 0, base = 0] = compareMedians([[node, BIN, 'history', '--limit', '50', '--db', db], [node, BIN, 'status', '--db', db], version], 15);
-  report('history --limit 50 / --version', ratio(history, base), '<= 1.3');
-  report('status (1,000 jobs) / --version', ratio(status, base), '<= 1.5');
+  console.log(`load average ${loadText()}`);
+  const [history, status] = await pairedRatios(version, [[node, BIN, 'history', '--limit', '50', '--db', db], [node, BIN, 'status', '--db', db]], 15);
+  report('history --limit 50 / --version', pairedText(history as Paired, 15), '<= 1.3');
+  report('status (1,000 jobs) / --version', pairedText(status as Paired, 15), '<= 1.5');
   report('status peak memory', mib(peakRssKb([node, BIN, 'status', '--db', db])), '<= 100 MiB');
 
-  const [stats = 0, base2 = 0] = compareMedians([[node, BIN, 'stats', '--since', '30d', '--db', db], version], 7);
-  report('stats --since 30d / --version', ratio(stats, base2), '<= 3');
+  const [stats] = await pairedRatios(version, [[node, BIN, 'stats', '--since', '30d', '--db', db]], 7);
+  report('stats --since 30d / --version', pairedText(stats as Paired, 7), '<= 3');
   report('stats --since 30d peak memory', mib(peakRssKb([node, BIN, 'stats', '--since', '30d', '--db', db])), '<= 100 MiB');
 
   if (existsSync(SQLITE3)) {
     const since = new Date(Date.now() - 30 * 86_400_000).toISOString();
     checkSameStats(db, since);
-    const [ours, shell] = compareMedians([
-      [node, BIN, 'stats', '--since', '30d', '--db', db],
-      [SQLITE3, '-readonly', db, statsReferenceSql(since)],
-    ], 5);
-    report('stats --since 30d / the same query in sqlite3', ratio(ours as number, shell as number), '<= 2');
-    const [exported, shellExport] = compareMedians([
-      [node, BIN, 'history', '--limit', '0', '--json', '--db', db],
-      [SQLITE3, '-readonly', '-json', db, EXPORT_SQL],
-    ], 3);
-    report('history --limit 0 --json / sqlite3 -json, same rows', ratio(exported as number, shellExport as number), '<= 2');
+    const [ours] = await pairedRatios([SQLITE3, '-readonly', db, statsReferenceSql(since)], [[node, BIN, 'stats', '--since', '30d', '--db', db]], 5);
+    report('stats --since 30d / the same query in sqlite3', pairedText(ours as Paired, 5), '<= 2');
+    const [exported] = await pairedRatios([SQLITE3, '-readonly', '-json', db, EXPORT_SQL], [[node, BIN, 'history', '--limit', '0', '--json', '--db', db]], 5);
+    report('history --limit 0 --json / sqlite3 -json, same rows', pairedText(exported as Paired, 5), '<= 2');
   } else {
     report('stats --since 30d / the same query in sqlite3', 'skipped: no sqlite3 shell', '<= 2');
     report('history --limit 0 --json / sqlite3 -json, same rows', 'skipped: no sqlite3 shell', '<= 2');
@@ -87,12 +81,10 @@ try {
 
   // The HTML report of the same 30 days: aggregates from the store, never every run (issue 16).
   const html = join(dir, 'report.html');
-  const [reportMs, statsMs] = compareMedians([
-    [node, BIN, 'report', '--html', html, '--db', db],
-    [node, BIN, 'stats', '--since', '30d', '--db', db],
-  ], 5);
-  report('report --html (30 days) / stats --since 30d', `${((reportMs as number) / (statsMs as number)).toFixed(2)} (${(reportMs as number).toFixed(0)} / ${(statsMs as number).toFixed(0)} ms)`, '<= 3');
+  const [html30] = await pairedRatios([node, BIN, 'stats', '--since', '30d', '--db', db], [[node, BIN, 'report', '--html', html, '--db', db]], 5);
+  report('report --html (30 days) / stats --since 30d', pairedText(html30 as Paired, 5), '<= 3');
   report('report --html size, 1,000 jobs x 30 days', `${(statSync(html).size / 1024).toFixed(0)} KiB`, 'mailable');
+  console.log(`load average ${loadText()}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

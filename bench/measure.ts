@@ -1,5 +1,6 @@
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 
 /** The median of some numbers. */
 export function median(values: number[]): number {
@@ -21,6 +22,35 @@ export function compareMedians(commands: ReadonlyArray<readonly string[]>, round
   const times = commands.map(() => [] as number[]);
   for (let i = 0; i < rounds; i++) commands.forEach((c, j) => times[j]?.push(wallMs(c, env)));
   return times.map(median);
+}
+
+/** A figure against its baseline: the median of the ratios of pairs run one after the other, and the medians of each side. */
+export interface Paired { ratio: number; ms: number; baselineMs: number }
+
+/**
+ * Commands each paired with the baseline, run in alternation `rounds` times: the figure is the median of
+ * the per-pair ratios, so a change in machine load hits both sides of a pair alike and one slow pair
+ * cannot move it. `time` measures one command (wall ms): a single run, or a burst.
+ */
+export async function pairedRatios(baseline: readonly string[], commands: ReadonlyArray<readonly string[]>, rounds: number,
+  time: (argv: readonly string[]) => number | Promise<number> = wallMs): Promise<Paired[]> {
+  const base: number[] = [];
+  const times = commands.map(() => [] as number[]);
+  for (let i = 0; i < rounds; i++) {
+    base.push(await time(baseline));
+    for (const [j, c] of commands.entries()) times[j]?.push(await time(c));
+  }
+  return times.map((t) => ({ ratio: median(t.map((ms, i) => ms / (base[i] as number))), ms: median(t), baselineMs: median(base) }));
+}
+
+/** A paired figure as text: "1.23 (456 / 789 ms, median of N pairs)". */
+export function pairedText(p: Paired, rounds: number): string {
+  return `${p.ratio.toFixed(2)} (${p.ms.toFixed(0)} / ${p.baselineMs.toFixed(0)} ms, median of ${rounds} pairs)`;
+}
+
+/** The machine's load average, for the record: figures from a loaded machine read differently. */
+export function loadText(): string {
+  return loadavg().map((l) => l.toFixed(2)).join(' ');
 }
 
 /** Wall time of `count` copies of a command started at once, in ms. */

@@ -5,13 +5,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareMedians, median, report } from './measure.ts';
+import { loadText, median, type Paired, pairedRatios, pairedText, report, wallMs } from './measure.ts';
 
 const root = process.cwd();
 const bin = join(root, 'bin', 'cronguard');
 const dir = mkdtempSync(join(tmpdir(), 'cronguard-bench-notify-'));
 const env = { ...process.env, CRONGUARD_DB: join(dir, 'bench.db'), PATH: '/usr/bin:/bin' };
 const node = process.execPath;
+/** Pairs (a run with the channel, one without) whose ratios' median is the figure. */
+const PAIRS = 30;
 
 /** Starts the receiver: it answers 200 to everything; resolves with its base URL and a stop function. */
 function startReceiver(): Promise<{ url: string; stop: () => void }> {
@@ -42,17 +44,20 @@ const receiver = await startReceiver();
 try {
   const ping = ['--ping', `${receiver.url}/ping`, '--', 'true'];
   const plain = ['--', 'true'];
-  const [withPing = 0, without = 0] = compareMedians([[node, bin, ...ping], [node, bin, ...plain]], 30, env);
-  report('--ping run / plain run, wall (median of 30)', `${(withPing / without).toFixed(2)} (${withPing.toFixed(1)} / ${without.toFixed(1)} ms)`, '<= 1.15');
+  console.log(`load average ${loadText()}`);
+  const time = (argv: readonly string[]) => wallMs(argv, env);
+  const [withPing] = await pairedRatios([node, bin, ...plain], [[node, bin, ...ping]], PAIRS, time);
+  report('--ping run / plain run, wall', pairedText(withPing as Paired, PAIRS), '<= 1.15');
   const [pingPeak, plainPeak] = [peakMiB(ping, 9), peakMiB(plain, 9)];
   report('--ping run - plain run, peak RSS (median of 9)', `${(pingPeak - plainPeak).toFixed(1)} MiB (${pingPeak.toFixed(1)} / ${plainPeak.toFixed(1)})`, '<= 5 MiB');
 
   const notify = ['--notify-url', `${receiver.url}/hook`, '--', 'false'];
   const failing = ['--', 'false'];
-  const [withUrl = 0, bare = 0] = compareMedians([[node, bin, ...notify], [node, bin, ...failing]], 30, env);
-  report('--notify-url failing run / failing run, wall', `${(withUrl / bare).toFixed(2)} (${withUrl.toFixed(1)} / ${bare.toFixed(1)} ms)`, '<= 1.15');
+  const [withUrl] = await pairedRatios([node, bin, ...failing], [[node, bin, ...notify]], PAIRS, time);
+  report('--notify-url failing run / failing run, wall', pairedText(withUrl as Paired, PAIRS), '<= 1.15');
   const [urlPeak, barePeak] = [peakMiB(notify, 9), peakMiB(failing, 9)];
   report('--notify-url failing run - failing run, peak RSS', `${(urlPeak - barePeak).toFixed(1)} MiB (${urlPeak.toFixed(1)} / ${barePeak.toFixed(1)})`, '<= 5 MiB');
+  console.log(`load average ${loadText()}`);
 } finally {
   receiver.stop();
   rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,7 @@ export const historyMain: CommandMain = async (args, ctx) => {
       await withStore(store, 'read', async (s) => {
         for await (const run of s.reads.each(filter)) {
           malformed.check(run);
-          await out.write(format === 'json' ? `${count++ === 0 ? '\n' : ',\n'}${JSON.stringify(runJson(run))}` : historyCsvRecord(run));
+          if (out.add(format === 'json' ? `${count++ === 0 ? '\n' : ',\n'}${JSON.stringify(runJson(run))}` : historyCsvRecord(run))) await out.flush();
         }
       });
     }
@@ -59,9 +59,14 @@ class ChunkedOutput {
   constructor(private readonly ctx: Pick<CliContext, 'stdout' | 'drain'>) {}
 
   async write(text: string): Promise<void> {
+    if (this.add(text)) await this.flush();
+  }
+
+  /** Adds text without waiting (a million runs need not wait a million times); true when it is time to flush. */
+  add(text: string): boolean {
     this.pending.push(text);
     this.size += text.length;
-    if (this.size >= 65_536) await this.flush();
+    return this.size >= 65_536;
   }
 
   async flush(): Promise<void> {

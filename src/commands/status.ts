@@ -2,7 +2,6 @@ import { EXIT } from '../shared/errors.ts';
 import type { CommandMain } from './context.ts';
 import { type StatusLine, statusJson, statusLayout, statusText } from '../report/status.ts';
 import { makeStyle, outputWidth } from '../report/style.ts';
-import { firstStartAfter } from '../schedule/walk.ts';
 import { systemClock } from '../shared/time.ts';
 import type { JobFacts } from '../shared/sweep-model.ts';
 import type { RunDot, Store } from '../store/store.ts';
@@ -36,8 +35,7 @@ export function statusLine(job: JobFacts, now: number, cache: ScheduleCache): St
   const entries = schedulesOf(job);
   let next: number | null = null;
   for (const entry of entries) {
-    const schedule = cache.get(entry);
-    const t = typeof schedule === 'string' ? null : firstStartAfter(schedule, now, null);
+    const t = cache.firstStartAfter(entry, now, null);
     if (t !== null && (next === null || t < next)) next = t;
   }
   const zones = [...new Set(entries.map((e) => e.tz))];

@@ -98,8 +98,16 @@ function cellsOf(jobs: readonly StatusLine[], layout: StatusLayout, dots: Map<st
   // HOST only when the jobs ran on more than one host (a shared PostgreSQL database).
   const withHost = new Set(jobs.map((j) => j.lastHost).filter((h) => h)).size > 1;
   const header = ['JOB', 'RUNS', 'TREND', ...(layout.schedule ? ['SCHEDULE'] : []), ...(withHost ? ['HOST'] : []), 'LAST', ...(layout.started ? ['STARTED'] : []), 'DURATION', 'NEXT', 'FAILING'];
+  // Jobs on one schedule share their next start: each (start, zone) is formatted once.
+  const nextTexts = new Map<string, string>();
+  const nextOf = (at: string, tz: string | null) => {
+    const key = `${at}\0${tz ?? ''}`;
+    let text = nextTexts.get(key);
+    if (text === undefined) nextTexts.set(key, (text = neutraliseLine(time(nextText(at, tz)))));
+    return text;
+  };
   const rows = jobs.map((j) => {
-    const next = j.nextExpectedAt === null ? (j.schedule === '@reboot' ? 'at boot' : '-') : neutraliseLine(time(nextText(j.nextExpectedAt, j.tz)));
+    const next = j.nextExpectedAt === null ? (j.schedule === '@reboot' ? 'at boot' : '-') : nextOf(j.nextExpectedAt, j.tz);
     const mine = dots?.get(j.job) ?? [];
     const status = j.lastStatus ? neutraliseLine(j.lastStatus) : 'never run';
     return [

@@ -20,13 +20,15 @@ export function styleStatus(style: ChalkInstance, status: RunStatus | string): s
 
 /** Visible width of a cell (colour codes do not count). */
 function visibleLength(text: string): number {
+  // Most cells have no colour: a table of a thousand jobs measures ten thousand of them.
   // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\[[0-9;]*m/g, '').length;
+  return text.includes('\x1b') ? text.replace(/\x1b\[[0-9;]*m/g, '').length : text.length;
 }
 
 /** A plain text table: a header row and left-aligned columns two spaces apart. */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, style: ChalkInstance): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => visibleLength(r[i] ?? ''))));
+  const widths = header.map((h) => h.length);
+  for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, visibleLength(cell)); });
   const line = (cells: readonly string[]) =>
     cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - visibleLength(c)))).join('  ').trimEnd();
   return [style.bold(line(header)), ...rows.map(line)].join('\n') + '\n';

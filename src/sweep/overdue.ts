@@ -19,6 +19,22 @@ export class ScheduleCache {
     if (s === undefined) this.compiled.set(key, (s = compileSchedule(entry.schedule, entry.tz, true, entry.dst ?? 'cron')));
     return s;
   }
+
+  private readonly starts = new Map<string, number | null>();
+
+  /**
+   * The entry's first expected start after `from` (null: none, or not a schedule cron runs), remembered:
+   * status asks it of a thousand jobs at one instant, and they share a handful of schedules.
+   */
+  firstStartAfter(entry: ScheduleEntry, from: number, bootMs: number | null): number | null {
+    const key = `${entry.schedule}\0${entry.tz ?? ''}\0${entry.dst ?? ''}\0${from}\0${bootMs ?? ''}`;
+    let start = this.starts.get(key);
+    if (start === undefined) {
+      const schedule = this.get(entry);
+      this.starts.set(key, (start = typeof schedule === 'string' ? null : firstStartAfter(schedule, from, bootMs)));
+    }
+    return start;
+  }
 }
 
 /** The schedules a job is expected on: its crontab lines when it has any (cron obeys them), else its --schedule. */

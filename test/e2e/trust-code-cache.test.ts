@@ -82,3 +82,18 @@ test('the launcher neither reads nor writes a cache through a symbolic link, and
   assert.equal(existsSync(open.cache), false, 'no cache written where others can write');
   chmodSync(join(dir, 'pkg-open', 'dist'), 0o755);
 });
+
+test('a cache written for another build of the bundle (same length, rewritten in place) is never run', () => {
+  const { bin, bundle, cache } = installCopy('pkg-rebuilt');
+  assert.equal(launch(bin, '--', 'true').status, 0);
+  assert.ok(existsSync(cache), 'a run wrote the cache');
+  assert.equal(launch(bin, '--version').stdout, '0.1.0\n');
+  // Another build: the same bytes but the version, the same length, the same file (inode) rewritten.
+  const rebuilt = readFileSync(bundle, 'utf8').replaceAll('0.1.0', '9.9.9');
+  assert.equal(rebuilt.length, readFileSync(bundle, 'utf8').length);
+  writeFileSync(bundle, rebuilt);
+  assert.equal(launch(bin, '--version').stdout, '9.9.9\n', 'the old build\'s cached code did not run');
+  // And a run writes the cache afresh for this build, which then loads it.
+  assert.equal(launch(bin, '--', 'true').status, 0);
+  assert.equal(launch(bin, '--version').stdout, '9.9.9\n');
+});

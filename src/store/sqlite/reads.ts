@@ -12,6 +12,8 @@ const NEWEST_FIRST = 'started_at DESC, id DESC';
 
 /** The first window a listing over all jobs looks back through, before widening it. */
 const FIRST_WINDOW_MS = 600_000;
+/** Windows stop growing at about three thousand years. */
+const MAX_WINDOW_MS = 1e14;
 
 /** The read side of runs in SQLite. */
 export function sqliteRunReader(db: SqliteDatabase): RunReader {
@@ -27,11 +29,15 @@ export function sqliteRunReader(db: SqliteDatabase): RunReader {
     return rows.map((row) => runFromRow(row, byRun.get(row.id) ?? []));
   };
 
-  /** The runs matching a filter whose start is at or after `from` (when given), newest first. */
-  const page = (filter: RunFilter, from: string | undefined): RunRow[] => {
-    const { where, params: conditions } = runConditions(filter, from);
-    const params = { ...conditions, limit: filter.limit ?? -1 };
-    const chosen = `${filter.job !== undefined ? '' : WITH_JOB_NAMES}
+  /**
+   * The runs matching a filter whose start is at or after `from` (when given), newest first; over all jobs,
+   * or over `jobs` when given (the only jobs that can have runs there).
+   */
+  const page = (filter: RunFilter, from: string | undefined, jobs?: string[]): RunRow[] => {
+    const { where, params: conditions } = runConditions(filter, from, jobs === undefined);
+    if (jobs !== undefined && filter.job === undefined) where[0] = 'job IN (SELECT value FROM json_each(@jobs))';
+    const params = { ...conditions, limit: filter.limit ?? -1, ...(jobs !== undefined && filter.job === undefined ? { jobs: JSON.stringify(jobs) } : {}) };
+    const chosen = `${filter.job !== undefined || jobs !== undefined ? '' : WITH_JOB_NAMES}
       SELECT %COLUMNS% FROM runs WHERE ${where.join(' AND ')} ORDER BY ${NEWEST_FIRST} LIMIT @limit`;
     if (filter.limit === undefined) return db.prepare(chosen.replace('%COLUMNS%', '*')).all(params) as RunRow[];
     // Sorting whole rows would fetch every candidate from the table; the index holds the sort key and
@@ -44,24 +50,33 @@ export function sqliteRunReader(db: SqliteDatabase): RunReader {
   /**
    * A page over all jobs: sorting every run to keep the newest 50 would read them all, so it looks back
    * from the newest start through a window that grows sixteenfold until it holds enough matching runs
-   * (or reaches the oldest run, or --since). Each try reads only the index entries inside its window.
+   * (or reaches the oldest run, or --since). Every job's latest start is read once; each try then reads
+   * only the index entries inside its window, of only the jobs whose latest start is inside it (a short
+   * window holds a few of a thousand jobs), where listing every job again would seek each one's range.
    */
   const newestAcrossJobs = (filter: RunFilter & { limit: number }): RunRow[] => {
     const until = filter.until !== undefined ? 'AND started_at < @until' : '';
-    const last = db.prepare(`${WITH_JOB_NAMES}
-      SELECT max((SELECT max(started_at) FROM runs WHERE job = name ${until})) FROM job_names WHERE name IS NOT NULL`)
-      .pluck().get(filter.until !== undefined ? { until: filter.until } : {}) as string | null;
-    if (last === null) return [];
+    const jobs = (db.prepare(`${WITH_JOB_NAMES}
+      SELECT name, (SELECT max(started_at) FROM runs WHERE job = name ${until}) FROM job_names WHERE name IS NOT NULL`)
+      .raw().all(filter.until !== undefined ? { until: filter.until } : {}) as Array<[string, string | null]>)
+      .filter((job): job is [string, string] => job[1] !== null);
+    if (jobs.length === 0) return [];
+    const last = jobs.reduce((newest, [, latest]) => (latest > newest ? latest : newest), '');
     let first: string | undefined;
-    for (let span = FIRST_WINDOW_MS; ; span *= 16) {
-      const windowStart = new Date(Date.parse(last) - span).toISOString();
-      if (filter.since !== undefined && windowStart <= filter.since) return page(filter, filter.since);
-      const rows = page(filter, windowStart);
+    const startingFrom = (from: string) => jobs.filter(([, latest]) => latest >= from).map(([name]) => name);
+    // A latest start that is not a time (a damaged row) cannot anchor a window: the whole listing is sorted.
+    const lastMs = Date.parse(last);
+    if (!Number.isFinite(lastMs)) return page(filter, filter.since);
+    for (let span = FIRST_WINDOW_MS; span < MAX_WINDOW_MS; span *= 16) {
+      const windowStart = new Date(lastMs - span).toISOString();
+      if (filter.since !== undefined && windowStart <= filter.since) return page(filter, filter.since, startingFrom(filter.since));
+      const rows = page(filter, windowStart, startingFrom(windowStart));
       if (rows.length >= filter.limit) return rows;
-      first ??= db.prepare(`${WITH_JOB_NAMES}
-        SELECT min((SELECT min(started_at) FROM runs WHERE job = name)) FROM job_names WHERE name IS NOT NULL`).pluck().get() as string;
+      first ??= db.prepare('SELECT min((SELECT min(started_at) FROM runs WHERE job = value)) FROM json_each(?)')
+        .pluck().get(JSON.stringify(jobs.map(([name]) => name))) as string;
       if (windowStart <= first) return rows;
     }
+    return page(filter, filter.since); // an earliest start that is not a time: no window reaches it
   };
 
   return {

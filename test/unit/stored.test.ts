@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isStoredTime, storedMs } from '../../src/shared/stored.ts';
+
+test('isStoredTime agrees with storedMs on written, edge and malformed times', () => {
+  const texts = [
+    '2026-05-01T23:00:13.000Z', '0000-01-01T00:00:00.000Z', '9999-12-28T23:59:59.999Z',
+    // Only storedMs can tell these (days past 28, hour 24, leap days): the fast path must hand them on.
+    '2026-02-29T00:00:00.000Z', '2028-02-29T12:00:00.000Z', '2026-02-31T00:00:00.000Z', '2026-04-31T10:00:00.000Z',
+    '2026-01-32T00:00:00.000Z', '2026-01-01T24:00:00.000Z', '2026-01-01T24:00:01.000Z',
+    // Out of range or not the written form.
+    '2026-13-01T00:00:00.000Z', '2026-00-10T00:00:00.000Z', '2026-01-00T00:00:00.000Z', '2026-01-01T23:60:00.000Z',
+    '2026-01-01T23:00:60.000Z', '2026-01-01T23:00:13.undefinedZ', '2026-01-01T23:00:13.0a0Z', '2026-01-01T23:00:13.000z',
+    '2026-01-01 23:00:13.000Z', '2026-1-01T23:00:13.0000Z', '+26-01-01T23:00:13.000Z', '20a6-01-01T23:00:13.000Z',
+    '2026-01-01T23:00:13Z', '2026-01-01T23:00Z', '2026-01-01T23:00:13.5+02:00', 'yesterday', '', ' 2026-01-01T23:00:13.000Z',
+  ];
+  for (const text of texts) assert.equal(isStoredTime(text), storedMs(text) !== null, text);
+  for (const value of [null, undefined]) assert.equal(isStoredTime(value), false);
+  // And on a sweep of written times: every 7 hours and 13 minutes for a few years.
+  for (let ms = Date.UTC(2024, 0, 1); ms < Date.UTC(2029, 0, 1); ms += 26_000_017) {
+    const text = new Date(ms).toISOString();
+    assert.equal(isStoredTime(text), true, text);
+  }
+});
