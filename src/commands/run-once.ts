@@ -1,24 +1,34 @@
 import { nearestStart } from '../schedule/nearest.ts';
 import { bootTimeMs } from '../schedule/boot.ts';
 import { describeError } from '../shared/errors.ts';
-import { iso } from '../shared/time.ts';
-import type { JobSchedule, RunRecord } from '../shared/types.ts';
-import type { Store } from '../store/store.ts';
+import { iso, type Clock } from '../shared/time.ts';
+import type { JobSchedule, OverlapMode, RunRecord } from '../shared/types.ts';
+import type { HolderCheck, Store } from '../store/store.ts';
 import { neutralise } from '../shared/neutralise.ts';
+import { interruptibleSleep, type Interrupts } from '../runner/interrupts.ts';
+import { holderIsLive, WAIT_POLL_MS, type Turn } from '../runner/overlap.ts';
 
 /** What --once decided: run (the run is recorded), leave it to the host that claimed the start, or cannot know. */
-export type OnceTurn =
-  | { go: true }
-  | { go: false; status: 'skipped'; reason: string }
-  | { report: string };
+export type OnceTurn = Turn | { report: string };
+
+/** --overlap with --once: how a live earlier run of the job is met (skip, or wait at most `waitLimitMs`). */
+export interface OnceOverlap {
+  mode: OverlapMode;
+  clock: Clock;
+  interrupts: Interrupts;
+  waitLimitMs: number | null;
+}
 
 /**
  * Claims the job's scheduled start nearest to now for this run, in one statement on the database (SPEC §8).
  * Without a working database no host can know whether another already ran that start: the job does not
- * run, and the report (which cron mails) says why.
+ * run, and the report (which cron mails) says why. With --overlap skip|wait the claim is made only once no
+ * earlier run of the job is alive (checked in the claim's transaction): a start whose turn never comes is
+ * left unclaimed, so no host can be said to have run it.
  */
 export async function onceTurn(
   plan: { job: string; schedule: JobSchedule | null }, run: RunRecord, store: Store | null, failure: string | null, display: string,
+  overlap: OnceOverlap,
 ): Promise<OnceTurn> {
   const schedule = plan.schedule as JobSchedule;
   const startMs = nearestStart(schedule.schedule, schedule.tz, Date.parse(run.startedAt), bootTimeMs());
@@ -28,10 +38,33 @@ export async function onceTurn(
       + `${neutralise(display)}, which cannot be used (${neutralise(why)}); no host can know whether another ran it. Exit 75.\n`,
   });
   if (!store) return refuse(failure ?? 'not opened');
+  const isLive: HolderCheck | undefined = overlap.mode === 'allow' ? undefined : holderIsLive(() => overlap.clock.now());
+  const firstTry = run.startedAt;
+  const deadline = overlap.waitLimitMs === null ? Infinity : overlap.clock.now().getTime() + overlap.waitLimitMs;
+  const notStarted = (turn: Turn): Turn => {
+    run.startedAt = firstTry;
+    run.heartbeatAt = firstTry;
+    return turn;
+  };
   try {
-    const winner = await store.runs.claimOnce(run, plan.schedule, scheduledAt);
-    if (winner === null) return { go: true };
-    return { go: false, status: 'skipped', reason: `its start at ${scheduledAt} was claimed by host ${winner.host} (run ${winner.runId})` };
+    for (;;) {
+      const winner = await store.runs.claimOnce(run, plan.schedule, scheduledAt, isLive);
+      if (winner === null) return { go: true };
+      if (!winner.stillRunning) {
+        return notStarted({ go: false, status: 'skipped', reason: `its start at ${scheduledAt} was claimed by host ${winner.host} (run ${winner.runId})` });
+      }
+      const holder = `run ${winner.runId} of ${plan.job} (host ${winner.host})`;
+      if (overlap.mode === 'skip') return notStarted({ go: false, status: 'skipped', reason: `${holder} is still running` });
+      const left = deadline - overlap.clock.now().getTime();
+      if (left <= 0) {
+        return notStarted({ go: false, status: 'skipped', reason: `waited ${Math.round(overlap.waitLimitMs ?? 0) / 1000}s in vain for ${holder} to end`, inVain: true });
+      }
+      if (await interruptibleSleep(Math.min(WAIT_POLL_MS, left), overlap.interrupts)) {
+        return notStarted({ go: false, status: 'killed', reason: `cronguard received ${overlap.interrupts.received} while waiting for ${holder}` });
+      }
+      run.startedAt = iso(overlap.clock.now());
+      run.heartbeatAt = run.startedAt;
+    }
   } catch (error) {
     return refuse(describeError(error));
   }

@@ -27,7 +27,6 @@ export async function resolveRunPlan(args: ParsedArgs, env: NodeJS.ProcessEnv): 
   const overlap = optionValue(args, RUN.overlap);
   const once = args.options['once'] === true;
   if (once && optionValue(args, RUN.schedule) === undefined) throw new CronguardError('--once needs --schedule: the scheduled start it claims is the one nearest to now');
-  if (once && overlap !== 'allow') throw badOption('--overlap', overlap, 'cannot be combined with --once, which already runs each scheduled start at most once');
   const { settings, warnings } = notifySettings(args.options, env);
   const alertAfter = optionValue(args, RUN.alertAfter);
   const minDurationMs = optionValue(args, RUN.minDuration) ?? null;

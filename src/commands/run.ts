@@ -33,7 +33,7 @@ export const runMain: CommandMain = async (args, ctx) => {
   let once: OnceTurn | null = null;
   if (plan.once) {
     const opened = await recording;
-    once = await onceTurn(plan, run, opened.store, opened.failure, opened.describe());
+    once = await onceTurn(plan, run, opened.store, opened.failure, opened.describe(), { mode: plan.overlap, clock, interrupts, waitLimitMs: plan.timeoutMs });
     if ('report' in once) {
       interrupts.dispose();
       stopSurviving();
@@ -75,7 +75,7 @@ export const runMain: CommandMain = async (args, ctx) => {
   // to the notifications after it.
   let built: Buffer | undefined;
   const report = () => (built ??= failureReport(run, exitCode));
-  const waitedInVain = run.status === 'skipped' && plan.overlap === 'wait';
+  const waitedInVain = !turn.go && turn.inVain === true;
   // With --tee the output already went out live: the report then leaves it out.
   if (run.status !== 'success' && (run.status !== 'skipped' || waitedInVain)) ctx.stdout(plan.tee ? failureReport(run, exitCode, true) : report());
   // Nothing of ours may change the job's exit code, except a signal that stops the delivery.

@@ -17,7 +17,7 @@ import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import { decideSweep, type SweepOutcome } from '../sweep/evaluate.ts';
 import type { CrontabSeen, SweepSnapshot } from '../shared/sweep-model.ts';
-import { crontabJobsFor } from '../sweep/sources.ts';
+import { crontabJobsFor, sweepLinesFor } from '../sweep/sources.ts';
 import type { StoreTarget } from '../store/target.ts';
 import { storeTargetOf } from './store-target.ts';
 import { withStore } from './forensics.ts';
@@ -41,8 +41,9 @@ export const sweepMain: CommandMain = async (args, ctx) => {
   // The crontabs read here are this host's: another host's part is judged by the lines its own sweeps recorded.
   const mine = host === undefined || host === hostName();
   const crontab = mine ? crontabJobsFor(reading, target, currentUser(ctx.env)) : [];
+  const sweepLines = mine ? sweepLinesFor(reading, target, currentUser(ctx.env)) : [];
   const decide = (snapshot: SweepSnapshot) => decideSweep(snapshot, {
-    at: at.getTime(), ...limits, bootMs: bootTimeMs(), crontabWarnings: mine ? reading.warnings : [], byHand: ctx.byHand,
+    at: at.getTime(), ...limits, bootMs: bootTimeMs(), crontabWarnings: mine ? reading.warnings : [], byHand: ctx.byHand, sweepLines,
     liveness: { wrapper: isProcessAlive, group: isGroupAlive },
   });
   // Looking changes nothing (SPEC §4): --all, --at and --dry-run read, judge and print; no state, no notification.

@@ -44,5 +44,9 @@ export function watcherText(at: string, w: WatcherNote): string {
   if (w.previousAt === null) return 'this is the first sweep of this database';
   const ago = formatDuration(Math.max(0, Date.parse(at) - Date.parse(w.previousAt)));
   if (!w.late) return `previous sweep: ${wall(w.previousAt)} (${ago} earlier)`;
+  if (w.expected) {
+    return `cronguard: the previous sweep ran at ${wall(w.previousAt)}, ${ago} earlier, but sweep's crontab line (${w.expected.schedule}, ${w.expected.source}) `
+      + `called for one at ${wall(w.expected.at)} (grace ${formatDuration(w.expected.graceMs)}); were cron or this host down?`;
+  }
   return `cronguard: the previous sweep ran at ${wall(w.previousAt)}, ${ago} earlier: more than twice the usual ${formatDuration(w.usualMs ?? 0)}; were cron or this host down?`;
 }

@@ -10,7 +10,7 @@ import type { Recorder } from './recorder.ts';
 export type { OverlapMode };
 
 /** How often a waiting run looks again whether the earlier one ended: it starts soon after. */
-const WAIT_POLL_MS = 250;
+export const WAIT_POLL_MS = 250;
 
 /** How long a plain run waits for its first record to be written before starting the command anyway. */
 const START_WAIT_MS = 500;
@@ -22,10 +22,10 @@ function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
     .finally(() => clearTimeout(timer));
 }
 
-/** Whether the job may start now, or why not. */
+/** Whether the job may start now, or why not; `inVain`: --overlap wait gave up (reported like a failure). */
 export type Turn =
   | { go: true }
-  | { go: false; status: 'skipped' | 'killed'; reason: string };
+  | { go: false; status: 'skipped' | 'killed'; reason: string; inVain?: boolean };
 
 /**
  * An earlier run still holds the job while its wrapper lives (same host, pid and start time) or any
@@ -60,9 +60,9 @@ export async function takeTurn(
   const isLive = holderIsLive(() => deps.clock.now());
   const deadline = deps.waitLimitMs === null ? Infinity : deps.clock.now().getTime() + deps.waitLimitMs;
   const firstTry = run.startedAt;
-  const notStarted = (status: 'skipped' | 'killed', reason: string): Turn => {
+  const notStarted = (status: 'skipped' | 'killed', reason: string, inVain = false): Turn => {
     run.startedAt = firstTry;
-    return { go: false, status, reason };
+    return inVain ? { go: false, status, reason, inVain } : { go: false, status, reason };
   };
   for (;;) {
     run.startedAt = iso(deps.clock.now());
@@ -80,7 +80,7 @@ export async function takeTurn(
     // The whole bound is waited: the last look is taken at the deadline itself.
     const left = deadline - deps.clock.now().getTime();
     if (left <= 0) {
-      return notStarted('skipped', `waited ${Math.round(deps.waitLimitMs ?? 0) / 1000}s in vain for run ${holder} of ${run.job} to end`);
+      return notStarted('skipped', `waited ${Math.round(deps.waitLimitMs ?? 0) / 1000}s in vain for run ${holder} of ${run.job} to end`, true);
     }
     if (await interruptibleSleep(Math.min(WAIT_POLL_MS, left), deps.interrupts)) {
       return notStarted('killed', `cronguard received ${deps.interrupts.received} while waiting for run ${holder}`);

@@ -136,6 +136,12 @@ export interface SweepVerdict {
 export interface WatcherNote {
   previousAt: string | null;
   usualMs: number | null;
-  /** The previous sweep is older than twice the usual interval: cron, or the host, was not running sweeps. */
+  /**
+   * The previous sweep is older than sweep's own crontab line allows (its next expected start after that
+   * sweep, plus grace), or, without such a line, than twice the usual interval: cron, or the host, was not
+   * running sweeps.
+   */
   late: boolean;
+  /** When sweep's own crontab line expected the next sweep after the previous one, and that line. */
+  expected?: { at: string; schedule: string; source: string; graceMs: number };
 }

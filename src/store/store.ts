@@ -31,10 +31,12 @@ export interface LeaseHolder {
   heartbeatMs: number;
 }
 
-/** The run that claimed a scheduled start first (--once). */
+/** The run that claimed a scheduled start first (--once); or, with an overlap check, an earlier run still holding the job. */
 export interface OnceWinner {
   runId: string;
   host: string;
+  /** An earlier run of the job is still running (--overlap skip|wait): the start is not claimed by anyone yet. */
+  stillRunning?: boolean;
 }
 
 /** Decides whether a recorded `running` run still has a live holder (overlap). */
@@ -52,8 +54,10 @@ export interface RunWriter {
   /**
    * --once: like begin, but only when no run of the job (on any host sharing the store) has claimed this
    * scheduled start; the claim is one unique key on (job, scheduled start). Returns the winner otherwise.
+   * With `isLive` (--once with --overlap skip|wait), in the same transaction and after the claim is found
+   * free: only when no earlier `running` run of the job has a live holder, else that run (`stillRunning`).
    */
-  claimOnce(run: RunRecord, schedule: JobSchedule | null, scheduledAt: string): Promise<OnceWinner | null>;
+  claimOnce(run: RunRecord, schedule: JobSchedule | null, scheduledAt: string, isLive?: HolderCheck): Promise<OnceWinner | null>;
   /** Notes the process group the command runs in, for sweep. */
   setGroup(runId: string, pgid: number): Promise<void>;
   heartbeat(runId: string, at: string): Promise<void>;

@@ -1,8 +1,8 @@
 import { outcomeText } from '../shared/outcome.ts';
 import { localTime } from '../shared/local-time.ts';
 import { firstValidTime, storedMs } from '../shared/stored.ts';
-import type { JobFacts, LostRun, Problem, RunningRun, SweepSnapshot, SweepVerdict } from '../shared/sweep-model.ts';
-import { judgeOverdue, ScheduleCache } from './overdue.ts';
+import type { JobFacts, LostRun, Problem, RunningRun, ScheduleEntry, SweepSnapshot, SweepVerdict } from '../shared/sweep-model.ts';
+import { judgeOverdue, nextSweepExpected, ScheduleCache } from './overdue.ts';
 import { shortId } from '../shared/run-id.ts';
 import { type Finding, judgeRunning, type Liveness } from './running.ts';
 import type { WatcherNote } from '../shared/sweep-model.ts';
@@ -19,6 +19,8 @@ export interface SweepOptions {
   crontabWarnings: readonly string[];
   /** Run by a person (a terminal): logged as such, never judged late, and not part of the usual interval. */
   byHand: boolean;
+  /** The crontab lines that run sweep on this database: the watcher expects sweeps on their schedule. */
+  sweepLines?: readonly ScheduleEntry[];
 }
 
 /** A sweep's full outcome: the verdict it writes, and what it reports. */
@@ -45,13 +47,16 @@ export function decideSweep(snapshot: SweepSnapshot, options: SweepOptions): Swe
   }
   const reconciled = reconcile(findings, snapshot.open);
   const seen = new Set(snapshot.previousWarnings);
+  // snapshot.sweeps holds only the sweeps cron ran (no terminal): the line's next start after the latest.
+  const expected = nextSweepExpected(options.sweepLines ?? [], snapshot.sweeps[0] ?? null, options.bootMs, cache);
+  const watcher = watchTheWatcher(snapshot.sweeps, at, expected);
   return {
     ...reconciled,
     lost: running.lost,
     counts: { current: reconciled.current.length, reported: reconciled.reported.length, resolved: reconciled.resolved.length },
     warnings,
     newWarnings: warnings.filter((w) => !seen.has(w)),
-    watcher: options.byHand ? { ...watchTheWatcher(snapshot.sweeps, at), late: false } : watchTheWatcher(snapshot.sweeps, at),
+    watcher: options.byHand ? { ...watcher, late: false } : watcher,
     byHand: options.byHand,
   };
 }

@@ -44,6 +44,24 @@ export function schedulesOf(job: JobFacts): ScheduleEntry[] {
 }
 
 /**
+ * The first start after the previous sweep that sweep's own crontab lines call for (the earliest, when
+ * there are several), or null: no previous sweep, or no line whose schedule can be walked.
+ */
+export function nextSweepExpected(lines: readonly ScheduleEntry[], previousAt: string | null, bootMs: number | null, cache: ScheduleCache):
+  { at: number; entry: ScheduleEntry } | null {
+  const after = firstValidTime(previousAt);
+  if (after === null) return null;
+  let best: { at: number; entry: ScheduleEntry } | null = null;
+  for (const entry of lines) {
+    const schedule = cache.get(entry);
+    if (typeof schedule === 'string') continue;
+    const start = firstStartAfter(schedule, Date.parse(after), bootMs);
+    if (start !== null && (best === null || start < best.at)) best = { at: start, entry };
+  }
+  return best;
+}
+
+/**
  * Whether a job is overdue at `at`: its first expected start after its latest run (or after it was first
  * seen) plus grace has passed. The walk goes forward from that instant, never back from now.
  */

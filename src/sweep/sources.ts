@@ -1,5 +1,5 @@
 import type { CrontabReading } from '../schedule/crontab.ts';
-import type { CrontabSeen } from '../shared/sweep-model.ts';
+import type { CrontabSeen, ScheduleEntry } from '../shared/sweep-model.ts';
 import { sameTarget, targetOf, type StoreTarget } from '../store/target.ts';
 
 /**
@@ -10,12 +10,23 @@ import { sameTarget, targetOf, type StoreTarget } from '../store/target.ts';
 export function crontabJobsFor(reading: CrontabReading, target: StoreTarget, user: string): CrontabSeen[] {
   const byName = new Map<string, CrontabSeen>();
   for (const job of reading.jobs) {
-    const named = job.db === null ? null : targetOf(job.db);
-    const ours = job.db !== null ? named !== null && sameTarget(named, target) : job.user === null || job.user === user;
-    if (!ours) continue;
+    if (!recordsHere(job, target, user)) continue;
     let seen = byName.get(job.name);
     if (!seen) byName.set(job.name, (seen = { name: job.name, schedules: [] }));
     seen.schedules.push({ schedule: job.schedule, tz: job.tz, ...(job.dst ? { dst: job.dst } : {}), graceMs: job.graceMs, source: job.source });
   }
   return [...byName.values()];
+}
+
+/** Whether a crontab line's cronguard records in this database (see crontabJobsFor). */
+function recordsHere(line: { db: string | null; user: string | null }, target: StoreTarget, user: string): boolean {
+  if (line.db === null) return line.user === null || line.user === user;
+  const named = targetOf(line.db);
+  return named !== null && sameTarget(named, target);
+}
+
+/** The crontab lines that run `cronguard sweep` on this database, as schedules: the watcher expects sweeps on them. */
+export function sweepLinesFor(reading: CrontabReading, target: StoreTarget, user: string): ScheduleEntry[] {
+  return reading.sweeps.filter((line) => recordsHere(line, target, user))
+    .map((line) => ({ schedule: line.schedule, tz: line.tz, ...(line.dst ? { dst: line.dst } : {}), graceMs: null, source: line.source }));
 }

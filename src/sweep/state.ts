@@ -1,4 +1,5 @@
-import type { OpenProblem, Problem, ProblemKey, WatcherNote } from '../shared/sweep-model.ts';
+import type { OpenProblem, Problem, ProblemKey, ScheduleEntry, WatcherNote } from '../shared/sweep-model.ts';
+import { DEFAULT_GRACE_MS } from './overdue.ts';
 import type { Finding } from './running.ts';
 
 /** How this sweep's findings compare with the problems left open by the previous ones. */
@@ -67,16 +68,22 @@ export function reconcile(findings: readonly Finding[], open: readonly OpenProbl
 const CRON_TICK_MS = 60_000;
 
 /**
- * Watches the watcher. The usual interval is the median gap between the latest sweeps; it takes three
- * earlier sweeps (two gaps) to know one, so a fresh install or a test's clock jumps raise no alarm.
+ * Watches the watcher. When sweep's own crontab line is known (`expected`: its next start after the
+ * previous sweep), a sweep later than that plus the default grace is late. Otherwise the usual interval
+ * is the median gap between the latest sweeps; it takes three earlier sweeps (two gaps) to know one, so a
+ * fresh install or a test's clock jumps raise no alarm.
  */
-export function watchTheWatcher(earlier: readonly string[], at: number): WatcherNote {
+export function watchTheWatcher(earlier: readonly string[], at: number, expected: { at: number; entry: ScheduleEntry } | null = null): WatcherNote {
   const previousAt = earlier[0] ?? null;
   const times = earlier.slice(0, 11).map((t) => Date.parse(t));
   const gaps = times.slice(1).map((t, i) => (times[i] as number) - t)
     // cron starts nothing more often than once a minute: a shorter gap is not cron's spacing (a script, a retry).
     .filter((g) => g >= CRON_TICK_MS).sort((a, b) => a - b);
   const usualMs = gaps.length >= 2 ? (gaps[Math.floor(gaps.length / 2)] as number) : null;
+  if (expected) {
+    const line = { at: new Date(expected.at).toISOString(), schedule: expected.entry.schedule, source: expected.entry.source, graceMs: DEFAULT_GRACE_MS };
+    return { previousAt, usualMs, late: at > expected.at + DEFAULT_GRACE_MS, expected: line };
+  }
   const late = previousAt !== null && usualMs !== null && at - Date.parse(previousAt) > 2 * usualMs;
   return { previousAt, usualMs, late };
 }

@@ -70,6 +70,20 @@ export function runContract(kit: Kit): void {
     assert.equal((await store.reads.list({ job: 'resched' })).length, 5, 'every run recorded');
   });
 
+  test(name('claimOnce with an overlap check: a claim already made wins; then a live earlier run keeps the start unclaimed; a dead one does not'), async () => {
+    const store = await kit.writable();
+    const start = at(60);
+    const holder = aRun('oc', at(0));
+    await store.runs.begin(holder, null);
+    const blocked = aRun('oc', at(61));
+    assert.deepEqual(await store.runs.claimOnce(blocked, null, start, () => true), { runId: holder.id, host: holder.host, stillRunning: true });
+    assert.deepEqual((await store.reads.list({ job: 'oc' })).map((r) => r.id), [holder.id], 'nothing recorded, nothing claimed');
+    const winner = aRun('oc', at(62), { host: 'host-b' });
+    assert.equal(await store.runs.claimOnce(winner, null, start, () => false), null, 'a dead holder does not block');
+    assert.deepEqual(await store.runs.claimOnce(aRun('oc', at(63)), null, start, () => true), { runId: winner.id, host: 'host-b' }, 'the claim wins over a live holder');
+    assert.deepEqual(await store.runs.claimOnce(aRun('oc', at(64)), null, start), { runId: winner.id, host: 'host-b' });
+  });
+
   test(name('a heartbeat never revives a finished run'), async () => {
     const store = await kit.writable();
     const run = aFinishedRun('late-beat', at(0), 'failed');

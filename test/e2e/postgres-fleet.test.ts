@@ -175,3 +175,24 @@ test('sweep --host: one host\'s part only (its runs, its recorded crontab), as -
   const own = await on('web3', ['sweep', '--json', '--crontab', web3Crontab, '--at', later, '--host', 'web3']);
   assert.deepEqual((JSON.parse(own.out) as SweepJson).problems.map((p) => `${p.job}/${p.kind}`).sort(), ['b/failing', 'minutely/overdue']);
 });
+
+test('--once with --overlap skip across hosts: a live run on another host (by its heartbeat) keeps the start unclaimed', { skip: missing ?? false }, async () => {
+  const db = await pg.createDatabase();
+  const { gate } = await import('../helpers/gate.ts');
+  ok(await cronguard(['--name', 'warm', '--', 'true'], { env: env(db, 'h0') })); // the schema
+  const held = gate(dir);
+  const holder = cronguard(['--name', 'nightly', '--heartbeat', '1s', '--', ...held.argv], { env: env(db, 'h1'), limitMs: 120_000 });
+  const sql = pg.admin(new URL(db).pathname.slice(1));
+  await waitFor(async () => (await sql`SELECT 1 FROM runs WHERE job = 'nightly' AND status = 'running'`).length === 1, 60_000, 'the run on h1');
+  const once = (host: string) => cronguard(['--once', '--overlap', 'skip', '--schedule', '0 0 1 1 *', '--tz', 'UTC', '--name', 'nightly', '--', 'true'], { env: env(db, host) });
+  const skipped = await once('h2');
+  assert.deepEqual([skipped.code, skipped.out, skipped.stderr], [0, '', '']);
+  held.open();
+  ok(await holder);
+  ok(await once('h3'));
+  ok(await once('h2'));
+  const rows = await sql<Array<{ host: string; status: string; reason: string | null }>>`SELECT host, status, reason FROM runs WHERE job = 'nightly' ORDER BY started_at`;
+  assert.deepEqual(rows.map((r) => [r.host, r.status]), [['h1', 'success'], ['h2', 'skipped'], ['h3', 'success'], ['h2', 'skipped']]);
+  assert.match(rows[1]?.reason ?? '', /^run \S+ of nightly \(host h1\) is still running$/);
+  assert.match(rows[3]?.reason ?? '', /claimed by host h3 /);
+});

@@ -116,3 +116,24 @@ test('--overlap wait runs when the holder ends inside the bound, late in it', as
   assert.equal((await second).code, 0);
   assert.deepEqual(await statuses('wlate'), ['success', 'success']);
 });
+
+test('--once with --overlap: skip while an earlier run lives leaves the start unclaimed; wait claims it once that run ends', async () => {
+  const once = ['--db', db, '--name', 'oo', '--once', '--schedule', '0 0 1 1 *', '--tz', 'UTC'];
+  const held = gate(dir);
+  const first = cronguard(['--db', db, '--name', 'oo', '--', ...held.argv]);
+  await waitFor(async () => (await runningCount('oo')) === 1, 10_000, 'the first run');
+  const skipped = await cronguard([...once, '--overlap', 'skip', '--', 'sh', '-c', 'echo ran; exit 9']);
+  assert.deepEqual([skipped.code, skipped.out, skipped.stderr], [0, '', '']);
+  let waiter = 0;
+  const waiting = cronguard([...once, '--overlap', 'wait', '--', 'true'], { onSpawn: (pid) => { waiter = pid; } });
+  await waitFor(() => holdsOpen(waiter, db), 15_000, 'the waiting run at the database');
+  held.open();
+  assert.deepEqual([(await waiting).code, (await first).code], [0, 0]);
+  // The skip claimed nothing (the waiter could claim the start); the start is now taken: a third run leaves it.
+  const third = await cronguard([...once, '--overlap', 'skip', '--', 'sh', '-c', 'exit 9']);
+  assert.deepEqual([third.code, third.out], [0, '']);
+  const runs = await recordedRuns(db, { job: 'oo' });
+  assert.deepEqual(runs.map((r) => r.status).reverse(), ['success', 'skipped', 'success', 'skipped']);
+  assert.match(runs[2]?.reason ?? '', /^run \S+ of oo \(host .+\) is still running$/);
+  assert.match(runs[0]?.reason ?? '', /^its start at 20\d\d-01-01T00:00:00.000Z was claimed by host /);
+});

@@ -17,7 +17,8 @@ before(async () => {
   // Oldest first: success, failure, timeout, success; the strip shows them left to right.
   await record('mixed', '--', 'true');
   await record('mixed', '--', 'sh', '-c', 'exit 3');
-  await record('mixed', '--timeout', '300ms', '--kill-after', '1s', '--', 'sleep', '5');
+  // 2 s: the tallest bar even when a loaded machine stretches the 0.2 s run below by a second or more.
+  await record('mixed', '--timeout', '2s', '--kill-after', '1s', '--', 'sleep', '5');
   await record('mixed', '--', 'sh', '-c', 'sleep 0.2');
   for (let i = 0; i < 30; i++) await record('busy', '--', 'true');
   await record('renamed', '--', 'true');
@@ -33,7 +34,7 @@ test('in a pipe: the strip in letters, newest right, and a sparkline of the same
   assert.match(r.out, /^JOB +RUNS +TREND +SCHEDULE +LAST +STARTED +DURATION +NEXT +FAILING$/m);
   const mixed = r.out.split('\n').find((l) => l.startsWith('mixed')) ?? '';
   assert.match(mixed, /^mixed +sFTs +[▁▂▃▄▅▆▇█]{4} +- +success /);
-  // The timeout (300ms and more) is the longest of the four: the tallest bar, third from the right.
+  // The timeout (2s and more) is the longest of the four: the tallest bar, third from the right.
   assert.equal(/ ([▁▂▃▄▅▆▇█]{4}) /.exec(mixed)?.[1]?.[2], '█');
   // A pipe has no width: 20 runs of the 30.
   assert.match(r.out, /^busy +s{20} /m);

@@ -144,3 +144,34 @@ test('--at only looks: the next plain sweep prints exactly what it would have pr
   assert.match(after.out, /previous sweep: .* \(30m00s earlier\)/);
   assert.throws(() => readFileSync(notified), '--at sends nothing');
 });
+
+test("the watcher expects sweeps on sweep's own crontab line: a burst by hand raises nothing, a cron sweep past the line's next start plus grace is late", async () => {
+  const db = join(dir, 'line.db');
+  const crontab = join(dir, 'sweep-line.crontab');
+  writeFileSync(crontab, `*/30 * * * * ${BIN} sweep\n`);
+  const args = ['sweep', '--crontab', crontab, '--db', db];
+  const cron = (at: string) => cronguard(args, { env: cronEnv({ TZ: 'UTC', CRONGUARD_TEST_NOW: at }) });
+  const byHand = (at: string) => new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+    // script(1) gives the sweep a terminal, as a person's shell would; its output is the terminal's.
+    const command = [process.execPath, BIN, ...args].map((w) => `'${w}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'inherit'], env: cronEnv({ TZ: 'UTC', CRONGUARD_TEST_NOW: at }) });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out }));
+  });
+  assert.equal((await cron('2026-06-01T10:00:02Z')).code, 0);
+  for (const at of ['2026-06-01T10:05:00Z', '2026-06-01T10:05:01Z', '2026-06-01T10:05:02Z', '2026-06-01T12:00:00Z']) {
+    const hand = await byHand(at);
+    assert.equal(hand.code, 0, hand.out);
+    assert.doesNotMatch(hand.out, /were cron/);
+  }
+  const onTime = await cron('2026-06-01T10:30:03Z');
+  assert.deepEqual([onTime.code, onTime.out, onTime.stderr], [0, '', ''], 'on the line\'s time, whatever the hand-run sweeps did');
+  const withinGrace = await cron('2026-06-01T11:04:00Z');
+  assert.deepEqual([withinGrace.code, withinGrace.stderr], [0, '']);
+  // Only two cron sweeps before it: the usual interval is not known yet, the line says what to expect.
+  const late = await cron('2026-06-01T11:40:00Z');
+  assert.equal(late.code, 1, late.stderr);
+  assert.match(late.out, /the previous sweep ran at 2026-06-01 11:04 \+00:00, 36m00s earlier, but sweep's crontab line \(\*\/30 \* \* \* \*, .*sweep-line\.crontab:1\) called for one at 2026-06-01 11:30 \+00:00 \(grace 5m00s\); were cron or this host down\?/);
+});

@@ -177,3 +177,18 @@ test('watching the watcher: late only past twice the usual interval, known after
   const burst = ['2026-06-01T11:00:02Z', '2026-06-01T11:00:01Z', '2026-06-01T11:00:00Z'];
   assert.equal(watchTheWatcher(burst, T('2026-06-01T11:05:00Z')).late, false, 'gaps under a minute are not cron spacing');
 });
+
+test("watching the watcher by sweep's own crontab line: late past its next start after the previous cron sweep, plus grace", () => {
+  const line = { schedule: '*/30 * * * *', tz: 'UTC', graceMs: null, source: '/etc/cron.d/cronguard:2' };
+  const lines = { sweepLines: [line] };
+  const after = (prev: string, at: string, over: Partial<SweepOptions> = {}) => decideSweep(snap({ sweeps: [prev] }), opts(at, [], { ...lines, ...over })).watcher;
+  assert.deepEqual(after('2026-06-01T10:00:02Z', '2026-06-01T10:35:00Z'), {
+    previousAt: '2026-06-01T10:00:02Z', usualMs: null, late: false,
+    expected: { at: '2026-06-01T10:30:00.000Z', schedule: '*/30 * * * *', source: '/etc/cron.d/cronguard:2', graceMs: 5 * MIN },
+  });
+  assert.equal(after('2026-06-01T10:00:02Z', '2026-06-01T10:35:01Z').late, true, 'one previous sweep is enough: the line says what to expect');
+  assert.equal(after('2026-06-01T10:00:02Z', '2026-06-01T13:00:00Z', { byHand: true }).late, false, 'a sweep by hand is never late');
+  assert.equal(after('2026-06-01T10:00:02Z', '2026-06-01T10:50:00Z', { sweepLines: [line, { ...line, schedule: '0 * * * *' }] }).late, true, 'the earliest line counts');
+  assert.equal(after('2026-06-01T10:00:02Z', '2026-06-01T12:00:00Z', { sweepLines: [{ ...line, schedule: '0 0 L * *' }] }).late, false, 'a line that cannot be walked: no expectation');
+  assert.equal(decideSweep(snap(), opts('2026-06-01T12:00:00Z', [], lines)).watcher.late, false, 'no previous sweep: nothing to expect');
+});

@@ -45,6 +45,16 @@ function lockJob(tx: Tx, job: string) {
   return tx`SELECT pg_advisory_xact_lock(hashtext(${`cronguard job ${job}`}))`;
 }
 
+/** The earlier `running` run of a job whose holder is live (overlap), if any; inside the caller's transaction. */
+async function liveHolder(tx: Tx, job: string, isLive: HolderCheck) {
+  const rows = await tx<Array<{ id: string; host: string; pid: number; pid_start: string | null; pgid: number | null; heartbeat_at: string; heartbeat_ms: number }>>`
+    SELECT id, host, pid, pid_start, pgid, heartbeat_at, heartbeat_ms FROM runs WHERE job = ${job} AND status = 'running'`;
+  return rows.find((r) => isLive({
+    id: r.id, holder: { host: r.host, pid: r.pid, startTicks: r.pid_start }, pgid: r.pgid,
+    heartbeatAt: r.heartbeat_at, heartbeatMs: r.heartbeat_ms,
+  }));
+}
+
 /** The write side of runs in PostgreSQL: each call is one statement or one short transaction. */
 export function pgRunWriter(db: PgClient): RunWriter {
   return {
@@ -55,20 +65,24 @@ export function pgRunWriter(db: PgClient): RunWriter {
     async beginExclusive(run, schedule, isLive: HolderCheck) {
       return db.call((sql) => sql.begin(async (tx) => {
         await lockJob(tx, run.job);
-        const rows = await tx<Array<{ id: string; host: string; pid: number; pid_start: string | null; pgid: number | null; heartbeat_at: string; heartbeat_ms: number }>>`
-          SELECT id, host, pid, pid_start, pgid, heartbeat_at, heartbeat_ms FROM runs WHERE job = ${run.job} AND status = 'running'`;
-        const live = rows.find((r) => isLive({
-          id: r.id, holder: { host: r.host, pid: r.pid, startTicks: r.pid_start }, pgid: r.pgid,
-          heartbeatAt: r.heartbeat_at, heartbeatMs: r.heartbeat_ms,
-        }));
+        const live = await liveHolder(tx, run.job, isLive);
         if (live) return live.id;
         await noteJob(tx, run, schedule);
         await insertRun(tx, run);
         return null;
       }));
     },
-    async claimOnce(run, schedule, scheduledAt) {
+    async claimOnce(run, schedule, scheduledAt, isLive) {
       return db.call((sql) => sql.begin(async (tx): Promise<OnceWinner | null> => {
+        if (isLive) {
+          // Overlap too: under the job's lock (as beginExclusive), a claim already made wins; then a live earlier run.
+          await lockJob(tx, run.job);
+          const [claimed] = await tx<Array<{ run_id: string; host: string }>>`
+            SELECT run_id, host FROM once_claims WHERE job = ${run.job} AND scheduled_at = ${scheduledAt}`;
+          if (claimed) return { runId: claimed.run_id, host: claimed.host };
+          const live = await liveHolder(tx, run.job, isLive);
+          if (live) return { runId: live.id, host: live.host, stillRunning: true };
+        }
         const [mine] = await tx`INSERT INTO once_claims (job, scheduled_at, run_id, host, claimed_at)
           VALUES (${run.job}, ${scheduledAt}, ${run.id}, ${run.host}, ${run.startedAt})
           ON CONFLICT (job, scheduled_at) DO NOTHING RETURNING run_id`;

@@ -32,25 +32,30 @@ export function sqliteRunWriter(db: SqliteDatabase): RunWriter {
     noteJob(run, schedule);
     insertRun.run(runParams(run));
   });
-  const beginExclusive = db.transaction((run: RunRecord, schedule: JobSchedule | null, isLive: HolderCheck) => {
+  /** The earlier `running` run of a job whose holder is live (overlap), if any; inside the caller's transaction. */
+  const liveHolder = (job: string, isLive: HolderCheck) => {
     runningOfJob ??= db.prepare(`SELECT id, host, pid, pid_start, pgid, heartbeat_at, heartbeat_ms FROM runs WHERE job = ? AND status = 'running'`);
-    const rows = runningOfJob.all(run.job) as Array<Pick<RunRow, 'id' | 'host' | 'pid' | 'pid_start' | 'pgid' | 'heartbeat_at' | 'heartbeat_ms'>>;
-    const live = rows.find((r) => isLive({
+    const rows = runningOfJob.all(job) as Array<Pick<RunRow, 'id' | 'host' | 'pid' | 'pid_start' | 'pgid' | 'heartbeat_at' | 'heartbeat_ms'>>;
+    return rows.find((r) => isLive({
       id: r.id, holder: { host: r.host, pid: r.pid, startTicks: r.pid_start }, pgid: r.pgid,
       heartbeatAt: r.heartbeat_at, heartbeatMs: r.heartbeat_ms,
     }));
+  };
+  const beginExclusive = db.transaction((run: RunRecord, schedule: JobSchedule | null, isLive: HolderCheck) => {
+    const live = liveHolder(run.job, isLive);
     if (live) return live.id;
     noteJob(run, schedule);
     insertRun.run(runParams(run));
     return null;
   });
-  const claimOnce = db.transaction((run: RunRecord, schedule: JobSchedule | null, scheduledAt: string): OnceWinner | null => {
-    const claimed = db.prepare(`INSERT INTO once_claims (job, scheduled_at, run_id, host, claimed_at) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (job, scheduled_at) DO NOTHING`).run(run.job, scheduledAt, run.id, run.host, run.startedAt).changes === 1;
-    if (!claimed) {
-      const winner = db.prepare('SELECT run_id, host FROM once_claims WHERE job = ? AND scheduled_at = ?').get(run.job, scheduledAt) as { run_id: string; host: string };
-      return { runId: winner.run_id, host: winner.host };
-    }
+  const claimOnce = db.transaction((run: RunRecord, schedule: JobSchedule | null, scheduledAt: string, isLive: HolderCheck | null): OnceWinner | null => {
+    const winner = db.prepare('SELECT run_id, host FROM once_claims WHERE job = ? AND scheduled_at = ?').get(run.job, scheduledAt) as { run_id: string; host: string } | undefined;
+    if (winner) return { runId: winner.run_id, host: winner.host };
+    const live = isLive ? liveHolder(run.job, isLive) : undefined;
+    if (live) return { runId: live.id, host: live.host, stillRunning: true };
+    // BEGIN IMMEDIATE: nobody claimed it between the look and this insert.
+    db.prepare('INSERT INTO once_claims (job, scheduled_at, run_id, host, claimed_at) VALUES (?, ?, ?, ?, ?)')
+      .run(run.job, scheduledAt, run.id, run.host, run.startedAt);
     noteJob(run, schedule);
     insertRun.run(runParams(run));
     return null;
@@ -77,8 +82,8 @@ export function sqliteRunWriter(db: SqliteDatabase): RunWriter {
     async beginExclusive(run, schedule, isLive) {
       return beginExclusive.immediate(run, schedule, isLive);
     },
-    async claimOnce(run, schedule, scheduledAt) {
-      return claimOnce.immediate(run, schedule, scheduledAt);
+    async claimOnce(run, schedule, scheduledAt, isLive) {
+      return claimOnce.immediate(run, schedule, scheduledAt, isLive ?? null);
     },
     async setGroup(runId, pgid) {
       db.prepare('UPDATE runs SET pgid = ? WHERE id = ?').run(pgid, runId);
