@@ -63,3 +63,14 @@ export function durationSummaryInPlace(values: Float64Array): { p50Ms: number | 
   for (let i = rank(95) + 1; i < n; i++) if ((values[i] as number) > max) max = values[i] as number;
   return { p50Ms: p50, p95Ms: p95, maxMs: max };
 }
+
+/**
+ * The summary of durations read back as listed (a JSON array from storage): only numbers count, as a
+ * duration that is not one (a malformed row) is left out of the figures.
+ */
+export function durationSummaryOfListed(listed: readonly unknown[]): { p50Ms: number | null; p95Ms: number | null; maxMs: number | null } {
+  const durations = new Float64Array(listed.length);
+  let timed = 0;
+  for (const d of listed) if (typeof d === 'number') durations[timed++] = d;
+  return durationSummaryInPlace(durations.subarray(0, timed));
+}

@@ -1,11 +1,11 @@
 import { BUCKETS_PER_E } from '../../shared/duration-buckets.ts';
 import { SEVERITY } from '../../shared/outcome.ts';
+import { durationSummaryOfListed } from '../../shared/percentile.ts';
 import type { RunStatus } from '../../shared/types.ts';
 import type { FailureTail, PeriodBucket, PeriodFigures, Periods, ReportReader, RunDot } from '../store.ts';
 import { FAILURE_SQL, FINISHED_SQL } from './streak.ts';
 import type { SqliteDatabase } from './database.ts';
 import { WITH_JOB_NAMES } from './job-names.ts';
-import { NUMERIC_DURATION } from './stats.ts';
 
 /** A status's rank in SEVERITY, in SQL: max() of it is a group's worst outcome. */
 const SEVERITY_SQL = `CASE status ${SEVERITY.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${SEVERITY.length - 1} END`;
@@ -28,8 +28,8 @@ const RUNS_IN_PERIODS = `periods CROSS JOIN runs ON runs.job = @job AND runs.sta
 const ofHost = (host: string | undefined, column = 'host'): string => (host === undefined ? '' : ` AND ${column} = @host`);
 const hostParam = (host: string | undefined): { host?: string } => (host === undefined ? {} : { host });
 
-/** A row of the periods query: counts, then the finished runs' timed count, p50, p95 (two ways) and max. */
-type PeriodRow = [number, number, number, number, number, number, number, number | null, number | null, number | null, number | null];
+/** A period's figures as the periods query lists them: counts, the worst outcome, the finished runs' durations. */
+type PeriodRow = [number, number, number, number, number, unknown[]];
 
 /** The periods as the JSON parameter of WITH_PERIODS. */
 const periodsJson = (periods: Periods): string => JSON.stringify(periods.map((p) => [p.from, p.to]));
@@ -50,35 +50,23 @@ export function sqliteReportReader(db: SqliteDatabase): ReportReader {
         .reverse().map(([status, durationMs]) => ({ status, durationMs }))]));
     },
     async periods(periods, job, host) {
-      // Percentiles as stats computes them (sqlite/stats.ts): nearest rank, from percentile_disc, over the
-      // finished runs. One aggregate subquery per period, over its range of the index: no GROUP BY, so
-      // SQLite never sorts the rows to group them (measured a sixth cheaper than a join grouped by period).
-      const finished = `FILTER (WHERE ${FINISHED_SQL})`;
-      const sql = (d: string) => `SELECT key, (SELECT json_array(count(*), max(${SEVERITY_SQL}),
+      // Percentiles as stats computes them (sqlite/stats.ts): nearest rank over the finished runs' durations,
+      // which SQLite hands over as one JSON array per period for cronguard to rank (percentile_disc sorted a
+      // copy for each of the three it took). One aggregate subquery per period, over its range of the index:
+      // no GROUP BY, so SQLite never sorts the rows to group them (a sixth cheaper than a join grouped by period).
+      const statement = db.prepare(`SELECT key, (SELECT json_array(count(*), max(${SEVERITY_SQL}),
           sum(status IN ('failed', 'error', 'lost')), sum(status = 'timeout'), sum(status = 'killed'),
-          count(${d}) ${finished}, percentile_disc(${d}, 0.5) ${finished}, percentile_disc(${d}, 0.95) ${finished},
-          -percentile_disc(-${d}, 0.05) ${finished}, max(${d}) ${finished})
-        FROM runs WHERE job = @job AND started_at >= value ->> 0 AND started_at < value ->> 1${ofHost(host)}) FROM json_each(@periods)`;
-      let statement: ReturnType<SqliteDatabase['prepare']>;
+          json_group_array(duration_ms) FILTER (WHERE ${FINISHED_SQL}))
+        FROM runs WHERE job = @job AND started_at >= value ->> 0 AND started_at < value ->> 1${ofHost(host)}) FROM json_each(@periods)`).raw();
       const json = periodsJson(periods);
-      const names = jobsOf(job);
-      // A period without runs answers a count of 0: no row for it.
-      const rowsOf = (name: string) => (statement.all({ periods: json, job: name, ...hostParam(host) }) as Array<[number, string]>)
-        .map(([period, figures]) => [period, ...(JSON.parse(figures) as number[])] as PeriodRow).filter((row) => row[1] > 0);
-      let rows: Array<[string, PeriodRow[]]>;
-      try {
-        statement = db.prepare(sql('duration_ms')).raw();
-        rows = names.map((name) => [name, rowsOf(name)]);
-      } catch (error) {
-        // A duration stored as text makes percentile_disc refuse: ask again without it (as stats does).
-        if (!/not numeric/.test(String((error as Error)?.message))) throw error;
-        statement = db.prepare(sql(NUMERIC_DURATION)).raw();
-        rows = names.map((name) => [name, rowsOf(name)]);
-      }
-      return rows.flatMap(([name, list]) => list.map(([period, runs, worst, failures, timeouts, killed, timed, p50, p95IfWhole, p95, maxMs]): PeriodFigures => ({
-        job: name, period, runs, worst: SEVERITY[worst] as RunStatus, failures, timeouts, killed,
-        p50Ms: p50, p95Ms: timed % 20 === 0 ? p95IfWhole : p95, maxMs,
-      })));
+      return jobsOf(job).flatMap((name) => (statement.all({ periods: json, job: name, ...hostParam(host) }) as Array<[number, string]>)
+        .flatMap(([period, figures]): PeriodFigures[] => {
+          const [runs, worst, failures, timeouts, killed, durations] = JSON.parse(figures) as PeriodRow;
+          // A period without runs answers a count of 0: no row for it.
+          return runs === 0 ? [] : [{
+            job: name, period, runs, worst: SEVERITY[worst] as RunStatus, failures, timeouts, killed, ...durationSummaryOfListed(durations),
+          }];
+        }));
     },
     async durationBuckets(periods, job, host) {
       const statement = db.prepare(`${WITH_PERIODS}

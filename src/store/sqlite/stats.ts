@@ -1,12 +1,9 @@
-import { durationSummaryInPlace } from '../../shared/percentile.ts';
+import { durationSummaryOfListed } from '../../shared/percentile.ts';
 import { FAILURE_STATUSES } from '../../shared/types.ts';
 import type { JobStats } from '../store.ts';
 import type { SqliteDatabase } from './database.ts';
 import { ALL_JOBS, WITH_JOB_NAMES } from './job-names.ts';
 import { FINISHED_SQL } from './streak.ts';
-
-/** Only a stored number is a duration SQL can rank; a malformed row's is left out of the figures. */
-export const NUMERIC_DURATION = `(CASE typeof(duration_ms) WHEN 'integer' THEN duration_ms WHEN 'real' THEN duration_ms END)`;
 
 /**
  * Per job figures, aggregated by SQLite in one pass over the covering runs_by_job index: a million rows
@@ -39,11 +36,7 @@ export function jobStats(db: SqliteDatabase, filter: { job?: string; since?: str
   for (const row of statement.iterate(params) as IterableIterator<StatsRow>) {
     const failures = Object.fromEntries(FAILURE_STATUSES.map((s) => [s, 0]));
     for (const status of row.failed?.split(',') ?? []) failures[status] = (failures[status] ?? 0) + 1;
-    const listed = JSON.parse(row.durations) as unknown[];
-    const durations = new Float64Array(listed.length);
-    let timed = 0;
-    for (const d of listed) if (typeof d === 'number') durations[timed++] = d;
-    stats.push({ job: row.job, runs: row.runs, successes: row.successes, failures, ...durationSummaryInPlace(durations.subarray(0, timed)) });
+    stats.push({ job: row.job, runs: row.runs, successes: row.successes, failures, ...durationSummaryOfListed(JSON.parse(row.durations) as unknown[]) });
   }
   return stats;
 }
