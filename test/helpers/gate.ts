@@ -9,9 +9,17 @@ import { after } from 'node:test';
  */
 export function gate(dir: string): { argv: string[]; open(): void } {
   const file = join(dir, `gate-${randomUUID()}`);
-  const open = () => writeFileSync(file, '');
+  const open = () => {
+    try {
+      writeFileSync(file, '');
+    } catch {
+      // The directory is gone already: the loop below ends by itself.
+    }
+  };
   after(open);
-  return { argv: ['sh', '-c', 'while [ ! -e "$0" ]; do sleep 0.05; done', file], open };
+  // The loop also ends when the directory is gone: a test that failed before opening its gate, whose temp
+  // directory was removed first, must not leave the command waiting forever.
+  return { argv: ['sh', '-c', 'while [ ! -e "$0" ] && [ -d "$1" ]; do sleep 0.05; done', file, dir], open };
 }
 
 /** Whether a process holds a file open (its /proc/PID/fd): e.g. a wrapper at work on the database. */
