@@ -96,9 +96,15 @@ try {
   const burstSqlite = join(dir, 'burst.db');
   await burst(burstUrl, 1); // the schema, created once
   await burst(burstSqlite, 1);
+  // Peaks of the server's sessions of cronguard, and of those waiting for a lock (runs must not queue on one).
   let peak = 0;
+  let lockPeak = 0;
   const watch = setInterval(() => {
-    void admin`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'cronguard'`.then(([r]) => { peak = Math.max(peak, (r?.['n'] as number) ?? 0); }, () => {});
+    void admin`SELECT count(*)::int AS n, (count(*) FILTER (WHERE wait_event_type = 'Lock'))::int AS locked
+      FROM pg_stat_activity WHERE application_name = 'cronguard'`.then(([r]) => {
+      peak = Math.max(peak, (r?.['n'] as number) ?? 0);
+      lockPeak = Math.max(lockPeak, (r?.['locked'] as number) ?? 0);
+    }, () => {});
   }, 20);
   const rounds: Array<{ pg: Awaited<ReturnType<typeof burst>>; sqlite: Awaited<ReturnType<typeof burst>>; load: number }> = [];
   for (let i = 0; i < BURSTS; i++) {
@@ -114,6 +120,7 @@ try {
   report(`${BURST} concurrent runs over PostgreSQL / SQLite (median of ${BURSTS})`, `${(pgMs / sqliteMs).toFixed(2)} (${pgMs.toFixed(0)} / ${sqliteMs.toFixed(0)} ms)`, 'recorded, 0 errors');
   report('  each round: PostgreSQL / SQLite ms (load avg)', rounds.map((r) => `${r.pg.ms.toFixed(0)}/${r.sqlite.ms.toFixed(0)} (${r.load.toFixed(1)})`).join(', '), 'informative');
   report('  recorded / warnings or errors / peak connections', `${(recorded?.n ?? 0) - 1}/${BURST * BURSTS}, ${errors}, ${peak}`, `${BURST * BURSTS}/${BURST * BURSTS}, 0, < 100`);
+  report('  peak sessions waiting for a lock', `${lockPeak}`, 'about 0');
   const sample = rounds.find((r) => r.pg.errors)?.pg.sample;
   if (sample) report('  first warning or error', sample, 'none');
 

@@ -23,7 +23,8 @@ function settingsOf(target: TargetOf<'postgres'>) {
  */
 export const postgresBackend: Backend<'postgres'> = {
   async exists(target) {
-    const client = clientOf(settingsOf(target), WRITER_CALL_LIMIT_MS);
+    // One quick look before a reader (or prune) opens: a full server is waited for as briefly as a reader does.
+    const client = clientOf(settingsOf(target), WRITER_CALL_LIMIT_MS, 'reader');
     try {
       const [row] = await client.call((sql) => sql`SELECT to_regclass('cronguard_schema') IS NOT NULL AS present`);
       return row?.['present'] === true;

@@ -23,15 +23,18 @@ const RETRYABLE = new Set(['53300', '57P03']);
 export interface PgClient {
   readonly sql: Sql;
   /**
-   * Runs a call, retrying with backoff while the server is full, for at most FULL_SERVER_BUDGET_MS (a
-   * writer's when the client has a call limit); each try is bounded by that limit unless `bounded` is false.
+   * Runs a call, retrying with backoff while the server is full, for at most FULL_SERVER_BUDGET_MS (of the
+   * client's `patience`: a writer's by default when it has a call limit); each try is bounded by that limit
+   * unless `bounded` is false.
    */
   call<T>(work: (sql: Sql) => Promise<T>, bounded?: boolean): Promise<T>;
   end(): Promise<void>;
 }
 
 /** The postgres.js options for a target: int8 and counts as numbers, no notices on stdout. */
-export function clientOf(target: PostgresSettings, callLimitMs: number | null): PgClient {
+export function clientOf(
+  target: PostgresSettings, callLimitMs: number | null, patience: keyof typeof FULL_SERVER_BUDGET_MS = callLimitMs === null ? 'reader' : 'writer',
+): PgClient {
   const sql = postgres({
     host: target.host,
     port: target.port,
@@ -53,7 +56,7 @@ export function clientOf(target: PostgresSettings, callLimitMs: number | null): 
   return {
     sql,
     async call(work, limited = true) {
-      const deadline = Date.now() + FULL_SERVER_BUDGET_MS[callLimitMs === null ? 'reader' : 'writer'];
+      const deadline = Date.now() + FULL_SERVER_BUDGET_MS[patience];
       for (let attempt = 0; ; attempt++) {
         try {
           return await (callLimitMs === null || !limited ? work(sql) : bounded(work(sql), callLimitMs));
