@@ -24,9 +24,15 @@ function twoDigits(text: string, at: number): number {
   return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
 }
 
+/** The days of a month (1-12) of a year. */
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
 /**
  * Whether a stored time is one (storedMs would read it), without parsing a date in the common case: the
- * form cronguard writes, with a month, a day up to 28 and a time of day plainly in range, is one; anything
+ * form cronguard writes, with a day of the calendar and a time of day plainly in range, is one; anything
  * else is asked of storedMs. An export checks every time of a million runs.
  */
 export function isStoredTime(text: string | null | undefined): boolean {
@@ -38,7 +44,9 @@ export function isStoredTime(text: string | null | undefined): boolean {
     const hour = twoDigits(text, 11);
     const minute = twoDigits(text, 14);
     const second = twoDigits(text, 17);
-    if (month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59) return true;
+    const year = twoDigits(text, 0) * 100 + twoDigits(text, 2);
+    if (month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && hour >= 0 && hour <= 23
+      && minute >= 0 && minute <= 59 && second >= 0 && second <= 59) return true;
   }
   return storedMs(text) !== null;
 }
@@ -69,14 +77,18 @@ function wrongDuration(attempt: number | null, value: unknown): string | null {
 
 /** What is wrong in a run's stored times and durations (its attempts' included), one phrase each. */
 export function malformedFields(run: RunRecord): string[] {
-  const wrong = [
-    wrongTime(null, 'started_at', run.startedAt, false), wrongTime(null, 'heartbeat_at', run.heartbeatAt, false),
-    wrongTime(null, 'ended_at', run.endedAt, true), wrongDuration(null, run.durationMs),
-  ];
+  const wrong: string[] = [];
+  const note = (phrase: string | null) => { if (phrase !== null) wrong.push(phrase); };
+  note(wrongTime(null, 'started_at', run.startedAt, false));
+  note(wrongTime(null, 'heartbeat_at', run.heartbeatAt, false));
+  note(wrongTime(null, 'ended_at', run.endedAt, true));
+  note(wrongDuration(null, run.durationMs));
   for (const a of run.attempts) {
-    wrong.push(wrongTime(a.n, 'started_at', a.startedAt, false), wrongTime(a.n, 'ended_at', a.endedAt, true), wrongDuration(a.n, a.durationMs));
+    note(wrongTime(a.n, 'started_at', a.startedAt, false));
+    note(wrongTime(a.n, 'ended_at', a.endedAt, true));
+    note(wrongDuration(a.n, a.durationMs));
   }
-  return wrong.filter((w): w is string => w !== null);
+  return wrong;
 }
 
 /** The warning naming a run with malformed values (shown as stored), or null when it has none. */

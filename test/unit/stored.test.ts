@@ -4,7 +4,8 @@ import { isStoredTime, storedMs } from '../../src/shared/stored.ts';
 
 test('isStoredTime agrees with storedMs on written, edge and malformed times', () => {
   const texts = [
-    '2026-05-01T23:00:13.000Z', '0000-01-01T00:00:00.000Z', '9999-12-28T23:59:59.999Z',
+    '2026-05-01T23:00:13.000Z', '0000-01-01T00:00:00.000Z', '9999-12-28T23:59:59.999Z', '2026-01-31T23:59:59.999Z',
+    '2026-04-30T12:00:00.000Z', '2000-02-29T00:00:00.000Z', '1900-02-29T00:00:00.000Z', '2100-02-28T00:00:00.000Z',
     // Only storedMs can tell these (days past 28, hour 24, leap days): the fast path must hand them on.
     '2026-02-29T00:00:00.000Z', '2028-02-29T12:00:00.000Z', '2026-02-31T00:00:00.000Z', '2026-04-31T10:00:00.000Z',
     '2026-01-32T00:00:00.000Z', '2026-01-01T24:00:00.000Z', '2026-01-01T24:00:01.000Z',
