@@ -1,12 +1,9 @@
-import { nowMs } from '../shared/time.ts';
 import { describeError } from '../shared/errors.ts';
 import type { AttemptRecord, JobSchedule, RunRecord } from '../shared/types.ts';
 import type { RecordingStore } from '../store/open.ts';
 import { spoolLine } from '../store/spool.ts';
+import { retryWhileBusy } from '../store/busy.ts';
 import type { HolderCheck, RunEnding, RunWriter, Store } from '../store/store.ts';
-
-/** How long a record's write keeps trying while another writer holds the lock (SPEC §5: several seconds). */
-const LOCK_PATIENCE_MS = 8000;
 
 /**
  * Writes a run's record as it happens, and never lets the store's trouble reach the job: after the first
@@ -64,27 +61,27 @@ export class Recorder {
   }
 
   /**
-   * One store call, tried again after short timers while another writer holds the lock, for at most
-   * LOCK_PATIENCE_MS (the busy timeout SPEC §5 promises), or until waits are stopped; then its error stands.
+   * One store call, tried again after short timers while another writer holds the lock (retryWhileBusy),
+   * until waits are stopped; then its error stands.
    */
   private async patiently<T>(call: (store: Store) => Promise<T>): Promise<T> {
     const store = this.healthy;
     if (!store) throw new Error('the database is not in use');
-    const giveUpAt = nowMs() + LOCK_PATIENCE_MS;
-    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
-      try {
-        return await call(store);
-      } catch (error) {
-        if (this.waitsStopped || !store.isBusy?.(error) || nowMs() + pause > giveUpAt) {
-          throw this.waitsStopped && store.isBusy?.(error) ? new Error('interrupted while waiting for the database lock') : error;
-        }
-        await new Promise<void>((resolve) => {
-          const wake = () => { clearTimeout(timer); this.wakeWaiters.delete(wake); resolve(); };
-          const timer = setTimeout(wake, pause);
-          this.wakeWaiters.add(wake);
-        });
-      }
+    const isBusy = (error: unknown) => store.isBusy?.(error) ?? false;
+    try {
+      return await retryWhileBusy(() => call(store), isBusy, () => this.waitsStopped, (ms) => this.wakeableWait(ms));
+    } catch (error) {
+      throw this.waitsStopped && isBusy(error) ? new Error('interrupted while waiting for the database lock') : error;
     }
+  }
+
+  /** Waits `ms`, or less when stopWaiting() is called meanwhile. */
+  private wakeableWait(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = () => { clearTimeout(timer); this.wakeWaiters.delete(wake); resolve(); };
+      const timer = setTimeout(wake, ms);
+      this.wakeWaiters.add(wake);
+    });
   }
 
   /** One `cronguard:` line on stderr. */

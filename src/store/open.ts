@@ -1,4 +1,4 @@
-import { nowMs } from '../shared/time.ts';
+import { retryWhileBusy } from './busy.ts';
 import { CronguardError, describeError, EXIT } from '../shared/errors.ts';
 import { backendFor } from './backend.ts';
 import { appendToSpool, ingestSpool, type SpoolEntry } from './spool.ts';
@@ -30,9 +30,6 @@ export interface RecordingStore {
 
 type Warn = (message: string) => void;
 
-/** How long a recording open keeps trying while other writers hold the lock (SPEC §5: several seconds). */
-const OPEN_PATIENCE_MS = 8000;
-
 /**
  * The one place a target is opened: picks the backend by the target's kind and turns any failure into one
  * clear line (exit 125). A check of the target's safety before opening it belongs here, once, for every command.
@@ -57,18 +54,11 @@ export async function openStore(target: StoreTarget, mode: OpenMode, warn?: Warn
     let moved: () => string | null;
     // Quick locks from the start: opening and taking in the spool must not hold up the job either. Many
     // runs opening a new file at once take turns creating it: a busy open is tried again after timers.
-    const giveUpAt = nowMs() + OPEN_PATIENCE_MS;
-    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
-      try {
-        store = await backend.open(target, true, true);
-        moved = backend.watch?.(target) ?? (() => null);
-        break;
-      } catch (error) {
-        if (!backend.isBusy?.(error) || giveUp() || nowMs() + pause > giveUpAt) {
-          return { store: null, failure: describeError(error), describe, spool, moved: () => null };
-        }
-        await new Promise((resolve) => setTimeout(resolve, pause));
-      }
+    try {
+      store = await retryWhileBusy(() => backend.open(target, true, true), (error) => backend.isBusy?.(error) ?? false, giveUp);
+      moved = backend.watch?.(target) ?? (() => null);
+    } catch (error) {
+      return { store: null, failure: describeError(error), describe, spool, moved: () => null };
     }
     await takeInSpool(store);
     return { store, failure: null, describe, spool, moved };
