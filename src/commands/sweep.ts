@@ -40,8 +40,9 @@ export const sweepMain: CommandMain = async (args, ctx) => {
   const host = optionValue(args, SWEEP.host);
   // The crontabs read here are this host's: another host's part is judged by the lines its own sweeps recorded.
   const mine = host === undefined || host === hostName();
-  const crontab = mine ? crontabJobsFor(reading, target, currentUser(ctx.env)) : [];
-  const sweepLines = mine ? sweepLinesFor(reading, target, currentUser(ctx.env)) : [];
+  const user = currentUser(ctx.env);
+  const crontab = mine ? crontabJobsFor(reading, target, user) : [];
+  const sweepLines = mine ? sweepLinesFor(reading, target, user) : [];
   const decide = (snapshot: SweepSnapshot) => decideSweep(snapshot, {
     at: at.getTime(), ...limits, bootMs: bootTimeMs(), crontabWarnings: mine ? reading.warnings : [], byHand: ctx.byHand, sweepLines,
     liveness: { wrapper: isProcessAlive, group: isGroupAlive },
@@ -130,7 +131,7 @@ function reportSweep(outcome: SweepOutcome, at: string, o: ParsedArgs['options']
   const news = problems.length > 0 || outcome.resolved.length > 0 || outcome.watcher.late;
   if (o['json']) {
     printed = sweepJson(at, problems, outcome.resolved);
-    if (outcome.watcher.late) ctx.stderr(`${watcherText(at, outcome.watcher)}\n`);
+    if (outcome.watcher.late) ctx.stderr(`${watcherText(at, safeFields(outcome.watcher))}\n`);
   } else if (news || all) {
     const fresh = new Set(outcome.reported);
     const marked = problems.map((p) => ({ ...p, fresh: fresh.has(p) }));

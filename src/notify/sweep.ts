@@ -7,6 +7,7 @@ import { type Channel, channelFingerprint } from '../shared/channel.ts';
 import type { HeardProblem, Store } from '../store/store.ts';
 import { ping, pingUrl } from './ping.ts';
 import type { NotifySettings } from './settings.ts';
+import { problemKey } from '../shared/sweep-model.ts';
 
 /** What `cronguard sweep` hands over once it has decided what to report. */
 export interface SweepNews {
@@ -67,8 +68,6 @@ function eventMaker(host: string, at: string): (type: 'problem' | 'resolved', p:
     return e;
   };
 }
-
-const problemKey = (p: { job: string; kind: string }) => `${p.job}\0${p.kind}`;
 
 /**
  * What each channel is to hear now, from what it heard before (pure): the resolution of each problem it

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import { formatDuration } from '../shared/duration.ts';
+import { durationText } from '../shared/local-time.ts';
 import type { JobStats } from '../store/store.ts';
 import { successRate } from './json.ts';
 import { table } from './style.ts';
@@ -22,12 +22,11 @@ function failuresText(s: JobStats, style: ChalkInstance): string {
 }
 
 /** A duration cell: "-" for none. */
-const ms = (value: number | null) => (value === null ? '-' : formatDuration(value));
 
 /** The human stats: one line per job. */
 export function statsTable(stats: readonly JobStats[], style: ChalkInstance): string {
   const rows = stats.map((s) => [
-    s.job, String(s.runs), String(s.successes), rateText(s, style), failuresText(s, style), ms(s.p50Ms), ms(s.p95Ms), ms(s.maxMs),
+    s.job, String(s.runs), String(s.successes), rateText(s, style), failuresText(s, style), durationText(s.p50Ms), durationText(s.p95Ms), durationText(s.maxMs),
   ]);
   return table(['JOB', 'RUNS', 'OK', 'SUCCESS', 'FAILURES', 'P50', 'P95', 'MAX'], rows, style);
 }

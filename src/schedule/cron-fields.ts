@@ -40,7 +40,7 @@ export const FIELDS: Array<{ what: string; low: number; high: number; names: str
   { what: 'day-of-week', low: 0, high: 7, names: DAYS },
 ];
 
-export interface Field { low: number; high: number; names: string[] | null }
+interface Field { low: number; high: number; names: string[] | null }
 
 /** get_number: letters and digits; a number, or one of the names (any case). Null when it is neither. */
 function getNumber(cur: Cursor, first: string, low: number, names: string[] | null, namesFirst: boolean): { n: number; ch: string } | null {

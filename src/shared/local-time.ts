@@ -1,5 +1,5 @@
 import { formatDuration } from './duration.ts';
-import { neutralise } from './neutralise.ts';
+import { neutraliseLine } from './neutralise.ts';
 import { isStoredDuration, storedMs } from './stored.ts';
 
 /** Two digits, zero-padded. */
@@ -15,7 +15,7 @@ const two = (n: number) => String(Math.trunc(n)).padStart(2, '0');
 export function localTime(isoText: string | null, compact = false): string {
   if (isoText === null) return '-';
   const ms = storedMs(isoText);
-  if (ms === null) return neutralise(String(isoText));
+  if (ms === null) return neutraliseLine(String(isoText));
   const d = new Date(ms);
   const minutes = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
   const east = -d.getTimezoneOffset();
@@ -26,5 +26,5 @@ export function localTime(isoText: string | null, compact = false): string {
 /** A stored duration for people: "1.2s"; "-" for none; a malformed one as stored (made safe). */
 export function durationText(value: number | null): string {
   if (value === null) return '-';
-  return isStoredDuration(value) ? formatDuration(value) : neutralise(String(value));
+  return isStoredDuration(value) ? formatDuration(value) : neutraliseLine(String(value));
 }

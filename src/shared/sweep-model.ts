@@ -92,6 +92,9 @@ export interface OpenProblem extends Problem {
 /** A problem's identity: one per job and kind. */
 export type ProblemKey = Pick<Problem, 'job' | 'kind'>;
 
+/** A problem's identity as one text: one per job and kind. */
+export const problemKey = (p: { job: string; kind: string }): string => `${p.job}\0${p.kind}`;
+
 /**
  * Everything a sweep judges: the runs and jobs read first, without a lock; the open problems and the sweep
  * log read again inside the short write transaction, so two sweeps never both open or close one problem.

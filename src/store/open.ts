@@ -42,7 +42,7 @@ export async function openStore(target: StoreTarget, mode: OpenMode, warn?: Warn
   const spoolPath = backend.spoolPath(target);
   const takeInSpool = async (store: Store) => {
     try {
-      await ingestSpool(spoolPath, store, (message) => warn?.(message));
+      await ingestSpool(spoolPath, store, warn);
     } catch (error) {
       warn?.(`could not take in the spool beside ${describeTarget(target)}: ${describeError(error)}`);
     }

@@ -11,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
  * cannot be turned elsewhere once checked; the files themselves are never opened through a symbolic link.
  * A failed check is an error whose message says why: the database then counts as unavailable.
  */
-export class UntrustedPath extends Error {
+class UntrustedPath extends Error {
   override readonly name = 'UntrustedPath';
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { jsonSafe } from '../shared/neutralise.ts';
 import { isProcessAlive, processStartTicks, hostName } from '../shared/proc.ts';
@@ -22,13 +22,13 @@ export function spoolLine(entry: SpoolEntry): string {
 }
 
 /** A spool line read back: its record, or why not (`torn`: not even JSON, a write cut short). */
-export type SpoolLine = { entry: SpoolEntry } | { torn: true } | { rejected: string };
+type SpoolLine = { entry: SpoolEntry } | { torn: true } | { rejected: string };
 
 /**
  * Parses and checks a spool line (SPEC §9: whoever could write the spool wrote it). A record that is JSON
  * but not a well-formed run of this cronguard is rejected whole, never half-ingested.
  */
-export function readSpoolLine(line: string): SpoolLine {
+function readSpoolLine(line: string): SpoolLine {
   const data = parseJsonSafely(line);
   // JSON never parses to undefined: it means the line is not JSON.
   if (data === undefined) return { torn: true };
@@ -48,18 +48,17 @@ export function readSpoolLine(line: string): SpoolLine {
  * one that swallows the next record (empty lines are skipped on ingest).
  */
 export function appendToSpool(spool: string, entry: SpoolEntry): void {
-  // A network database's spool lives in §5's directory, which may not exist yet (0700, like every one we make).
-  mkdirSync(dirname(spool), { recursive: true, mode: 0o700 });
+  // A network database's spool lives in §5's directory, which may not exist yet: appendPrivately makes it 0700.
   appendPrivately(spool, `\n${spoolLine(entry)}`);
 }
 
 /** Where spooled records that fail their check (SPEC §9) are set aside, for a person to look at. */
-export function rejectedPath(spool: string): string {
+function rejectedPath(spool: string): string {
   return `${spool}.rejected`;
 }
 
 /** Where lines of the spool that are not records (torn writes) are set aside, for a person to look at. */
-export function tornPath(spool: string): string {
+function tornPath(spool: string): string {
   return `${spool}.torn`;
 }
 
@@ -94,10 +93,10 @@ export async function ingestSpool(given: string, store: Store, warn: (message: s
       const whole = fresh.lastIndexOf(0x0a) + 1;
       for (const line of fresh.subarray(0, whole).toString('utf8').split('\n')) {
         if (!line) continue;
-        const read = readSpoolLine(line);
-        if ('torn' in read) torn.push(line);
-        else if ('rejected' in read) rejected.push({ line, why: read.rejected });
-        else if (await store.runs.ingest(read.entry.run, read.entry.schedule)) written++;
+        const parsed = readSpoolLine(line);
+        if ('torn' in parsed) torn.push(line);
+        else if ('rejected' in parsed) rejected.push({ line, why: parsed.rejected });
+        else if (await store.runs.ingest(parsed.entry.run, parsed.entry.schedule)) written++;
       }
       partial = fresh.subarray(whole);
       read = data.length;

@@ -1,5 +1,4 @@
-import { resolve } from 'node:path';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { badOption } from '../shared/errors.ts';
 import { defaultDbPath } from './paths.ts';
 import { parsePostgresUrl, redact } from './postgres/url.ts';

@@ -2,7 +2,7 @@ import { formatDuration } from '../shared/duration.ts';
 import { localTime } from '../shared/local-time.ts';
 import { compileSchedule, firstStartAfter, type Schedule } from '../schedule/walk.ts';
 import { wallText } from '../schedule/zone.ts';
-import { firstValidTime } from '../shared/stored.ts';
+import { firstValidTime, storedMs } from '../shared/stored.ts';
 import type { JobFacts, Problem, ScheduleEntry } from '../shared/sweep-model.ts';
 
 /** How late a run may start when neither the crontab line nor the job's runs say (SPEC §2). */
@@ -49,13 +49,11 @@ export function schedulesOf(job: JobFacts): ScheduleEntry[] {
  */
 export function nextSweepExpected(lines: readonly ScheduleEntry[], previousAt: string | null, bootMs: number | null, cache: ScheduleCache):
   { at: number; entry: ScheduleEntry } | null {
-  const after = firstValidTime(previousAt);
+  const after = storedMs(previousAt);
   if (after === null) return null;
   let best: { at: number; entry: ScheduleEntry } | null = null;
   for (const entry of lines) {
-    const schedule = cache.get(entry);
-    if (typeof schedule === 'string') continue;
-    const start = firstStartAfter(schedule, Date.parse(after), bootMs);
+    const start = cache.firstStartAfter(entry, after, bootMs);
     if (start !== null && (best === null || start < best.at)) best = { at: start, entry };
   }
   return best;

@@ -1,4 +1,4 @@
-import type { OpenProblem, Problem, ProblemKey, ScheduleEntry, WatcherNote } from '../shared/sweep-model.ts';
+import { problemKey, type OpenProblem, type Problem, type ProblemKey, type ScheduleEntry, type WatcherNote } from '../shared/sweep-model.ts';
 import { DEFAULT_GRACE_MS } from './overdue.ts';
 import type { Finding } from './running.ts';
 
@@ -18,8 +18,6 @@ export interface Reconciled {
   reopened: ProblemKey[];
 }
 
-/** A problem's identity: one per job and kind. */
-const key = (p: ProblemKey): string => `${p.job}\0${p.kind}`;
 /** A finding as stored and printed, without the sweep's own flag. */
 const plain = ({ transient: _, ...p }: Finding): Problem => p;
 /** A stored problem as printed. */
@@ -33,11 +31,11 @@ const asProblem = ({ reported: _r, resolvedAt: _a, ...p }: OpenProblem): Problem
  * `failing` takes over from it.
  */
 export function reconcile(findings: readonly Finding[], open: readonly OpenProblem[]): Reconciled {
-  const openByKey = new Map(open.map((p) => [key(p), p]));
-  const found = new Set(findings.map(key));
+  const openByKey = new Map(open.map((p) => [problemKey(p), p]));
+  const found = new Set(findings.map(problemKey));
   const r: Reconciled = { reported: [], resolved: [], current: [], transient: [], opened: [], closed: [], resolving: [], reopened: [] };
   for (const f of findings) {
-    const before = openByKey.get(key(f));
+    const before = openByKey.get(problemKey(f));
     const now = before ? { ...plain(f), since: before.since } : plain(f);
     r.current.push(now);
     if (f.transient) {
@@ -53,7 +51,7 @@ export function reconcile(findings: readonly Finding[], open: readonly OpenProbl
     }
   }
   for (const p of open) {
-    if (found.has(key(p))) continue;
+    if (found.has(problemKey(p))) continue;
     if (p.reported || p.resolvedAt !== null) {
       r.resolved.push(asProblem(p));
       if (p.resolvedAt === null) r.resolving.push(p);

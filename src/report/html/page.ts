@@ -1,5 +1,5 @@
-import { formatDuration } from '../../shared/duration.ts';
 import { outcomeText } from '../../shared/outcome.ts';
+import { shortId } from '../../shared/run-id.ts';
 import { durationText, localTime } from '../../shared/local-time.ts';
 import { durationChart } from './chart.ts';
 import { esc, shown, shownOutput } from './escape.ts';
@@ -17,8 +17,8 @@ const fact = (term: string, html: string) => `<dt>${term}</dt><dd>${html}</dd>`;
 function failureList(job: JobReport): string {
   if (job.failures.length === 0) return '';
   const items = job.failures.map((f) => {
-    const heading = `${localTime(f.startedAt)} · ${outcomeText(f)} · ${f.durationMs === null ? '-' : formatDuration(f.durationMs)} · ${f.host} · ${f.id.slice(0, 8)}`;
-    const cut = f.outputBytes > f.tail.length ? `<p class="cut">last ${f.tail.length} of ${f.outputBytes} bytes (cronguard show ${esc(f.id.slice(0, 8))} has what was kept)</p>` : '';
+    const heading = `${localTime(f.startedAt)} · ${outcomeText(f)} · ${durationText(f.durationMs)} · ${f.host} · ${shortId(f.id)}`;
+    const cut = f.outputBytes > f.tail.length ? `<p class="cut">last ${f.tail.length} of ${f.outputBytes} bytes (cronguard show ${esc(shortId(f.id))} has what was kept)</p>` : '';
     const reason = f.reason ? `<p class="reason">${shown(f.reason)}</p>` : '';
     const tail = f.tail.length ? `<pre class="tail">${shownOutput(f.tail)}</pre>` : '<p class="cut">no output</p>';
     return `<li class="failure"><h4>${shown(heading)}</h4>${reason}${cut}${tail}</li>`;

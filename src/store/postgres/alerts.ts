@@ -1,8 +1,7 @@
-import { FAILURE_STATUSES } from '../../shared/types.ts';
+import { FAILURE_SQL } from '../status-sql.ts';
 import type { AlertStore, HeardProblem, OutboxItem } from '../store.ts';
 import type { PgClient } from './client.ts';
 
-const FAILURE_SQL = FAILURE_STATUSES.map((s) => `'${s}'`).join(', ');
 const PENDING = 'delivered_at IS NULL AND dead_at IS NULL';
 
 interface OutboxRow {

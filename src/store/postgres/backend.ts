@@ -8,7 +8,7 @@ import { openPostgresStore } from './index.ts';
 import { parsePostgresUrl } from './url.ts';
 
 /** How long one call may take on a writer's path (a run's record, a sweep, a prune) before it counts as failed. */
-export const WRITER_CALL_LIMIT_MS = 30_000;
+const WRITER_CALL_LIMIT_MS = 30_000;
 
 /** The connection settings of a target, with the password found the way libpq finds it. */
 function settingsOf(target: TargetOf<'postgres'>) {

@@ -11,7 +11,7 @@ export type Tx = postgres.TransactionSql<Record<string, never>>;
  * run's record is written beside its command (the job's clock never waits for it) and a record given up on
  * is only spooled. Connecting itself stays bounded by connect_timeout: an unreachable server is not retried.
  */
-export const FULL_SERVER_BUDGET_MS = { reader: 5000, writer: 30_000 } as const;
+const FULL_SERVER_BUDGET_MS = { reader: 5000, writer: 30_000 } as const;
 
 /** How long an idle connection stays open: a long job's heartbeats then hold no connection in between. */
 const IDLE_CLOSE_S = 2;

@@ -6,7 +6,7 @@ const BATCH = 2000;
 
 /** `cronguard forget` in PostgreSQL (same rules as sqlite/forget.ts): count, delete runs in batches, then the rest. */
 export function pgForget(db: PgClient): (job: string, dryRun: boolean) => Promise<ForgetCount> {
-  const count = () => (job: string) => db.call(async (sql): Promise<ForgetCount> => {
+  const counted = (job: string) => db.call(async (sql): Promise<ForgetCount> => {
     const [row] = await sql<Array<ForgetCount & { crontab_n: number; recorded_n: number }>>`SELECT
       (SELECT count(*) FROM runs WHERE job = ${job}) AS runs,
       (SELECT count(*) FROM attempts a JOIN runs r ON r.id = a.run_id WHERE r.job = ${job}) AS attempts,
@@ -18,7 +18,6 @@ export function pgForget(db: PgClient): (job: string, dryRun: boolean) => Promis
     const r = row as ForgetCount & { crontab_n: number; recorded_n: number };
     return { runs: r.runs, attempts: r.attempts, outputBytes: r.outputBytes, problems: r.problems, crontab: r.crontab_n > 0, recorded: r.recorded_n > 0, running: r.running };
   });
-  const counted = count();
   return async (job, dryRun) => {
     const before = await counted(job);
     if (dryRun || before.running !== null) return before;

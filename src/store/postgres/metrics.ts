@@ -1,9 +1,7 @@
 import type { JobMetrics, MetricsReader } from '../store.ts';
 import type { RunStatus } from '../../shared/types.ts';
-import { FAILURE_STATUSES } from '../../shared/types.ts';
+import { FAILURE_SQL } from '../status-sql.ts';
 import type { PgClient } from './client.ts';
-
-const FAILURE_SQL = FAILURE_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /** The figures of every job known from its runs or from the jobs table (same rules as sqlite/metrics.ts). */
 const JOBS_SQL = `

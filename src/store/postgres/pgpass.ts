@@ -7,7 +7,7 @@ export function pgpassPath(env: NodeJS.ProcessEnv, home: string): string {
 }
 
 /** The fields of one .pgpass line, `\:` and `\\` unescaped; null for a comment or a short line. */
-export function pgpassFields(line: string): string[] | null {
+function pgpassFields(line: string): string[] | null {
   if (line.startsWith('#') || line.trim() === '') return null;
   const fields: string[] = [];
   let field = '';

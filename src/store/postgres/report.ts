@@ -1,13 +1,13 @@
 import { BUCKETS_PER_E } from '../../shared/duration-buckets.ts';
 import { SEVERITY } from '../../shared/outcome.ts';
-import { FAILURE_STATUSES, RUN_STATUSES, type RunStatus, isFinished } from '../../shared/types.ts';
+import type { RunStatus } from '../../shared/types.ts';
+import { FAILURE_SQL, FINISHED_SQL } from '../status-sql.ts';
 import type { FailureTail, PeriodBucket, PeriodFigures, Periods, ReportReader, RunDot } from '../store.ts';
 import type { PgClient } from './client.ts';
 import { JOB_NAMES, rank } from './reads.ts';
 
-const list = (statuses: readonly string[]) => statuses.map((s) => `'${s}'`).join(', ');
-const FAILED = `status IN (${list(FAILURE_STATUSES)})`;
-const FINISHED = `status IN (${list(RUN_STATUSES.filter(isFinished))})`;
+const FAILED = `status IN (${FAILURE_SQL})`;
+const FINISHED = FINISHED_SQL;
 
 /** A status's rank in SEVERITY, in SQL: max() of it is a group's worst outcome. */
 const SEVERITY_SQL = `CASE status ${SEVERITY.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${SEVERITY.length - 1} END`;

@@ -4,11 +4,12 @@ import { isFinished, type RunStatus } from '../../shared/types.ts';
 import type { PgClient, Sql, Tx } from './client.ts';
 import { assembleJobs, jobsInOrder, type CrontabJobRow, type RecordedJobRow } from '../job-facts.ts';
 import { storedTextList } from '../../shared/stored.ts';
+import { FINISHED_SQL } from '../status-sql.ts';
 
 /** How many sweeps the log keeps. */
 const SWEEP_LOG_KEPT = 1000;
 const GIST = 'id, status, started_at, ended_at, duration_ms, exit_code, signal, host';
-const FINISHED = `status NOT IN ('running', 'skipped')`;
+const FINISHED = FINISHED_SQL;
 /** Sweeps of every host take turns deciding ('swep'): each problem is then reported by exactly one of them. */
 const SWEEP_LOCK = 0x73776570;
 

@@ -7,7 +7,7 @@ const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify
 export type SslMode = (typeof SSL_MODES)[number];
 
 /** How long connecting may take, in seconds, unless the URL's connect_timeout says otherwise (SPEC §8). */
-export const DEFAULT_CONNECT_TIMEOUT_S = 5;
+const DEFAULT_CONNECT_TIMEOUT_S = 5;
 
 /** A postgres:// URL, parsed: everything needed to connect, and how to name it without its password. */
 export interface PostgresSettings {

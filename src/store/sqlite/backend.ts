@@ -40,7 +40,7 @@ export const sqliteBackend: Backend<'sqlite'> = {
       } catch {
         return `the database file ${target.path} was deleted while the job ran`;
       }
-      if (now.dev !== opened.dev || now.ino !== opened.ino || now.nlink === 0) return `the database file ${target.path} was replaced while the job ran`;
+      if (now.dev !== opened.dev || now.ino !== opened.ino) return `the database file ${target.path} was replaced while the job ran`;
       return null;
     };
   },

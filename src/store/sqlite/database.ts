@@ -3,6 +3,7 @@ import { fingerprintOfStoredChannel } from '../../shared/channel.ts';
 import { CronguardError } from '../../shared/errors.ts';
 import { preparePrivateFile } from '../private-files.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
+import { LOCK_PATIENCE_MS } from '../busy.ts';
 
 // Loaded with require, not import: an ESM import of this CommonJS package makes Node scan its source for
 // exports on every start, which costs a cron tick several milliseconds. The build bundles its JavaScript
@@ -13,7 +14,7 @@ const Database = require('better-sqlite3') as typeof BetterSqlite3;
 export type SqliteDatabase = BetterSqlite3.Database;
 
 /** How long a writer waits for another's lock before giving up (SPEC §5: several seconds). */
-export const BUSY_TIMEOUT_MS = 8000;
+export const BUSY_TIMEOUT_MS = LOCK_PATIENCE_MS;
 
 /**
  * How long one call waits for a lock while a run starts or runs (Store.quickLocks): SQLite waits

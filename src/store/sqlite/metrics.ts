@@ -1,7 +1,8 @@
 import type { JobMetrics, MetricsReader } from '../store.ts';
 import type { RunStatus } from '../../shared/types.ts';
 import type { SqliteDatabase } from './database.ts';
-import { FAILURE_SQL, streakReader } from './streak.ts';
+import { streakReader } from './streak.ts';
+import { FAILURE_SQL } from '../status-sql.ts';
 
 /** The figures of every job known from its runs or from the jobs table, in one pass per question. */
 const JOBS_SQL = `

@@ -3,7 +3,7 @@ import { SEVERITY } from '../../shared/outcome.ts';
 import { durationSummaryOfListed } from '../../shared/percentile.ts';
 import type { RunStatus } from '../../shared/types.ts';
 import type { FailureTail, PeriodBucket, PeriodFigures, Periods, ReportReader, RunDot } from '../store.ts';
-import { FAILURE_SQL, FINISHED_SQL } from './streak.ts';
+import { FAILURE_SQL, FINISHED_SQL } from '../status-sql.ts';
 import type { SqliteDatabase } from './database.ts';
 import { WITH_JOB_NAMES } from './job-names.ts';
 

@@ -3,7 +3,7 @@ import { FAILURE_STATUSES } from '../../shared/types.ts';
 import type { JobStats } from '../store.ts';
 import type { SqliteDatabase } from './database.ts';
 import { ALL_JOBS, WITH_JOB_NAMES } from './job-names.ts';
-import { FINISHED_SQL } from './streak.ts';
+import { FINISHED_SQL } from '../status-sql.ts';
 
 /**
  * Per job figures, aggregated by SQLite in one pass over the covering runs_by_job index: a million rows

@@ -1,13 +1,6 @@
-import { FAILURE_STATUSES, RUN_STATUSES, isFinished } from '../../shared/types.ts';
+import { FAILURE_SQL } from '../status-sql.ts';
 import type { SqliteDatabase } from './database.ts';
 
-const list = (statuses: readonly string[]) => statuses.map((s) => `'${s}'`).join(', ');
-
-/** The SQL form of isFailure (src/shared/types.ts): `status IN (...)`. */
-export const FAILURE_SQL = list(FAILURE_STATUSES);
-
-/** The SQL form of isFinished: a run that ended, neither running nor skipped. */
-export const FINISHED_SQL = `status IN (${list(RUN_STATUSES.filter(isFinished))})`;
 
 /**
  * The failure streak, the one definition every reader uses (sweep's `failing`, status, metrics, alerts):

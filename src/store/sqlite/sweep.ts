@@ -2,7 +2,8 @@ import type { SweepRepo } from '../store.ts';
 import type { CrontabSeen, JobFacts, OpenProblem, ProblemKey, ProblemKind, RunGist, RunningRun, SweepSnapshot, SweepVerdict } from '../../shared/sweep-model.ts';
 import { isFinished, type RunStatus } from '../../shared/types.ts';
 import type { SqliteDatabase } from './database.ts';
-import { FINISHED_SQL, streakReader } from './streak.ts';
+import { streakReader } from './streak.ts';
+import { FINISHED_SQL } from '../status-sql.ts';
 import { assembleJobs, jobsInOrder, type CrontabJobRow, type RecordedJobRow } from '../job-facts.ts';
 import { storedTextList } from '../../shared/stored.ts';
 

@@ -1,0 +1,11 @@
+import { FAILURE_STATUSES, RUN_STATUSES, isFinished } from '../shared/types.ts';
+
+// The run-status predicates of src/shared/types.ts in SQL, one text for every backend (the same in SQLite and PostgreSQL).
+
+const list = (statuses: readonly string[]) => statuses.map((s) => `'${s}'`).join(', ');
+
+/** The SQL form of isFailure: the list for `status IN (...)`. */
+export const FAILURE_SQL = list(FAILURE_STATUSES);
+
+/** The SQL form of isFinished: a run that ended, neither running nor skipped. */
+export const FINISHED_SQL = `status IN (${list(RUN_STATUSES.filter(isFinished))})`;
