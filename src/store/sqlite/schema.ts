@@ -1,3 +1,5 @@
+import { RUN_DAYS_MIGRATION } from './run-days.ts';
+
 /**
  * The schema, as numbered migrations. A database records the last one applied in PRAGMA user_version;
  * numbers may leave gaps, so independent features can claim their own.
@@ -209,6 +211,12 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
           AND (CASE WHEN json_valid(o.payload) THEN json_extract(o.payload, '$.problem.since') END) = p.since
         GROUP BY o.channel_fp, p.job, p.kind;
     `,
+  },
+  {
+    // Stats reads per-(job, UTC day) summaries kept by triggers and settled by sweep (see run-days.ts);
+    // a file with runs is only marked pending here, its summaries built by the first sweep.
+    version: 22,
+    sql: RUN_DAYS_MIGRATION,
   },
 ];
 
