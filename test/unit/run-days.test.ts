@@ -7,6 +7,8 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { prng } from '../../bench/prng.ts';
+import { seedData } from '../../bench/seed.ts';
+import { bulkInsert } from '../../src/store/sqlite/bulk.ts';
 import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite/database.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { runDaysPending, settleRunDays } from '../../src/store/sqlite/run-days.ts';
@@ -143,5 +145,26 @@ test('a duration JSON cannot hold leaves its day dirty: stats fails as the direc
     assert.match(answer(db, {}, false), /^error: JSON cannot hold BLOB values/);
   } finally {
     db.close();
+  }
+});
+
+test('a bulk load (without the triggers) marks the summaries to be rebuilt: the same answers before and after the settle', () => {
+  const path = join(dir, 'bulk.db');
+  const db = openDatabase(path, false);
+  const r = prng(8);
+  for (let i = 0; i < 30; i++) insertRun(db, r, 'INSERT');
+  settleRunDays(db);
+  db.close();
+  const data = seedData({ jobs: 4, runs: 400, now: new Date('2026-12-01T06:00:00.000Z'), spanDays: 3 });
+  bulkInsert(path, data.jobs, data.runs);
+  const after = openDatabase(path, false);
+  try {
+    assert.equal(runDaysPending(after), true);
+    assert.equal(after.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'").pluck().get(), 4, 'the triggers are back');
+    assertSame(after, 'after a bulk load');
+    settleRunDays(after);
+    assertSame(after, 'settled after a bulk load');
+  } finally {
+    after.close();
   }
 });

@@ -1,5 +1,6 @@
 import type { JobSchedule, RunRecord } from '../../shared/types.ts';
 import { openDatabase } from './database.ts';
+import { markRunDaysPending } from './run-days.ts';
 import { type AttemptRow, attemptParams, type RunRow, runParams } from './rows.ts';
 import { ATTEMPT_COLUMNS, RUN_COLUMNS } from './runs.ts';
 
@@ -30,10 +31,13 @@ export function bulkInsert(path: string, jobs: Iterable<BulkJob>, runs: Iterable
     const counts = { runs: 0, attempts: 0 };
     // Secondary indexes are dropped and rebuilt at the end: building one from sorted keys is several
     // times faster than growing it a row at a time.
-    const indexes = db.prepare(`SELECT name, sql FROM sqlite_schema
-      WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('runs', 'attempts')`).all() as Array<{ name: string; sql: string }>;
+    // So are the triggers keeping stats's day summaries: a bulk load marks them all to be rebuilt by the
+    // next settle instead (run-days.ts), one pass where the triggers would note each run.
+    const rebuilt = db.prepare(`SELECT type, name, sql FROM sqlite_schema
+      WHERE type IN ('index', 'trigger') AND sql IS NOT NULL AND tbl_name IN ('runs', 'attempts')`).all() as Array<{ type: string; name: string; sql: string }>;
     db.transaction(() => {
-      for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
+      for (const item of rebuilt) db.exec(`DROP ${item.type.toUpperCase()} "${item.name}"`);
+      markRunDaysPending(db);
       for (const job of jobs) {
         insertJob.run({
           name: job.name, schedule: job.schedule?.schedule ?? null, tz: job.schedule?.tz ?? null,
@@ -51,7 +55,7 @@ export function bulkInsert(path: string, jobs: Iterable<BulkJob>, runs: Iterable
         counts.runs++;
         counts.attempts += run.attempts.length;
       }
-      for (const index of indexes) db.exec(index.sql);
+      for (const item of rebuilt) db.exec(item.sql);
     })();
     db.pragma('journal_mode = WAL');
     return counts;

@@ -69,7 +69,7 @@ export const dayFigures = (listed = 'duration_ms') => `count(*) AS runs, count(*
   substr(json_group_array(${listed}), 2, length(json_group_array(${listed})) - 2) AS durations`;
 
 /** How many dirty days one settling transaction takes: short, so a job starting meanwhile hardly waits. */
-const BATCH = 2000;
+const BATCH = 500;
 
 /** Dirty days after the key (@fromDay, @fromJob) (all when it is null), up to (@toDay, @toJob) (all when null), in key order. */
 const picked = (k: string, upTo = true) => `(@fromJob IS NULL OR (${k}.day, ${k}.job) > (@fromDay, @fromJob))
@@ -80,17 +80,38 @@ export function runDaysPending(db: SqliteDatabase): boolean {
   return db.prepare('SELECT EXISTS (SELECT 1 FROM run_days_pending)').pluck().get() === 1;
 }
 
+/** Marks the summaries to be built again from all runs by the next settle (a bulk load writes runs without the triggers). */
+export function markRunDaysPending(db: SqliteDatabase): void {
+  db.exec('INSERT OR IGNORE INTO run_days_pending VALUES (1)');
+}
+
+/**
+ * Marks every day of every run dirty, a job per transaction (a write lock held for one job's runs, never
+ * for a million), then clears pending. Stats reads runs directly until then; writes meanwhile mark their
+ * days through the triggers as always.
+ */
+function markAllDirty(db: SqliteDatabase): void {
+  const nextJob = db.prepare('SELECT min(job) FROM runs WHERE job > ?').pluck();
+  const markJob = db.prepare('INSERT OR IGNORE INTO run_days_dirty SELECT job, substr(started_at, 1, 10) FROM runs WHERE job = ?');
+  const mark = db.transaction((after: unknown) => {
+    // Another settle may have finished meanwhile: its summaries stand.
+    if (!runDaysPending(db)) return null;
+    if (after === null) db.exec('DELETE FROM run_days');
+    const job = after === null ? db.prepare('SELECT min(job) FROM runs').pluck().get() : nextJob.get(after);
+    if (job !== null) markJob.run(job);
+    else db.exec('DELETE FROM run_days_pending');
+    return job;
+  });
+  for (let job: unknown = null; ;) if ((job = mark.immediate(job)) === null) return;
+}
+
 /**
  * Brings run_days up to date: a pending file first has every day of its runs marked dirty; then the dirty
  * days are stored again, a batch per transaction. A day holding a duration that JSON cannot hold (a BLOB,
  * which makes stats fail either way) stays dirty, so stats meets it as the direct query would.
  */
 export function settleRunDays(db: SqliteDatabase): void {
-  db.transaction(() => {
-    if (!runDaysPending(db)) return;
-    db.exec(`INSERT OR IGNORE INTO run_days_dirty SELECT job, substr(started_at, 1, 10) FROM runs;
-      DELETE FROM run_days; DELETE FROM run_days_pending;`);
-  }).immediate();
+  if (runDaysPending(db)) markAllDirty(db);
   const lastKey = db.prepare(`SELECT job, day FROM run_days_dirty k WHERE ${picked('k', false)}
     ORDER BY day, job LIMIT 1 OFFSET ${BATCH - 1}`);
   const statements = [
