@@ -39,19 +39,21 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
     // thousand jobs. --host: per job, a seek into the covering index for that host's latest run and its
     // table row, all jobs in one statement (a statement per job cost more in calls than in reading). Then a
     // seek more for a job whose latest run has not finished, and for a failing one its ending and streak.
-    const ofHost = '(@host IS NULL OR host = @host)';
+    // The host is named only when asked for: it is not in the covering index, and naming it at all (even as
+    // `@host IS NULL OR`) reads a table row per run looked at.
+    const ofHost = host === null ? '' : ' AND host = @host';
     const latest = host === null
       ? db.prepare('SELECT job, id, status, started_at, duration_ms, host FROM run_latest')
       : db.prepare(`SELECT j.value AS job, r.id, r.status, r.started_at, r.duration_ms, r.host FROM json_each(@jobs) AS j
-      JOIN runs AS r ON r.id = (SELECT id FROM runs WHERE job = j.value AND host = @host ORDER BY started_at DESC LIMIT 1)`);
-    const lastFinished = db.prepare(`SELECT ${GIST} FROM runs WHERE job = @job AND ${ofHost} AND ${FINISHED_SQL} ORDER BY started_at DESC LIMIT 1`);
+      JOIN runs AS r ON r.id = (SELECT id FROM runs WHERE job = j.value${ofHost} ORDER BY started_at DESC LIMIT 1)`);
+    const lastFinished = db.prepare(`SELECT ${GIST} FROM runs WHERE job = @job${ofHost} AND ${FINISHED_SQL} ORDER BY started_at DESC LIMIT 1`);
     const ending = db.prepare('SELECT ended_at, exit_code, signal FROM runs WHERE id = ?');
     const streak = streakReader(db);
     const facts = assembleJobs(recorded, crontab);
     const lastOf = new Map((latest.all(host === null ? {} : { jobs: JSON.stringify(facts.map((f) => f.job)), host }) as Array<GistRow & { job: string }>)
       .map((row) => [row.job, row]));
     for (const f of facts) {
-      const key = { job: f.job, host };
+      const key = host === null ? { job: f.job } : { job: f.job, host };
       f.last = gist(lastOf.get(f.job));
       f.lastFinished = f.last && isFinished(f.last.status) ? f.last : gist(lastFinished.get(key) as GistRow | undefined);
       if (f.lastFinished && f.lastFinished.status !== 'success') {
