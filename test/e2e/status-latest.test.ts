@@ -10,6 +10,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/sqlite/schema.ts';
 import { spoolLine } from '../../src/store/spool.ts';
 import type { RunRecord } from '../../src/shared/types.ts';
 import { cronguard, cronguardJson, tempDir } from '../helpers/cli.ts';
+import { query } from '../helpers/db.ts';
 import { readStore } from '../helpers/store.ts';
 
 // SQLite keeps each job's latest run in run_latest, by triggers on runs (sqlite/run-latest.ts); status and
@@ -24,19 +25,28 @@ const REFERENCE = `SELECT j.value AS job, r.id, r.status, r.started_at, r.durati
   JOIN runs AS r ON r.id = (SELECT id FROM runs WHERE job = j.value AND (@host IS NULL OR host = @host) ORDER BY started_at DESC LIMIT 1)
   ORDER BY j.value`;
 
-/** run_latest and the reference, read from one connection. */
-function both(db: Database.Database): { kept: Latest[]; direct: Latest[] } {
+/** Each job's strip (its 40 latest runs, newest first) and where it begins, walked from the runs. */
+const REFERENCE_STRIPS = `SELECT j.value AS job,
+    (SELECT json_group_array(json_array(status, duration_ms)) FROM (SELECT status, duration_ms FROM runs WHERE job = j.value ORDER BY started_at DESC LIMIT 40)) AS recent,
+    coalesce((SELECT started_at FROM runs WHERE job = j.value ORDER BY started_at DESC LIMIT 1 OFFSET 39), '') AS recent_from
+  FROM json_each((SELECT json_group_array(DISTINCT job) FROM runs)) AS j ORDER BY j.value`;
+
+/** run_latest and the reference, read from one connection; strips too unless `strips` is false (a migrated file's are filled later). */
+function both(db: Database.Database, strips = true): { kept: unknown[]; direct: unknown[] } {
+  const kept = db.prepare('SELECT job, id, status, started_at, duration_ms, host, recent, recent_from FROM run_latest ORDER BY job').all() as Array<Latest & Record<string, unknown>>;
+  const direct = db.prepare(REFERENCE).all({ host: null }) as Latest[];
+  const recent = new Map((db.prepare(REFERENCE_STRIPS).all() as Array<{ job: string }>).map((r) => [r.job, r]));
   return {
-    kept: db.prepare('SELECT job, id, status, started_at, duration_ms, host FROM run_latest ORDER BY job').all() as Latest[],
-    direct: db.prepare(REFERENCE).all({ host: null }) as Latest[],
+    kept: kept.map((r) => (strips ? r : { ...r, recent: undefined, recent_from: undefined })),
+    direct: direct.map((r) => ({ ...r, ...(strips ? recent.get(r.job) : { recent: undefined, recent_from: undefined }) })),
   };
 }
 
 /** Reads the file's run_latest and the reference in a fresh read-only connection. */
-function bothOf(path: string): { kept: Latest[]; direct: Latest[] } {
+function bothOf(path: string, strips = true): { kept: unknown[]; direct: unknown[] } {
   const db = new Database(path, { readonly: true });
   try {
-    return both(db);
+    return both(db, strips);
   } finally {
     db.close();
   }
@@ -45,7 +55,7 @@ function bothOf(path: string): { kept: Latest[]; direct: Latest[] } {
 /** What `status --json` shows of each job's latest run, against the reference's rows (null: no run). */
 async function statusAgrees(path: string): Promise<void> {
   const status = await cronguardJson<{ jobs: Array<Record<string, unknown>> }>(['status', '--json'], path);
-  const { direct } = bothOf(path);
+  const direct = bothOf(path, false).direct as Latest[];
   const ref = new Map(direct.map((r) => [r.job, r]));
   const shown = status.jobs.map((j) => [j['job'], j['lastStatus'], j['lastStartedAt'], j['lastDurationMs'], j['lastHost']]);
   const wanted = status.jobs.map((j) => {
@@ -71,7 +81,7 @@ test('run_latest holds the direct query\'s row through random inserts, updates a
     assert.deepEqual(both(db).kept, both(db).direct, 'after the bulk load');
     const random = prng(20261205);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
-    const jobs = ['a', 'b', 'c', 'd', 'e'];
+    const jobs = ['a', 'b', 'c'];
     // Few distinct times, so that ties are common; malformed ones sort among them as SQLite sorts them.
     const times: unknown[] = ['2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z', '2026-01-01T00:00:02.000Z', '2026-01-01T00:00:03.000Z', 'garbage', '', 12];
     const statuses = ['success', 'failed', 'running', 'lost', 'timeout', 'skipped'];
@@ -80,23 +90,25 @@ test('run_latest holds the direct query\'s row through random inserts, updates a
     const insert = db.prepare(`INSERT INTO runs (${COLUMNS}) VALUES (?, ?, ?, NULL, NULL, ?, '2026-01-01T00:00:00.000Z', NULL, ?, ?, 1, NULL, NULL, '[]', NULL, 10000, 30000, NULL)`);
     const ids = () => db.prepare('SELECT id FROM runs').pluck().all() as string[];
     let next = 0;
+    let longest = 0;
     for (let step = 0; step < 1500; step++) {
       const all = ids();
       const r = random();
       let what: string;
-      if (r < 0.4 || all.length < 3) {
+      longest = Math.max(longest, ...jobs.map((j) => db.prepare('SELECT count(*) FROM runs WHERE job = ?').pluck().get(j) as number));
+      if (r < 0.6 || all.length < 3) {
         what = 'insert';
         insert.run(`run-${next++}`, pick(jobs), pick(statuses), pick(times), pick(durations), pick(['h1', 'h2']));
-      } else if (r < 0.75) {
+      } else if (r < 0.85) {
         const column = pick(['status', 'duration_ms', 'started_at', 'host', 'job', 'id', 'heartbeat_at', 'ended_at']);
         what = `update ${column}`;
         const value = { status: pick(statuses), duration_ms: pick(durations), started_at: pick(times), host: pick(['h1', 'h2', 'h3']),
           job: pick(jobs), id: `run-${next++}`, heartbeat_at: pick(times), ended_at: pick(times) }[column];
         db.prepare(`UPDATE runs SET ${column} = ? WHERE id = ?`).run(value, pick(all));
-      } else if (r < 0.93) {
+      } else if (r < 0.96) {
         what = 'delete one';
         db.prepare('DELETE FROM runs WHERE id = ?').run(pick(all));
-      } else if (r < 0.97) {
+      } else if (r < 0.99) {
         // As prune deletes: a batch of ids, older ones first.
         what = 'delete a batch';
         const batch = db.prepare(`SELECT id FROM runs WHERE started_at < ? LIMIT 5`).pluck().all(pick(times)) as string[];
@@ -113,9 +125,16 @@ test('run_latest holds the direct query\'s row through random inserts, updates a
         const facts = await readStore(path, async (store) => [await store.sweep.jobs(), await store.sweep.jobs('h1')]);
         const [kept2, direct2] = facts ?? [[], []];
         assert.deepEqual(kept2?.filter((f) => f.last !== null), direct2, `sweep facts after step ${step}`);
+        // The strips as status reads them: kept ones, cut to the width, against the runs walked for --host.
+        for (const width of [1, 20, 40]) {
+          const strips = await readStore(path, async (store) => [await store.report.lastRuns(jobs, width), await store.report.lastRuns(jobs, width, 'h1')]);
+          const [kept3, walked3] = (strips ?? []).map((m) => [...m.entries()].sort());
+          assert.deepEqual(kept3, walked3, `strips of ${width} after step ${step}`);
+        }
         await statusAgrees(path);
       }
     }
+    assert.ok(longest > 45, `a job had more runs than a strip holds (${longest})`);
   } finally {
     db.close();
   }
@@ -140,7 +159,7 @@ test('every writer keeps it: runs, spool intake, sweep marking a run lost, prune
   db.close();
   await check('with a running run');
   assert.equal((await cronguard(['sweep', '--json', '--crontab', '/dev/null', '--db', path])).code, 1);
-  assert.equal(bothOf(path).kept.find((r) => r.job === 'ok')?.status, 'lost');
+  assert.equal((bothOf(path).kept as Latest[]).find((r) => r.job === 'ok')?.status, 'lost');
   await check('after sweep marked it lost');
   // The spool's record of that run replaces it (under another job too), and brings a newer run of its own.
   const spooled = (id: string, job: string, startedAt: string): string => spoolLine({ run: {
@@ -149,7 +168,7 @@ test('every writer keeps it: runs, spool intake, sweep marking a run lost, prune
   }, schedule: null });
   writeFileSync(`${path}.spool`, spooled(SILENT, 'moved', '2099-01-01T00:00:00.000Z') + spooled(SPOOLED, 'bad', '2098-01-01T00:00:00.000Z'), { mode: 0o600 });
   assert.equal((await cronguard(['--db', path, '--name', 'other', '--', 'true'])).code, 0);
-  assert.equal(bothOf(path).kept.find((r) => r.job === 'bad')?.id, SPOOLED);
+  assert.equal((bothOf(path).kept as Latest[]).find((r) => r.job === 'bad')?.id, SPOOLED);
   await check('after the spool was taken in');
   assert.equal((await cronguard(['prune', '--older-than', '0', '--db', path])).code, 0);
   await check('after prune');
@@ -173,9 +192,20 @@ test('a schema 21 file is migrated by its first status: run_latest filled, the s
   const before = old.prepare(REFERENCE).all({ host: null });
   old.close();
   await statusAgrees(path);
-  const { kept, direct } = bothOf(path);
-  assert.deepEqual(kept, before);
-  assert.deepEqual(direct, before);
+  const { kept, direct } = bothOf(path, false);
+  const latest = (rows: unknown[]) => rows.map((r) => ({ ...(r as object), recent: undefined, recent_from: undefined }));
+  assert.deepEqual(kept, latest(before));
+  assert.deepEqual(direct, latest(before));
+  // The strips are left to each job's next write (status walks the runs of a job without one).
+  assert.deepEqual(query(path, 'SELECT count(recent) AS n FROM run_latest'), [{ n: 0 }]);
+  const plain = await cronguard(['status', '--db', path]);
+  assert.equal((await cronguard(['--db', path, '--name', 'job-1', '--', 'true'])).code, 0);
+  assert.deepEqual(query(path, 'SELECT job FROM run_latest WHERE recent IS NOT NULL'), [{ job: 'job-1' }]);
+  const again = bothOf(path);
+  assert.deepEqual(again.kept.filter((r) => (r as Latest).job === 'job-1'), again.direct.filter((r) => (r as Latest).job === 'job-1'));
+  // Its strip, now kept, is the one walked before, plus the new run.
+  const strip = (out: string, job: string) => (out.split('\n').find((l) => l.startsWith(`${job} `)) ?? '').split(/\s+/)[1];
+  assert.equal(strip((await cronguard(['status', '--db', path])).out, 'job-1'), `${strip(plain.out, 'job-1')?.slice(1)}s`);
   const db = new Database(path, { readonly: true });
   try {
     assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);

@@ -1,7 +1,7 @@
 import type { JobSchedule, RunRecord } from '../../shared/types.ts';
 import { openDatabase } from './database.ts';
 import { type AttemptRow, attemptParams, type RunRow, runParams } from './rows.ts';
-import { RUN_LATEST_FILL, RUN_LATEST_TRIGGERS } from './run-latest.ts';
+import { RUN_LATEST_FILL, RUN_LATEST_FILL_RECENT, RUN_LATEST_TRIGGERS } from './run-latest.ts';
 import { ATTEMPT_COLUMNS, RUN_COLUMNS } from './runs.ts';
 
 /** A job as a bulk load declares it. */
@@ -58,6 +58,7 @@ export function bulkInsert(path: string, jobs: Iterable<BulkJob>, runs: Iterable
       for (const index of indexes) db.exec(index.sql);
       db.exec(RUN_LATEST_TRIGGERS);
       db.exec(RUN_LATEST_FILL);
+      db.exec(RUN_LATEST_FILL_RECENT);
     })();
     db.pragma('journal_mode = WAL');
     return counts;
