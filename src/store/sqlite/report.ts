@@ -54,8 +54,16 @@ export function sqliteReportReader(db: SqliteDatabase): ReportReader {
       const walked = db.prepare(`SELECT value, (SELECT json_group_array(json_array(status, duration_ms)) FROM
           (SELECT status, duration_ms FROM runs WHERE job = value${ofHost(host)} ORDER BY started_at DESC LIMIT @limit))
         FROM json_each(@jobs)`).raw().all({ jobs: JSON.stringify(jobs.filter((j) => !have.has(j))), limit, ...hostParam(host) }) as Array<[string, string]>;
-      const dots = (list: string): RunDot[] => (JSON.parse(list) as Array<[RunStatus, number | null]>)
-        .slice(0, limit).reverse().map(([status, durationMs]) => ({ status, durationMs }));
+      // The first `limit` of a newest-first list, oldest first (a loop: a thousand lists of forty).
+      const dots = (list: string): RunDot[] => {
+        const runs = JSON.parse(list) as Array<[RunStatus, number | null]>;
+        const shown = new Array<RunDot>(limit >= 0 ? Math.min(limit, runs.length) : runs.length);
+        for (let i = 0; i < shown.length; i++) {
+          const [status, durationMs] = runs[shown.length - 1 - i] as [RunStatus, number | null];
+          shown[i] = { status, durationMs };
+        }
+        return shown;
+      };
       return new Map([...kept, ...walked].map(([job, list]) => [job, dots(list)]));
     },
     async periods(periods, job, host) {
