@@ -27,7 +27,7 @@ export const RUN_DAYS_MIGRATION = `
   CREATE TRIGGER run_days_insert AFTER INSERT ON runs BEGIN
     INSERT OR IGNORE INTO run_days_dirty VALUES (NEW.job, substr(NEW.started_at, 1, 10));
   END;
-  -- INSERT OR REPLACE (the spool intake) deletes the row it replaces without firing delete triggers.
+  -- INSERT OR REPLACE (by any writer of the file) deletes the row it replaces without firing delete triggers.
   CREATE TRIGGER run_days_replace BEFORE INSERT ON runs BEGIN
     INSERT OR IGNORE INTO run_days_dirty SELECT job, substr(started_at, 1, 10) FROM runs WHERE id = NEW.id;
   END;
