@@ -11,6 +11,7 @@ import { seedData } from '../../bench/seed.ts';
 import { bulkInsert } from '../../src/store/sqlite/bulk.ts';
 import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite/database.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
+import { sqliteRunWriter } from '../../src/store/sqlite/runs.ts';
 import { runDaysPending, settleRunDays } from '../../src/store/sqlite/run-days.ts';
 import { MIGRATIONS } from '../../src/store/sqlite/schema.ts';
 import { jobStats } from '../../src/store/sqlite/stats.ts';
@@ -166,5 +167,24 @@ test('a bulk load (without the triggers) marks the summaries to be rebuilt: the 
     assertSame(after, 'settled after a bulk load');
   } finally {
     after.close();
+  }
+});
+
+test('on the run path only a run\'s end marks its day: its start and heartbeats write nothing more', async () => {
+  const db = openDatabase(join(dir, 'run-path.db'), false);
+  try {
+    const dirty = () => db.prepare('SELECT job, day FROM run_days_dirty').raw().all();
+    const at = '2026-11-30T10:00:00.000Z';
+    const writer = sqliteRunWriter(db);
+    await writer.begin({ id: 'run-a', job: 'backup', status: 'running', exitCode: null, signal: null, startedAt: at, heartbeatAt: at,
+      endedAt: null, durationMs: null, host: 'h1', pid: 1, pidStart: null, pgid: null, command: ['x'], timeoutMs: null,
+      killAfterMs: 1000, heartbeatMs: 1000, reason: null, attempts: [] }, null);
+    await writer.heartbeat('run-a', '2026-11-30T10:00:30.000Z');
+    assert.deepEqual(dirty(), []);
+    await writer.finish('run-a', { status: 'success', exitCode: 0, signal: null, endedAt: '2026-11-30T10:01:00.000Z', durationMs: 60_000, reason: null });
+    assert.deepEqual(dirty(), [['backup', '2026-11-30']]);
+    assertSame(db, 'after one run');
+  } finally {
+    db.close();
   }
 });

@@ -1,15 +1,21 @@
 import type { SqliteDatabase } from './database.ts';
 import { FINISHED_SQL } from '../status-sql.ts';
 
+/** FINISHED_SQL of a trigger's OLD or NEW row. */
+const finished = (row: 'OLD' | 'NEW') => FINISHED_SQL.replace(/^status/, `${row}.status`);
+
 /**
  * Per-(job, UTC day) summaries of finished runs, so that stats over a month reads some thousands of
  * rows instead of a million index entries. A day is substr(started_at, 1, 10), whatever the text holds:
  * a malformed time lands in a "day" of its own and counts exactly where the direct query counts it.
  * Triggers on runs note each (job, day) a write touches in run_days_dirty, so every writer (the
  * recorder, the spool intake, sweep, prune, forget, a bulk load) keeps them right with no code of its
- * own, at the cost of one small insert; a dirty day is recomputed from runs by whoever reads it
- * until settleRunDays (sweep, prune) stores it again. A file upgraded with runs in it is marked pending:
- * its summaries are built by the first settle, never in the migration (which runs as a job starts).
+ * own; only a write that adds or removes a finished run (not a run's start, nor its heartbeats) costs
+ * one small insert. A dirty day is recomputed from runs by whoever reads it until settleRunDays (sweep,
+ * prune) stores it again. A file upgraded with runs in it is marked pending: its summaries are built by
+ * the first settle, never in the migration (which runs as a job starts). The triggers hold the finished
+ * statuses as they are now: a change to that list needs a migration that recreates them and marks the
+ * summaries pending.
  */
 export const RUN_DAYS_MIGRATION = `
   CREATE TABLE run_days (
@@ -24,17 +30,19 @@ export const RUN_DAYS_MIGRATION = `
   CREATE TABLE run_days_dirty (job TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (day, job)) WITHOUT ROWID;
   CREATE TABLE run_days_pending (one INTEGER PRIMARY KEY CHECK (one = 1));
   INSERT INTO run_days_pending SELECT 1 WHERE EXISTS (SELECT 1 FROM runs);
-  CREATE TRIGGER run_days_insert AFTER INSERT ON runs BEGIN
+  CREATE TRIGGER run_days_insert AFTER INSERT ON runs WHEN ${finished('NEW')} BEGIN
     INSERT OR IGNORE INTO run_days_dirty VALUES (NEW.job, substr(NEW.started_at, 1, 10));
   END;
   -- INSERT OR REPLACE (by any writer of the file) deletes the row it replaces without firing delete triggers.
   CREATE TRIGGER run_days_replace BEFORE INSERT ON runs BEGIN
-    INSERT OR IGNORE INTO run_days_dirty SELECT job, substr(started_at, 1, 10) FROM runs WHERE id = NEW.id;
+    INSERT OR IGNORE INTO run_days_dirty SELECT job, substr(started_at, 1, 10) FROM runs WHERE id = NEW.id AND ${FINISHED_SQL};
   END;
-  CREATE TRIGGER run_days_update AFTER UPDATE OF job, started_at, status, duration_ms ON runs BEGIN
-    INSERT OR IGNORE INTO run_days_dirty VALUES (OLD.job, substr(OLD.started_at, 1, 10)), (NEW.job, substr(NEW.started_at, 1, 10));
+  CREATE TRIGGER run_days_update AFTER UPDATE OF job, started_at, status, duration_ms ON runs
+    WHEN ${finished('OLD')} OR ${finished('NEW')} BEGIN
+    INSERT OR IGNORE INTO run_days_dirty SELECT OLD.job, substr(OLD.started_at, 1, 10) WHERE ${finished('OLD')}
+      UNION ALL SELECT NEW.job, substr(NEW.started_at, 1, 10) WHERE ${finished('NEW')};
   END;
-  CREATE TRIGGER run_days_delete AFTER DELETE ON runs BEGIN
+  CREATE TRIGGER run_days_delete AFTER DELETE ON runs WHEN ${finished('OLD')} BEGIN
     INSERT OR IGNORE INTO run_days_dirty VALUES (OLD.job, substr(OLD.started_at, 1, 10));
   END;
 `;
