@@ -79,7 +79,8 @@ async function snapshot(tx: Tx, host: string, only: string | null = null): Promi
 
 /** Sweep's tables in PostgreSQL; `host` is this host: its crontab jobs are recorded under its name. */
 export function pgSweepRepo(db: PgClient, host: string): SweepRepo {
-  let locked = false;
+  /** The sweep lock's release while a sweep holds it, from its decision until markReported. */
+  let release: (() => Promise<void>) | null = null;
   /** Records this host's crontab jobs; those no longer in its crontabs are forgotten (other hosts' stay). */
   const noteCrontab = async (tx: Tx, at: string, seen: CrontabSeen[]) => {
     for (const job of seen) {
@@ -116,9 +117,9 @@ export function pgSweepRepo(db: PgClient, host: string): SweepRepo {
       let verdict: T | undefined;
       // Sweeps take turns (runs never wait for this lock): a session lock held from the decision until
       // markReported, so the next sweep reads the news as told and a problem is reported once however
-      // many hosts sweep at the same minute. A sweep that dies drops the lock with its connection.
-      await sql`SELECT pg_advisory_lock(${SWEEP_LOCK})`;
-      locked = true;
+      // many hosts sweep at the same minute. It is held on a connection of its own, which stays open
+      // however long the report takes to print; a sweep that dies drops the lock with that connection.
+      release ??= await db.holdLock(SWEEP_LOCK);
       await sql.begin(async (tx) => {
         await noteCrontab(tx, at, crontab);
         verdict = decide(await snapshot(tx, host));
@@ -142,8 +143,9 @@ export function pgSweepRepo(db: PgClient, host: string): SweepRepo {
         for (const p of news.reported) await tx`UPDATE problems SET reported_at = ${at} WHERE job = ${p.job} AND kind = ${p.kind} AND reported_at IS NULL`;
         for (const p of news.resolved) await tx`DELETE FROM problems WHERE job = ${p.job} AND kind = ${p.kind} AND resolved_at IS NOT NULL`;
       });
-      if (locked) await sql`SELECT pg_advisory_unlock(${SWEEP_LOCK})`;
-      locked = false;
+      const held = release;
+      release = null;
+      await held?.();
     }),
     jobs: (onHost) => db.call((sql) => jobFacts(sql, onHost ?? null)),
     lastSweepAt: () => db.call(async (sql) => (await sql<Array<{ at: string }>>`SELECT at FROM sweeps ORDER BY id DESC LIMIT 1`)[0]?.at ?? null),
