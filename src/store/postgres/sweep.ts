@@ -5,6 +5,7 @@ import type { PgClient, Sql, Tx } from './client.ts';
 import { assembleJobs, jobsInOrder, type CrontabJobRow, type RecordedJobRow } from '../job-facts.ts';
 import { storedTextList } from '../../shared/stored.ts';
 import { FINISHED_SQL } from '../status-sql.ts';
+import { streakOf } from './streak.ts';
 
 /** How many sweeps the log keeps. */
 const SWEEP_LOG_KEPT = 1000;
@@ -40,11 +41,7 @@ async function jobFacts(sql: Sql | Tx, host: string | null = null, itsCrontab = 
     f.lastFinished = gist(finished);
     if (finished && finished.status !== 'success') {
       f.failed = ended(finished);
-      const [streak] = await sql<Array<{ count: number; since: string | null }>>`
-        SELECT count(*) AS count, min(ended_at) AS since FROM runs
-        WHERE job = ${f.job} ${ofHost} AND ${sql.unsafe(FINISHED)} AND status <> 'success' AND started_at > coalesce(
-          (SELECT started_at FROM runs WHERE job = ${f.job} ${ofHost} AND status = 'success' ORDER BY started_at DESC LIMIT 1), '')`;
-      if (streak) f.streak = streak;
+      f.streak = await streakOf(sql, f.job, null, host);
     }
   }
   return jobsInOrder(facts, host, itsCrontab);
