@@ -204,6 +204,34 @@ test('sweep --host: one host\'s part only (its runs, its recorded crontab), as -
   assert.deepEqual((JSON.parse(own.out) as SweepJson).problems.map((p) => `${p.job}/${p.kind}`).sort(), ['b/failing', 'minutely/overdue']);
 });
 
+test('a look (sweep --all, --dry-run) writes nothing, so a row a sweep or a person holds locked never holds it up', { skip: missing ?? false }, async () => {
+  const db = await pg.createDatabase();
+  const crontab = join(dir, 'locked.crontab');
+  writeFileSync(crontab, `* * * * * ${BIN} --name every-minute -- true\n`);
+  ok(await cronguard(['--name', 'warm', '--', 'true'], { env: env(db, 'w1') }));
+  const swept = await cronguard(['sweep', '--crontab', crontab], { env: env(db, 'w1') });
+  assert.ok(swept.code === 0 || swept.code === 1, swept.stderr);
+  const sql = pg.admin(new URL(db).pathname.slice(1));
+  let unlock = () => {};
+  const unlocked = new Promise<void>((resolve) => { unlock = resolve; });
+  const held = sql.begin(async (tx) => {
+    await tx`SELECT * FROM crontab_jobs WHERE host = 'w1' FOR UPDATE`;
+    await unlocked;
+  });
+  try {
+    for (const flag of ['--all', '--dry-run']) {
+      const r = await cronguard(['sweep', flag, '--json', '--crontab', crontab], { env: env(db, 'w1'), limitMs: 60_000 });
+      assert.ok(r.code === 0 || r.code === 1, `${flag}: ${r.code} ${r.stderr}`);
+      assert.equal(r.stderr, '');
+      assert.ok(JSON.parse(r.out), flag);
+    }
+  } finally {
+    unlock();
+    await held;
+    await sql.end();
+  }
+});
+
 test('--once with --overlap skip across hosts: a live run on another host (by its heartbeat) keeps the start unclaimed', { skip: missing ?? false }, async () => {
   const db = await pg.createDatabase();
   const { gate } = await import('../helpers/gate.ts');

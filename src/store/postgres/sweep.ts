@@ -28,11 +28,12 @@ const ended = (row: GistRow): EndedRun => ({ ...(gist(row) as RunGist), endedAt:
  * With a host, only its runs count (status --host); with `itsCrontab` too (sweep --host), only its crontab
  * lines, and the jobs they hold count even when it never ran them.
  */
-async function jobFacts(sql: Sql | Tx, host: string | null = null, itsCrontab = false): Promise<JobFacts[]> {
+async function jobFacts(sql: Sql | Tx, host: string | null = null, itsCrontab = false, read?: CrontabRead): Promise<JobFacts[]> {
   const ofHost = host === null ? sql`` : sql`AND host = ${host}`;
   const recorded = await sql<RecordedJobRow[]>`SELECT name, schedule, tz, grace_ms, first_seen_at FROM jobs`;
-  const crontab = await sql<CrontabJobRow[]>`SELECT name, schedules, first_seen_at FROM crontab_jobs ${host !== null && itsCrontab ? sql`WHERE host = ${host}` : sql``}`;
-  const facts = assembleJobs(recorded, crontab);
+  const onlyHost = host !== null && itsCrontab ? host : null;
+  const stored = await sql<Array<CrontabJobRow & { host: string }>>`SELECT host, name, schedules, first_seen_at FROM crontab_jobs ${onlyHost !== null ? sql`WHERE host = ${onlyHost}` : sql``}`;
+  const facts = assembleJobs(recorded, read === undefined ? stored : asRecorded(stored, read, onlyHost));
   for (const f of facts) {
     const [last] = await sql<GistRow[]>`SELECT ${sql.unsafe(GIST)} FROM runs WHERE job = ${f.job} ${ofHost} ORDER BY started_at DESC LIMIT 1`;
     f.last = gist(last);
@@ -47,11 +48,28 @@ async function jobFacts(sql: Sql | Tx, host: string | null = null, itsCrontab = 
   return jobsInOrder(facts, host, itsCrontab);
 }
 
+/** The crontab jobs one host read just now, at `at`: a look judges with them as a sweep would record them. */
+interface CrontabRead { host: string; at: string; seen: CrontabSeen[] }
+
+/**
+ * The stored crontab rows with the reading host's replaced by what it read, first seen when first stored or
+ * else now, exactly as noteCrontab would record them (a look writes nothing); `onlyHost`: the rows read are that host's.
+ */
+function asRecorded(stored: Array<CrontabJobRow & { host: string }>, read: CrontabRead, onlyHost: string | null): CrontabJobRow[] {
+  const mine = new Map(stored.filter((c) => c.host === read.host).map((c) => [c.name, c.first_seen_at]));
+  const others = stored.filter((c) => c.host !== read.host);
+  if (onlyHost !== null && onlyHost !== read.host) return others;
+  return [...others, ...read.seen.map((c) => {
+    const first = mine.get(c.name);
+    return { name: c.name, schedules: JSON.stringify(c.schedules), first_seen_at: first !== undefined && first < read.at ? first : read.at };
+  })];
+}
+
 /**
  * The snapshot a sweep on `host` judges: every host's running runs and jobs, open problems, its sweep log.
  * With `only` (sweep --host), that host's part: its running runs, its jobs judged by its runs and crontab, no sweep log.
  */
-async function snapshot(tx: Tx, host: string, only: string | null = null): Promise<SweepSnapshot> {
+async function snapshot(tx: Tx, host: string, only: string | null = null, read?: CrontabRead): Promise<SweepSnapshot> {
   const running = (await tx<Array<Record<string, unknown>>>`
     SELECT id, job, started_at, heartbeat_at, host, pid, pid_start, pgid, timeout_ms, kill_after_ms, heartbeat_ms,
       (SELECT max(ended_at) FROM attempts WHERE run_id = runs.id) AS last_attempt_ended_at
@@ -66,12 +84,12 @@ async function snapshot(tx: Tx, host: string, only: string | null = null): Promi
       job: p['job'] as string, kind: p['kind'] as ProblemKind, since: p['since'] as string, runId: p['run_id'] ?? null,
       message: p['message'] as string, reported: p['reported_at'] !== null, resolvedAt: p['resolved_at'] ?? null,
     }));
-  if (only !== null) return { running, jobs: await jobFacts(tx, only, true), open, sweeps: [], previousWarnings: [] };
+  if (only !== null) return { running, jobs: await jobFacts(tx, only, true, read), open, sweeps: [], previousWarnings: [] };
   // The watcher learns the usual interval from this host's sweeps that cron ran: other hosts sweeping the
   // same minute, or sweeps by hand, are not its rhythm.
   const sweeps = await tx<Array<{ at: string }>>`SELECT at FROM sweeps WHERE host = ${host} AND NOT by_hand ORDER BY id DESC LIMIT 20`;
   const [last] = await tx<Array<{ warnings: string }>>`SELECT warnings FROM sweeps WHERE host = ${host} ORDER BY id DESC LIMIT 1`;
-  return { running, jobs: await jobFacts(tx), open, sweeps: sweeps.map((s) => s.at), previousWarnings: storedTextList(last?.warnings) };
+  return { running, jobs: await jobFacts(tx, null, false, read), open, sweeps: sweeps.map((s) => s.at), previousWarnings: storedTextList(last?.warnings) };
 }
 
 /** Sweep's tables in PostgreSQL; `host` is this host: its crontab jobs are recorded under its name. */
@@ -125,14 +143,12 @@ export function pgSweepRepo(db: PgClient, host: string): SweepRepo {
       return verdict as T;
     }),
     look: <T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T, onHost?: string) => db.call(async (sql) => {
-      // The same reading as a sweep (this host's crontab as just read), in a transaction rolled back: nothing is written.
+      // The same reading as a sweep (this host's crontab as just read) in a read-only transaction: nothing is
+      // written, and no row lock of a sweep or a run can hold it up.
       let verdict: T | undefined;
-      const lookedOnly = new Error('looked only');
-      await sql.begin(async (tx) => {
-        await noteCrontab(tx, at, crontab);
-        verdict = decide(await snapshot(tx, host, onHost ?? null));
-        throw lookedOnly;
-      }).catch((error: unknown) => { if (error !== lookedOnly) throw error; });
+      await sql.begin('isolation level repeatable read read only', async (tx) => {
+        verdict = decide(await snapshot(tx, host, onHost ?? null, { host, at, seen: crontab }));
+      });
       return verdict as T;
     }),
     markReported: (at, news) => db.call(async (sql) => {
