@@ -87,8 +87,19 @@ function tableWidth(jobs: readonly StatusLine[], layout: StatusLayout): number {
 
 /** A name cut to `width` characters, ending in … when it was longer. */
 function cut(text: string, width: number | null): string {
+  if (width === null || text.length <= width) return text; // no longer in characters than in UTF-16 units
   const chars = [...text];
-  return width === null || chars.length <= width ? text : `${chars.slice(0, Math.max(1, width - 1)).join('')}…`;
+  return chars.length <= width ? text : `${chars.slice(0, Math.max(1, width - 1)).join('')}…`;
+}
+
+/** A function of text remembered per text: a thousand rows share a handful of statuses and schedules. */
+function remembered(f: (text: string) => string): (text: string) => string {
+  const known = new Map<string, string>();
+  return (text) => {
+    let done = known.get(text);
+    if (done === undefined) known.set(text, (done = f(text)));
+    return done;
+  };
 }
 
 /** The header and the rows of the table, every stored field neutralised; strips only when dots are given. */
@@ -106,22 +117,23 @@ function cellsOf(jobs: readonly StatusLine[], layout: StatusLayout, dots: Map<st
     if (text === undefined) nextTexts.set(key, (text = neutraliseLine(time(nextText(at, tz)))));
     return text;
   };
+  const scheduleCell = remembered(neutraliseLine);
+  const statusCell = remembered((text) => (style ? styleStatus(style, neutraliseLine(text)) : neutraliseLine(text)));
+  const none: RunDot[] = [];
+  // Cells pushed one by one: spreading optional ones into each of a thousand rows cost more than the rest.
   const rows = jobs.map((j) => {
-    const next = j.nextExpectedAt === null ? (j.schedule === '@reboot' ? 'at boot' : '-') : nextOf(j.nextExpectedAt, j.tz);
-    const mine = dots?.get(j.job) ?? [];
-    const status = j.lastStatus ? neutraliseLine(j.lastStatus) : 'never run';
-    return [
-      cut(neutraliseLine(j.job), layout.jobWidth),
-      dots && style ? runStrip(mine, layout.cells, style) : '',
-      dots ? sparkline(mine, layout.cells) : '',
-      ...(layout.schedule ? [j.schedule === null ? '-' : neutraliseLine(j.schedule)] : []),
-      ...(withHost ? [neutraliseLine(j.lastHost ?? '-')] : []),
-      style && j.lastStatus ? styleStatus(style, status) : status,
-      ...(layout.started ? [j.lastStartedAt ? time(localTime(j.lastStartedAt, true)) : '-'] : []),
+    const mine = dots?.get(j.job) ?? none;
+    const row = [cut(neutraliseLine(j.job), layout.jobWidth), dots && style ? runStrip(mine, layout.cells, style) : '', dots ? sparkline(mine, layout.cells) : ''];
+    if (layout.schedule) row.push(j.schedule === null ? '-' : scheduleCell(j.schedule));
+    if (withHost) row.push(neutraliseLine(j.lastHost ?? '-'));
+    row.push(j.lastStatus ? statusCell(j.lastStatus) : 'never run');
+    if (layout.started) row.push(j.lastStartedAt ? time(localTime(j.lastStartedAt, true)) : '-');
+    row.push(
       durationText(j.lastDurationMs),
-      next,
+      j.nextExpectedAt === null ? (j.schedule === '@reboot' ? 'at boot' : '-') : nextOf(j.nextExpectedAt, j.tz),
       j.failureStreak && style ? style.red(String(j.failureStreak)) : String(j.failureStreak),
-    ];
+    );
+    return row;
   });
   return { header, rows };
 }

@@ -34,9 +34,13 @@ export const colours = (style: ChalkInstance): boolean => style.level > 0;
 
 /** The runs as one cell each, oldest left, newest right, padded on the left to `width` cells. */
 export function runStrip(dots: readonly RunDot[], width: number, style: ChalkInstance): string {
-  const shown = dots.slice(-width);
-  const cells = shown.map((d) => (colours(style) ? colouredCell(style, d.status) : (STRIP_LETTERS[d.status] ?? '?')));
-  return ' '.repeat(width - shown.length) + cells.join('');
+  const coloured = colours(style);
+  let text = ' '.repeat(Math.max(0, width - dots.length));
+  for (let i = Math.max(0, dots.length - width); i < dots.length; i++) {
+    const status = (dots[i] as RunDot).status;
+    text += coloured ? colouredCell(style, status) : (STRIP_LETTERS[status] ?? '?');
+  }
+  return text;
 }
 
 /**
@@ -45,14 +49,22 @@ export function runStrip(dots: readonly RunDot[], width: number, style: ChalkIns
  * duration (running, lost, skipped) is a blank.
  */
 export function sparkline(dots: readonly RunDot[], width: number): string {
-  const shown = dots.slice(-width);
-  const known = shown.map((d) => d.durationMs).filter((ms): ms is number => ms !== null && ms >= 0);
-  const low = Math.min(...known);
-  const span = Math.max(...known) - low;
-  const cells = shown.map((d) => {
-    if (d.durationMs === null || !(d.durationMs >= 0)) return ' ';
-    const level = span <= 0 ? 0 : Math.min(SPARKS.length - 1, Math.floor(((d.durationMs - low) / span) * SPARKS.length));
-    return SPARKS[level] as string;
-  });
-  return ' '.repeat(width - shown.length) + cells.join('');
+  const from = Math.max(0, dots.length - width);
+  let low = Infinity;
+  let high = -Infinity;
+  for (let i = from; i < dots.length; i++) {
+    const ms = (dots[i] as RunDot).durationMs;
+    if (ms !== null && ms >= 0) {
+      low = Math.min(low, ms);
+      high = Math.max(high, ms);
+    }
+  }
+  const span = high - low;
+  let text = ' '.repeat(Math.max(0, width - dots.length));
+  for (let i = from; i < dots.length; i++) {
+    const ms = (dots[i] as RunDot).durationMs;
+    if (ms === null || !(ms >= 0)) text += ' ';
+    else text += SPARKS[span <= 0 ? 0 : Math.min(SPARKS.length - 1, Math.floor(((ms - low) / span) * SPARKS.length))] as string;
+  }
+  return text;
 }

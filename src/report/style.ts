@@ -28,10 +28,24 @@ function visibleLength(text: string): number {
 /** A plain text table: a header row and left-aligned columns two spaces apart. */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, style: ChalkInstance): string {
   const widths = header.map((h) => h.length);
-  for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, visibleLength(cell)); });
-  const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - visibleLength(c)))).join('  ').trimEnd();
-  return [style.bold(line(header)), ...rows.map(line)].join('\n') + '\n';
+  // Each cell measured once (a status table has ten thousand): its padding is what its column lacks.
+  const lengths = rows.map((row) => row.map((cell, i) => {
+    const length = visibleLength(cell);
+    if (length > (widths[i] ?? 0)) widths[i] = length;
+    return length;
+  }));
+  const line = (cells: readonly string[], measured: readonly number[] | null) => {
+    let text = '';
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i] as string;
+      if (i === cells.length - 1) text += cell;
+      else text += cell + ' '.repeat((widths[i] ?? 0) - (measured ? (measured[i] as number) : visibleLength(cell))) + '  ';
+    }
+    return text.trimEnd();
+  };
+  let text = `${style.bold(line(header, null))}\n`;
+  for (let r = 0; r < rows.length; r++) text += `${line(rows[r] as readonly string[], lengths[r] as number[])}\n`;
+  return text;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { JobSchedule, RunRecord } from '../../shared/types.ts';
 import { openDatabase } from './database.ts';
 import { type AttemptRow, attemptParams, type RunRow, runParams } from './rows.ts';
+import { RUN_LATEST_FILL, RUN_LATEST_FILL_RECENT, RUN_LATEST_TRIGGERS } from './run-latest.ts';
 import { ATTEMPT_COLUMNS, RUN_COLUMNS } from './runs.ts';
 
 /** A job as a bulk load declares it. */
@@ -32,8 +33,11 @@ export function bulkInsert(path: string, jobs: Iterable<BulkJob>, runs: Iterable
     // times faster than growing it a row at a time.
     const indexes = db.prepare(`SELECT name, sql FROM sqlite_schema
       WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('runs', 'attempts')`).all() as Array<{ name: string; sql: string }>;
+    // So are run_latest's triggers (a recomputation per run, without the index), and the table is filled once.
+    const triggers = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'run_latest_%'`).pluck().all() as string[];
     db.transaction(() => {
       for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
+      for (const trigger of triggers) db.exec(`DROP TRIGGER "${trigger}"`);
       for (const job of jobs) {
         insertJob.run({
           name: job.name, schedule: job.schedule?.schedule ?? null, tz: job.schedule?.tz ?? null,
@@ -52,6 +56,9 @@ export function bulkInsert(path: string, jobs: Iterable<BulkJob>, runs: Iterable
         counts.attempts += run.attempts.length;
       }
       for (const index of indexes) db.exec(index.sql);
+      db.exec(RUN_LATEST_TRIGGERS);
+      db.exec(RUN_LATEST_FILL);
+      db.exec(RUN_LATEST_FILL_RECENT);
     })();
     db.pragma('journal_mode = WAL');
     return counts;

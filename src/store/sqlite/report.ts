@@ -6,6 +6,7 @@ import type { FailureTail, PeriodBucket, PeriodFigures, Periods, ReportReader, R
 import { FAILURE_SQL, FINISHED_SQL } from '../status-sql.ts';
 import type { SqliteDatabase } from './database.ts';
 import { WITH_JOB_NAMES } from './job-names.ts';
+import { RECENT_RUNS } from './run-latest.ts';
 
 /** A status's rank in SEVERITY, in SQL: max() of it is a group's worst outcome. */
 const SEVERITY_SQL = `CASE status ${SEVERITY.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${SEVERITY.length - 1} END`;
@@ -41,13 +42,29 @@ export function sqliteReportReader(db: SqliteDatabase): ReportReader {
     : db.prepare(`${WITH_JOB_NAMES} SELECT name FROM job_names WHERE name IS NOT NULL`).pluck().all() as string[];
   return {
     async lastRuns(jobs, limit, host) {
-      // One statement for every job (a statement per job costs more in calls than in reading): for each, a
-      // backward walk of its index range, status and duration read from the index itself, newest first.
-      const rows = db.prepare(`SELECT value, (SELECT json_group_array(json_array(status, duration_ms)) FROM
+      // Every host's: the strips run_latest keeps (sqlite/run-latest.ts), cut to the width asked for. A job
+      // whose strip is not kept yet (a file migrated since its last run), --host, or a wider strip: for each
+      // job, a backward walk of its index range, status and duration read from the index itself, newest
+      // first; one statement for all of them (a statement per job costs more in calls than in reading).
+      const kept = host === undefined && limit >= 0 && limit <= RECENT_RUNS
+        ? db.prepare(`SELECT job, recent FROM run_latest WHERE recent IS NOT NULL AND job IN (SELECT value FROM json_each(?))`).raw()
+          .all(JSON.stringify(jobs)) as Array<[string, string]>
+        : [];
+      const have = new Set(kept.map(([job]) => job));
+      const walked = db.prepare(`SELECT value, (SELECT json_group_array(json_array(status, duration_ms)) FROM
           (SELECT status, duration_ms FROM runs WHERE job = value${ofHost(host)} ORDER BY started_at DESC LIMIT @limit))
-        FROM json_each(@jobs)`).raw().all({ jobs: JSON.stringify(jobs), limit, ...hostParam(host) }) as Array<[string, string]>;
-      return new Map(rows.map(([job, list]) => [job, (JSON.parse(list) as Array<[RunStatus, number | null]>)
-        .reverse().map(([status, durationMs]) => ({ status, durationMs }))]));
+        FROM json_each(@jobs)`).raw().all({ jobs: JSON.stringify(jobs.filter((j) => !have.has(j))), limit, ...hostParam(host) }) as Array<[string, string]>;
+      // The first `limit` of a newest-first list, oldest first (a loop: a thousand lists of forty).
+      const dots = (list: string): RunDot[] => {
+        const runs = JSON.parse(list) as Array<[RunStatus, number | null]>;
+        const shown = new Array<RunDot>(limit >= 0 ? Math.min(limit, runs.length) : runs.length);
+        for (let i = 0; i < shown.length; i++) {
+          const [status, durationMs] = runs[shown.length - 1 - i] as [RunStatus, number | null];
+          shown[i] = { status, durationMs };
+        }
+        return shown;
+      };
+      return new Map([...kept, ...walked].map(([job, list]) => [job, dots(list)]));
     },
     async periods(periods, job, host) {
       // Percentiles as stats computes them (sqlite/stats.ts): nearest rank over the finished runs' durations,

@@ -70,7 +70,9 @@ export function sqliteRunWriter(db: SqliteDatabase): RunWriter {
     const existing = db.prepare('SELECT status FROM runs WHERE id = ?').get(run.id) as { status: string } | undefined;
     if (existing && existing.status !== 'running' && existing.status !== 'lost') return false;
     noteJob(run, schedule);
-    db.prepare(`INSERT OR REPLACE INTO runs (${RUN_COLUMNS}) VALUES (${RUN_VALUES})`).run(runParams(run));
+    // Deleted, then inserted: a REPLACE would delete the old row without firing run_latest's delete trigger.
+    if (existing) db.prepare('DELETE FROM runs WHERE id = ?').run(run.id);
+    insertRun.run(runParams(run));
     for (const attempt of run.attempts) insertAttempt.run(attemptParams(run.id, attempt));
     return true;
   });

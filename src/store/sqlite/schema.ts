@@ -1,3 +1,5 @@
+import { RUN_LATEST_MIGRATION } from './run-latest.ts';
+
 /**
  * The schema, as numbered migrations. A database records the last one applied in PRAGMA user_version;
  * numbers may leave gaps, so independent features can claim their own.
@@ -209,6 +211,13 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
           AND (CASE WHEN json_valid(o.payload) THEN json_extract(o.payload, '$.problem.since') END) = p.since
         GROUP BY o.channel_fp, p.job, p.kind;
     `,
+  },
+  {
+    // Each job's latest run in a table kept by triggers (sqlite/run-latest.ts): status and sweep read a
+    // thousand jobs' latest runs from it instead of a random page of runs each. Filled here by one index
+    // seek per job. (22 is another feature's.)
+    version: 23,
+    sql: RUN_LATEST_MIGRATION,
   },
 ];
 

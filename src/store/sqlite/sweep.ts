@@ -35,21 +35,25 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
     const crontab = seen === undefined || at === undefined ? stored : seen.map((c) => ({
       name: c.name, schedules: JSON.stringify(c.schedules), first_seen_at: [firstSeen.get(c.name) ?? at, at].sort()[0] as string,
     }));
-    // Per job: a seek into the covering index for its latest run and a table row for that run only (its
-    // host, which status shows when jobs ran on several hosts), all jobs in one statement (a statement per
-    // job cost more in calls than in reading); a seek more for a job whose latest run has not finished, and
-    // for a failing one its ending and streak. --host: only that host's runs count (@host NULL: every host's).
-    const ofHost = '(@host IS NULL OR host = @host)';
-    const latest = db.prepare(`SELECT j.value AS job, r.id, r.status, r.started_at, r.duration_ms, r.host FROM json_each(@jobs) AS j
-      JOIN runs AS r ON r.id = (SELECT id FROM runs WHERE job = j.value AND ${ofHost} ORDER BY started_at DESC LIMIT 1)`);
-    const lastFinished = db.prepare(`SELECT ${GIST} FROM runs WHERE job = @job AND ${ofHost} AND ${FINISHED_SQL} ORDER BY started_at DESC LIMIT 1`);
+    // Every job's latest run from run_latest (kept by triggers: sqlite/run-latest.ts), a few pages for a
+    // thousand jobs. --host: per job, a seek into the covering index for that host's latest run and its
+    // table row, all jobs in one statement (a statement per job cost more in calls than in reading). Then a
+    // seek more for a job whose latest run has not finished, and for a failing one its ending and streak.
+    // The host is named only when asked for: it is not in the covering index, and naming it at all (even as
+    // `@host IS NULL OR`) reads a table row per run looked at.
+    const ofHost = host === null ? '' : ' AND host = @host';
+    const latest = host === null
+      ? db.prepare('SELECT job, id, status, started_at, duration_ms, host FROM run_latest')
+      : db.prepare(`SELECT j.value AS job, r.id, r.status, r.started_at, r.duration_ms, r.host FROM json_each(@jobs) AS j
+      JOIN runs AS r ON r.id = (SELECT id FROM runs WHERE job = j.value${ofHost} ORDER BY started_at DESC LIMIT 1)`);
+    const lastFinished = db.prepare(`SELECT ${GIST} FROM runs WHERE job = @job${ofHost} AND ${FINISHED_SQL} ORDER BY started_at DESC LIMIT 1`);
     const ending = db.prepare('SELECT ended_at, exit_code, signal FROM runs WHERE id = ?');
     const streak = streakReader(db);
     const facts = assembleJobs(recorded, crontab);
-    const lastOf = new Map((latest.all({ jobs: JSON.stringify(facts.map((f) => f.job)), host }) as Array<GistRow & { job: string }>)
+    const lastOf = new Map((latest.all(host === null ? {} : { jobs: JSON.stringify(facts.map((f) => f.job)), host }) as Array<GistRow & { job: string }>)
       .map((row) => [row.job, row]));
     for (const f of facts) {
-      const key = { job: f.job, host };
+      const key = host === null ? { job: f.job } : { job: f.job, host };
       f.last = gist(lastOf.get(f.job));
       f.lastFinished = f.last && isFinished(f.last.status) ? f.last : gist(lastFinished.get(key) as GistRow | undefined);
       if (f.lastFinished && f.lastFinished.status !== 'success') {
