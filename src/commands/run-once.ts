@@ -5,8 +5,8 @@ import { iso, type Clock } from '../shared/time.ts';
 import type { JobSchedule, OverlapMode, RunRecord } from '../shared/types.ts';
 import type { HolderCheck, Store } from '../store/store.ts';
 import { neutralise } from '../shared/neutralise.ts';
-import { interruptibleSleep, type Interrupts } from '../runner/interrupts.ts';
-import { holderIsLive, WAIT_POLL_MS, type Turn } from '../runner/overlap.ts';
+import type { Interrupts } from '../runner/interrupts.ts';
+import { holderIsLive, type Turn, untilTurn } from '../runner/overlap.ts';
 
 /** What --once decided: run (the run is recorded), leave it to the host that claimed the start, or cannot know. */
 export type OnceTurn = Turn | { report: string };
@@ -39,32 +39,15 @@ export async function onceTurn(
   });
   if (!store) return refuse(failure ?? 'not opened');
   const isLive: HolderCheck | undefined = overlap.mode === 'allow' ? undefined : holderIsLive(() => overlap.clock.now());
-  const firstTry = run.startedAt;
-  const deadline = overlap.waitLimitMs === null ? Infinity : overlap.clock.now().getTime() + overlap.waitLimitMs;
-  const notStarted = (turn: Turn): Turn => {
-    run.startedAt = firstTry;
-    run.heartbeatAt = firstTry;
-    return turn;
-  };
   try {
-    for (;;) {
+    return await untilTurn(overlap.mode, run, overlap, async () => {
       const winner = await store.runs.claimOnce(run, plan.schedule, scheduledAt, isLive);
-      if (winner === null) return { go: true };
+      if (winner === null) return { turn: { go: true } };
       if (!winner.stillRunning) {
-        return notStarted({ go: false, status: 'skipped', reason: `its start at ${scheduledAt} was claimed by host ${winner.host} (run ${winner.runId})` });
+        return { turn: { go: false, status: 'skipped', reason: `its start at ${scheduledAt} was claimed by host ${winner.host} (run ${winner.runId})` } };
       }
-      const holder = `run ${winner.runId} of ${plan.job} (host ${winner.host})`;
-      if (overlap.mode === 'skip') return notStarted({ go: false, status: 'skipped', reason: `${holder} is still running` });
-      const left = deadline - overlap.clock.now().getTime();
-      if (left <= 0) {
-        return notStarted({ go: false, status: 'skipped', reason: `waited ${Math.round(overlap.waitLimitMs ?? 0) / 1000}s in vain for ${holder} to end`, inVain: true });
-      }
-      if (await interruptibleSleep(Math.min(WAIT_POLL_MS, left), overlap.interrupts)) {
-        return notStarted({ go: false, status: 'killed', reason: `cronguard received ${overlap.interrupts.received} while waiting for ${holder}` });
-      }
-      run.startedAt = iso(overlap.clock.now());
-      run.heartbeatAt = run.startedAt;
-    }
+      return { holder: `run ${winner.runId} of ${plan.job} (host ${winner.host})` };
+    });
   } catch (error) {
     return refuse(describeError(error));
   }

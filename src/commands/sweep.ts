@@ -1,4 +1,6 @@
+import { existsSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ParsedArgs } from '../shared/argv.ts';
 import type { CliContext, CommandMain } from './context.ts';
 import { notifySettings } from '../notify/settings.ts';
@@ -67,6 +69,7 @@ export const sweepMain: CommandMain = async (args, ctx) => {
     const { code, printed } = reportSweep(outcome, iso(at), o, ctx);
     // Only once the report is out does its news count as told.
     await ctx.drain();
+    if (ctx.env['CRONGUARD_TEST_FAULT'] === 'sweep-hold-report') await heldForTest(ctx.env['CRONGUARD_TEST_GATE'] ?? '');
     await store.sweep.markReported(iso(at), { reported: outcome.reported, resolved: outcome.resolved });
     if (settings.channels.length > 0 || settings.ping) {
       const { notifySweep } = await import('../notify/sweep.ts');
@@ -97,6 +100,15 @@ async function regenerateReport(store: Store, file: string, at: Date, ctx: CliCo
     ctx.stderr(`cronguard: the sweep is done, but its report is not: ${describeError(error)}\n`);
     return false;
   }
+}
+
+/**
+ * Tests only: a slow report, held between printing and markReported until the file `gate` exists (its
+ * `.held` beside it says the sweep is waiting): another host's sweep must keep waiting for it meanwhile.
+ */
+async function heldForTest(gate: string): Promise<void> {
+  writeFileSync(`${gate}.held`, '');
+  while (!existsSync(gate)) await sleep(50);
 }
 
 /** How many days `sweep --html` reports: the default of `cronguard report`. */

@@ -5,7 +5,7 @@ import type { RunRecord } from '../shared/types.ts';
 import { csvRecord } from './csv.ts';
 import { shellWords } from '../wire/failure-report.ts';
 import { durationText, localTime } from '../shared/local-time.ts';
-import { neutralise } from './neutralise.ts';
+import { neutralise } from '../shared/neutralise.ts';
 import { styleStatus, table } from './style.ts';
 
 

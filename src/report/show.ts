@@ -4,7 +4,7 @@ import type { AttemptRecord, RunRecord } from '../shared/types.ts';
 import { outcomeText, reasonText } from '../shared/outcome.ts';
 import { attemptHeader, shellWords } from '../wire/failure-report.ts';
 import { durationText, localTime } from '../shared/local-time.ts';
-import { neutralise } from './neutralise.ts';
+import { neutralise } from '../shared/neutralise.ts';
 import { styleStatus } from './style.ts';
 
 /**

@@ -58,32 +58,51 @@ export async function takeTurn(
     return { go: true };
   }
   const isLive = holderIsLive(() => deps.clock.now());
+  return untilTurn(mode, run, deps, async () => {
+    const holder = await recorder.beginExclusive(run, schedule, isLive);
+    if (deps.interrupts.received) {
+      return { turn: { go: false, status: 'killed', reason: `cronguard received ${deps.interrupts.received} while waiting for the lease of ${run.job}` } };
+    }
+    if (!recorder.working) {
+      deps.warn(`cannot check for an earlier run of ${run.job}: running anyway (--overlap ${mode} acts as allow)`);
+      return { turn: { go: true } };
+    }
+    return holder === null ? { turn: { go: true } } : { holder: `run ${holder} of ${run.job}` };
+  });
+}
+
+/** What one look for the turn found: the turn itself, or a live earlier run ("run ID of JOB ...") holding the job. */
+export type Look = { turn: Turn } | { holder: string };
+
+/**
+ * The --overlap rule both ways of starting share (takeTurn, and --once's claim): look, dating the run at
+ * each look; while an earlier run holds the job, skip, or wait for it, polling, for at most waitLimitMs (a
+ * signal ends the wait). A run that does not start keeps the time of its first look.
+ */
+export async function untilTurn(
+  mode: OverlapMode, run: RunRecord, deps: { clock: Clock; interrupts: Interrupts; waitLimitMs: number | null }, look: () => Promise<Look>,
+): Promise<Turn> {
   const deadline = deps.waitLimitMs === null ? Infinity : deps.clock.now().getTime() + deps.waitLimitMs;
   const firstTry = run.startedAt;
-  const notStarted = (status: 'skipped' | 'killed', reason: string, inVain = false): Turn => {
+  const notStarted = (turn: Turn): Turn => {
     run.startedAt = firstTry;
-    return inVain ? { go: false, status, reason, inVain } : { go: false, status, reason };
+    run.heartbeatAt = firstTry;
+    return turn;
   };
   for (;;) {
     run.startedAt = iso(deps.clock.now());
     run.heartbeatAt = run.startedAt;
-    const holder = await recorder.beginExclusive(run, schedule, isLive);
-    if (deps.interrupts.received) {
-      return notStarted('killed', `cronguard received ${deps.interrupts.received} while waiting for the lease of ${run.job}`);
-    }
-    if (!recorder.working) {
-      deps.warn(`cannot check for an earlier run of ${run.job}: running anyway (--overlap ${mode} acts as allow)`);
-      return { go: true };
-    }
-    if (holder === null) return { go: true };
-    if (mode === 'skip') return notStarted('skipped', `run ${holder} of ${run.job} is still running`);
+    const seen = await look();
+    if ('turn' in seen) return seen.turn.go ? seen.turn : notStarted(seen.turn);
+    const { holder } = seen;
+    if (mode !== 'wait') return notStarted({ go: false, status: 'skipped', reason: `${holder} is still running` });
     // The whole bound is waited: the last look is taken at the deadline itself.
     const left = deadline - deps.clock.now().getTime();
     if (left <= 0) {
-      return notStarted('skipped', `waited ${Math.round(deps.waitLimitMs ?? 0) / 1000}s in vain for run ${holder} of ${run.job} to end`, true);
+      return notStarted({ go: false, status: 'skipped', reason: `waited ${Math.round(deps.waitLimitMs ?? 0) / 1000}s in vain for ${holder} to end`, inVain: true });
     }
     if (await interruptibleSleep(Math.min(WAIT_POLL_MS, left), deps.interrupts)) {
-      return notStarted('killed', `cronguard received ${deps.interrupts.received} while waiting for run ${holder}`);
+      return notStarted({ go: false, status: 'killed', reason: `cronguard received ${deps.interrupts.received} while waiting for ${holder}` });
     }
   }
 }

@@ -14,7 +14,7 @@ import type { ReportReader } from './store-report.ts';
 export interface Store {
   /** The store as messages name it (a file path, a URL without its password). */
   describe(): string;
-  /** Housekeeping the backend needs now and then so it cannot grow without bound; sweep calls it after each sweep. */
+  /** Housekeeping the backend needs now and then (SQLite: the day summaries stats reads, the log's growth); sweep calls it after each sweep. */
   maintain(): Promise<void>;
   readonly runs: RunWriter;
   readonly reads: RunReader;

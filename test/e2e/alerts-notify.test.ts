@@ -97,6 +97,18 @@ test('--notify-command runs through sh -c with the event JSON on stdin and CRONG
   assert.equal(vars['CRONGUARD_ATTEMPTS'], '1');
 });
 
+test('the notify command\'s children do not inherit CRONGUARD_NOTIFY_COMMAND: a cronguard it starts cannot notify through it again', async () => {
+  const out = join(dir, 'inherit');
+  // The command itself still runs from the variable; what it starts sees neither its text nor a crontab-wide default.
+  const command = `echo ran > ${out}.ran; sh -c 'env' > ${out}.env`;
+  const r = await job('inherit', 4, ['--notify-command', command], cronEnv({ CRONGUARD_NOTIFY_COMMAND: 'echo crontab-wide default' }));
+  assert.equal(r.code, 4, r.stderr);
+  assert.equal(readFileSync(`${out}.ran`, 'utf8'), 'ran\n');
+  const env = readFileSync(`${out}.env`, 'utf8');
+  assert.match(env, /^CRONGUARD_JOB=inherit$/m, 'the event variables are there');
+  assert.doesNotMatch(env, /CRONGUARD_NOTIFY_COMMAND/);
+});
+
 test('a failing --notify-command is one warning line; the job exit code stays', async () => {
   const r = await job('cmdfail', 0, ['--notify-command', 'echo broken hook >&2; exit 9', '--fail-on-output', 'line']);
   assert.equal(r.code, 1);

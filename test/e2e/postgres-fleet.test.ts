@@ -2,7 +2,7 @@
 // mid-run seen by another host's sweep (separate UTS/PID namespaces), many sweeps reporting once.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { BIN, cronEnv, cronguard, tempDir, waitFor, type CliResult } from '../helpers/cli.ts';
@@ -138,6 +138,34 @@ test('sweeps on five hosts at once report each problem once', { skip: missing ??
   assert.deepEqual(sweeps.map((s) => s.code).sort(), [0, 0, 0, 0, 1], sweeps.map((s) => s.stderr + s.out).join('\n'));
 });
 
+test('a sweep slow to print its report keeps the lock: another host\'s sweep waits for it, then finds the news told', { skip: missing ?? false }, async () => {
+  const db = await pg.createDatabase();
+  assert.equal((await cronguard(['--name', 'slowtold', '--', 'false'], { env: env(db, 'a') })).code, 1);
+  const gateFile = join(dir, 'slow-report-gate');
+  const sweep = (host: string, extra: NodeJS.ProcessEnv = {}) => cronguard(['sweep', '--json', '--crontab', '/dev/null'], { env: { ...env(db, host), ...extra }, limitMs: 120_000 });
+  const first = sweep('s1', { CRONGUARD_TEST_FAULT: 'sweep-hold-report', CRONGUARD_TEST_GATE: gateFile });
+  await waitFor(() => existsSync(`${gateFile}.held`), 60_000, 'the first sweep holding its printed report');
+  let secondDone = false;
+  const second = sweep('s2').finally(() => { secondDone = true; });
+  // The calls' connection closes after 2 s idle: the lock must outlive that while the second sweep waits.
+  const sql = pg.admin(new URL(db).pathname.slice(1));
+  await waitFor(async () => {
+    if (secondDone) return true;
+    const [row] = await sql<Array<{ waiting: number; idle_s: number | null }>>`
+      SELECT count(*) FILTER (WHERE NOT l.granted)::int AS waiting,
+        (max(extract(epoch FROM now() - a.state_change)) FILTER (WHERE l.granted AND a.state = 'idle'))::float8 AS idle_s
+      FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory'`;
+    return (row?.waiting ?? 0) > 0 && (row?.idle_s ?? 0) >= 4;
+  }, 60_000, 'the second sweep waiting while the first, idle for 4 s, still holds the lock', 200);
+  await sql.end();
+  assert.equal(secondDone, false, 'the second sweep went ahead while the first had not marked its news told');
+  writeFileSync(gateFile, '');
+  const [a, b] = await Promise.all([first, second]);
+  const problems = (r: CliResult) => (JSON.parse(r.out) as { problems: Array<{ job: string; kind: string }> }).problems.map((p) => `${p.job}/${p.kind}`);
+  assert.deepEqual([a.code, problems(a)], [1, ['slowtold/failing']], a.stderr);
+  assert.deepEqual([b.code, problems(b)], [0, []], b.stderr);
+});
+
 test('sweep --host: one host\'s part only (its runs, its recorded crontab), as --all; it writes nothing and resolves nothing', { skip: missing ?? false }, async () => {
   const db = await pg.createDatabase();
   const on = (host: string, args: string[]) => cronguard(args, { env: env(db, host) });
@@ -174,6 +202,34 @@ test('sweep --host: one host\'s part only (its runs, its recorded crontab), as -
   // The host's own part, from itself: its crontab as just read.
   const own = await on('web3', ['sweep', '--json', '--crontab', web3Crontab, '--at', later, '--host', 'web3']);
   assert.deepEqual((JSON.parse(own.out) as SweepJson).problems.map((p) => `${p.job}/${p.kind}`).sort(), ['b/failing', 'minutely/overdue']);
+});
+
+test('a look (sweep --all, --dry-run) writes nothing, so a row a sweep or a person holds locked never holds it up', { skip: missing ?? false }, async () => {
+  const db = await pg.createDatabase();
+  const crontab = join(dir, 'locked.crontab');
+  writeFileSync(crontab, `* * * * * ${BIN} --name every-minute -- true\n`);
+  ok(await cronguard(['--name', 'warm', '--', 'true'], { env: env(db, 'w1') }));
+  const swept = await cronguard(['sweep', '--crontab', crontab], { env: env(db, 'w1') });
+  assert.ok(swept.code === 0 || swept.code === 1, swept.stderr);
+  const sql = pg.admin(new URL(db).pathname.slice(1));
+  let unlock = () => {};
+  const unlocked = new Promise<void>((resolve) => { unlock = resolve; });
+  const held = sql.begin(async (tx) => {
+    await tx`SELECT * FROM crontab_jobs WHERE host = 'w1' FOR UPDATE`;
+    await unlocked;
+  });
+  try {
+    for (const flag of ['--all', '--dry-run']) {
+      const r = await cronguard(['sweep', flag, '--json', '--crontab', crontab], { env: env(db, 'w1'), limitMs: 60_000 });
+      assert.ok(r.code === 0 || r.code === 1, `${flag}: ${r.code} ${r.stderr}`);
+      assert.equal(r.stderr, '');
+      assert.ok(JSON.parse(r.out), flag);
+    }
+  } finally {
+    unlock();
+    await held;
+    await sql.end();
+  }
 });
 
 test('--once with --overlap skip across hosts: a live run on another host (by its heartbeat) keeps the start unclaimed', { skip: missing ?? false }, async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { csvField, csvRecord } from '../../src/report/csv.ts';
-import { neutralise } from '../../src/report/neutralise.ts';
+import { neutralise } from '../../src/shared/neutralise.ts';
 import { durationSummary, percentile } from '../../src/shared/percentile.ts';
 import { parseWhen } from '../../src/shared/when.ts';
 import { CronguardError } from '../../src/shared/errors.ts';

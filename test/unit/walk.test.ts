@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compileSchedule, expectedStarts, firstStartAfter, type Schedule } from '../../src/schedule/walk.ts';
 import { instantsOfWall, wallText } from '../../src/schedule/zone.ts';
+import { nearestStart } from '../../src/schedule/nearest.ts';
 
 const ms = (iso: string): number => Date.parse(iso);
 const isos = (list: number[]): string[] => list.map((t) => new Date(t).toISOString().replace('.000Z', 'Z'));
@@ -117,4 +118,14 @@ test('wall-clock helpers: a gap has no instant, a repeated hour two', () => {
   assert.deepEqual(instantsOfWall('America/New_York', ms('2026-03-08T02:30:00Z')), { instants: [], gapEnd: ms('2026-03-08T07:00:00Z') });
   assert.deepEqual(instantsOfWall('America/New_York', ms('2026-11-01T01:30:00Z')).instants, [ms('2026-11-01T05:30:00Z'), ms('2026-11-01T06:30:00Z')]);
   assert.equal(wallText('Europe/Berlin', ms('2026-07-01T10:00:00Z')), '2026-07-01 12:00');
+});
+
+test('--once\'s nearest start: the latest at or before now, or the next when closer; exact even when a window holds over 10,000 starts', () => {
+  const near = (text: string, now: string) => new Date(nearestStart(text, 'UTC', ms(now), null) ?? 0).toISOString();
+  assert.equal(near('*/15 * * * *', '2026-03-01T10:07:10Z'), '2026-03-01T10:00:00.000Z');
+  assert.equal(near('*/15 * * * *', '2026-03-01T10:07:40Z'), '2026-03-01T10:15:00.000Z');
+  // Every minute of January, asked in mid-February: the 32-day window back holds 25,000 starts.
+  assert.equal(near('* * * 1 *', '2026-02-15T12:00:30Z'), '2026-01-31T23:59:00.000Z');
+  assert.equal(near('* * * 1 *', '2026-12-20T00:00:00Z'), '2027-01-01T00:00:00.000Z');
+  assert.equal(near('30 4 29 2 *', '2027-03-01T00:00:00Z'), '2028-02-29T04:30:00.000Z');
 });

@@ -1,4 +1,4 @@
-import { FAILURE_SQL } from '../status-sql.ts';
+import { streakOf } from './streak.ts';
 import type { AlertStore, HeardProblem, OutboxItem } from '../store.ts';
 import type { PgClient } from './client.ts';
 
@@ -15,13 +15,7 @@ const OUTBOX_LOCK = 0x6f757462;
 /** Failure streaks and the notification outbox in PostgreSQL (same rules as sqlite/alerts.ts). */
 export function pgAlertStore(db: PgClient): AlertStore {
   return {
-    failuresBefore: (job, runId, startedAt) => db.call(async (sql) => {
-      const [row] = await sql<Array<{ n: number }>>`SELECT count(*) AS n FROM runs
-        WHERE job = ${job} AND id <> ${runId} AND started_at < ${startedAt} AND status IN (${sql.unsafe(FAILURE_SQL)})
-          AND started_at > coalesce((SELECT max(started_at) FROM runs
-            WHERE job = ${job} AND id <> ${runId} AND started_at < ${startedAt} AND status = 'success'), '')`;
-      return row?.n ?? 0;
-    }),
+    failuresBefore: (job, runId, startedAt) => db.call(async (sql) => (await streakOf(sql, job, { runId, startedAt })).count),
     enqueue: (items, at) => db.call((sql) => sql.begin(async (tx) => {
       const ids: number[] = [];
       for (const item of items) {

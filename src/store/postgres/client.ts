@@ -28,14 +28,71 @@ export interface PgClient {
    * unless `bounded` is false.
    */
   call<T>(work: (sql: Sql) => Promise<T>, bounded?: boolean): Promise<T>;
+  /**
+   * Takes a session advisory lock on a connection of its own that never closes for idling: the calls'
+   * connection closes after IDLE_CLOSE_S, and the lock would go with it. Resolves to its release.
+   */
+  holdLock(key: number): Promise<() => Promise<void>>;
   end(): Promise<void>;
 }
 
-/** The postgres.js options for a target: int8 and counts as numbers, no notices on stdout. */
+/** The client of one target: calls retried while the server is full, and advisory locks held apart. */
 export function clientOf(
   target: PostgresSettings, callLimitMs: number | null, patience: keyof typeof FULL_SERVER_BUDGET_MS = callLimitMs === null ? 'reader' : 'writer',
 ): PgClient {
-  const sql = postgres({
+  const sql = connect(target, IDLE_CLOSE_S);
+  const lockSessions = new Set<Sql>();
+  const call = async <T>(work: (sql: Sql) => Promise<T>, limited = true): Promise<T> => {
+    const deadline = Date.now() + FULL_SERVER_BUDGET_MS[patience];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await (callLimitMs === null || !limited ? work(sql) : bounded(work(sql), callLimitMs));
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? '';
+        const wait = Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
+        if (!RETRYABLE.has(code) || Date.now() + wait > deadline) throw error;
+        await sleep(wait);
+      }
+    }
+  };
+  const endSession = (session: Sql) => {
+    lockSessions.delete(session);
+    return session.end({ timeout: 1 });
+  };
+  return {
+    sql,
+    call,
+    async holdLock(key) {
+      const session = connect(target, null);
+      lockSessions.add(session);
+      try {
+        await call(() => session`SELECT pg_advisory_lock(${key})`);
+      } catch (error) {
+        await endSession(session).catch(() => {});
+        throw error;
+      }
+      // Ending the session releases the lock too: an unlock that fails leaves nothing held.
+      return async () => {
+        try {
+          await call(() => session`SELECT pg_advisory_unlock(${key})`);
+        } finally {
+          await endSession(session);
+        }
+      };
+    },
+    end: async () => {
+      await Promise.all([...lockSessions].map((session) => endSession(session).catch(() => {})));
+      await sql.end({ timeout: 1 });
+    },
+  };
+}
+
+/**
+ * A postgres.js pool of one connection to the target, closed after `idleS` seconds idle (null: never):
+ * int8 and counts as numbers, no notices on stdout.
+ */
+function connect(target: PostgresSettings, idleS: number | null): Sql {
+  return postgres({
     host: target.host,
     port: target.port,
     database: target.database,
@@ -43,7 +100,7 @@ export function clientOf(
     ...(target.password !== null ? { password: target.password } : {}),
     ssl: sslOption(target.sslmode),
     max: 1,
-    idle_timeout: IDLE_CLOSE_S,
+    ...(idleS !== null ? { idle_timeout: idleS } : {}),
     connect_timeout: target.connectTimeoutS,
     // One round trip fewer per connection: cronguard passes no arrays (lists travel as JSON).
     fetch_types: false,
@@ -53,23 +110,6 @@ export function clientOf(
       bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
     },
   }) as unknown as Sql;
-  return {
-    sql,
-    async call(work, limited = true) {
-      const deadline = Date.now() + FULL_SERVER_BUDGET_MS[patience];
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await (callLimitMs === null || !limited ? work(sql) : bounded(work(sql), callLimitMs));
-        } catch (error) {
-          const code = (error as { code?: string }).code ?? '';
-          const wait = Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
-          if (!RETRYABLE.has(code) || Date.now() + wait > deadline) throw error;
-          await sleep(wait);
-        }
-      }
-    },
-    end: () => sql.end({ timeout: 1 }),
-  };
 }
 
 /**

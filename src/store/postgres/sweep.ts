@@ -5,6 +5,7 @@ import type { PgClient, Sql, Tx } from './client.ts';
 import { assembleJobs, jobsInOrder, type CrontabJobRow, type RecordedJobRow } from '../job-facts.ts';
 import { storedTextList } from '../../shared/stored.ts';
 import { FINISHED_SQL } from '../status-sql.ts';
+import { streakOf } from './streak.ts';
 
 /** How many sweeps the log keeps. */
 const SWEEP_LOG_KEPT = 1000;
@@ -27,34 +28,56 @@ const ended = (row: GistRow): EndedRun => ({ ...(gist(row) as RunGist), endedAt:
  * With a host, only its runs count (status --host); with `itsCrontab` too (sweep --host), only its crontab
  * lines, and the jobs they hold count even when it never ran them.
  */
-async function jobFacts(sql: Sql | Tx, host: string | null = null, itsCrontab = false): Promise<JobFacts[]> {
+async function jobFacts(sql: Sql | Tx, host: string | null = null, itsCrontab = false, read?: CrontabRead): Promise<JobFacts[]> {
   const ofHost = host === null ? sql`` : sql`AND host = ${host}`;
   const recorded = await sql<RecordedJobRow[]>`SELECT name, schedule, tz, grace_ms, first_seen_at FROM jobs`;
-  const crontab = await sql<CrontabJobRow[]>`SELECT name, schedules, first_seen_at FROM crontab_jobs ${host !== null && itsCrontab ? sql`WHERE host = ${host}` : sql``}`;
-  const facts = assembleJobs(recorded, crontab);
+  const onlyHost = host !== null && itsCrontab ? host : null;
+  const stored = await sql<Array<CrontabJobRow & { host: string }>>`SELECT host, name, schedules, first_seen_at FROM crontab_jobs ${onlyHost !== null ? sql`WHERE host = ${onlyHost}` : sql``}`;
+  const facts = assembleJobs(recorded, read === undefined ? stored : asRecorded(stored, read, onlyHost));
+  // Each job's latest run, and for those whose latest is still running their latest finished one: two
+  // statements for all jobs (an index seek per job on the server), not two round trips per job.
+  const latest = async (names: string[], finishedOnly: boolean) => new Map((await sql<Array<GistRow & { job: string }>>`
+    SELECT j.job, r.* FROM json_array_elements_text(${JSON.stringify(names)}::text::json) AS j(job)
+    CROSS JOIN LATERAL (SELECT ${sql.unsafe(GIST)} FROM runs WHERE job = j.job ${ofHost} ${finishedOnly ? sql`AND ${sql.unsafe(FINISHED)}` : sql``}
+      ORDER BY started_at DESC LIMIT 1) AS r`).map((row) => [row.job, row]));
+  const lastOf = await latest(facts.map((f) => f.job), false);
+  const unfinished = [...lastOf.values()].filter((row) => !isFinished(row.status as RunStatus)).map((row) => row.job);
+  const finishedOf = unfinished.length > 0 ? await latest(unfinished, true) : new Map<string, GistRow>();
   for (const f of facts) {
-    const [last] = await sql<GistRow[]>`SELECT ${sql.unsafe(GIST)} FROM runs WHERE job = ${f.job} ${ofHost} ORDER BY started_at DESC LIMIT 1`;
+    const last = lastOf.get(f.job);
     f.last = gist(last);
-    const finished = last && isFinished(last.status as RunStatus) ? last
-      : (await sql<GistRow[]>`SELECT ${sql.unsafe(GIST)} FROM runs WHERE job = ${f.job} ${ofHost} AND ${sql.unsafe(FINISHED)} ORDER BY started_at DESC LIMIT 1`)[0];
+    const finished = last && isFinished(last.status as RunStatus) ? last : finishedOf.get(f.job);
     f.lastFinished = gist(finished);
     if (finished && finished.status !== 'success') {
       f.failed = ended(finished);
-      const [streak] = await sql<Array<{ count: number; since: string | null }>>`
-        SELECT count(*) AS count, min(ended_at) AS since FROM runs
-        WHERE job = ${f.job} ${ofHost} AND ${sql.unsafe(FINISHED)} AND status <> 'success' AND started_at > coalesce(
-          (SELECT started_at FROM runs WHERE job = ${f.job} ${ofHost} AND status = 'success' ORDER BY started_at DESC LIMIT 1), '')`;
-      if (streak) f.streak = streak;
+      f.streak = await streakOf(sql, f.job, null, host);
     }
   }
   return jobsInOrder(facts, host, itsCrontab);
+}
+
+/** The crontab jobs one host read just now, at `at`: a look judges with them as a sweep would record them. */
+interface CrontabRead { host: string; at: string; seen: CrontabSeen[] }
+
+/**
+ * The stored crontab rows with the reading host's replaced by what it read, first seen when first stored or
+ * else now, exactly as noteCrontab would record them (a look writes nothing); `onlyHost`: the rows read are that host's.
+ */
+function asRecorded(stored: Array<CrontabJobRow & { host: string }>, read: CrontabRead, onlyHost: string | null): CrontabJobRow[] {
+  const mine = new Map(stored.filter((c) => c.host === read.host).map((c) => [c.name, c.first_seen_at]));
+  const others = stored.filter((c) => c.host !== read.host);
+  if (onlyHost !== null && onlyHost !== read.host) return others;
+  return [...others, ...read.seen.map((c) => {
+    const first = mine.get(c.name);
+    return { name: c.name, schedules: JSON.stringify(c.schedules), first_seen_at: first !== undefined && first < read.at ? first : read.at };
+  })];
 }
 
 /**
  * The snapshot a sweep on `host` judges: every host's running runs and jobs, open problems, its sweep log.
  * With `only` (sweep --host), that host's part: its running runs, its jobs judged by its runs and crontab, no sweep log.
  */
-async function snapshot(tx: Tx, host: string, only: string | null = null): Promise<SweepSnapshot> {
+async function snapshot(tx: Tx, host: string, only: string | null = null, read?: CrontabRead): Promise<SweepSnapshot> {
   const running = (await tx<Array<Record<string, unknown>>>`
     SELECT id, job, started_at, heartbeat_at, host, pid, pid_start, pgid, timeout_ms, kill_after_ms, heartbeat_ms,
       (SELECT max(ended_at) FROM attempts WHERE run_id = runs.id) AS last_attempt_ended_at
@@ -69,17 +92,18 @@ async function snapshot(tx: Tx, host: string, only: string | null = null): Promi
       job: p['job'] as string, kind: p['kind'] as ProblemKind, since: p['since'] as string, runId: p['run_id'] ?? null,
       message: p['message'] as string, reported: p['reported_at'] !== null, resolvedAt: p['resolved_at'] ?? null,
     }));
-  if (only !== null) return { running, jobs: await jobFacts(tx, only, true), open, sweeps: [], previousWarnings: [] };
+  if (only !== null) return { running, jobs: await jobFacts(tx, only, true, read), open, sweeps: [], previousWarnings: [] };
   // The watcher learns the usual interval from this host's sweeps that cron ran: other hosts sweeping the
   // same minute, or sweeps by hand, are not its rhythm.
   const sweeps = await tx<Array<{ at: string }>>`SELECT at FROM sweeps WHERE host = ${host} AND NOT by_hand ORDER BY id DESC LIMIT 20`;
   const [last] = await tx<Array<{ warnings: string }>>`SELECT warnings FROM sweeps WHERE host = ${host} ORDER BY id DESC LIMIT 1`;
-  return { running, jobs: await jobFacts(tx), open, sweeps: sweeps.map((s) => s.at), previousWarnings: storedTextList(last?.warnings) };
+  return { running, jobs: await jobFacts(tx, null, false, read), open, sweeps: sweeps.map((s) => s.at), previousWarnings: storedTextList(last?.warnings) };
 }
 
 /** Sweep's tables in PostgreSQL; `host` is this host: its crontab jobs are recorded under its name. */
 export function pgSweepRepo(db: PgClient, host: string): SweepRepo {
-  let locked = false;
+  /** The sweep lock's release while a sweep holds it, from its decision until markReported. */
+  let release: (() => Promise<void>) | null = null;
   /** Records this host's crontab jobs; those no longer in its crontabs are forgotten (other hosts' stay). */
   const noteCrontab = async (tx: Tx, at: string, seen: CrontabSeen[]) => {
     for (const job of seen) {
@@ -116,9 +140,9 @@ export function pgSweepRepo(db: PgClient, host: string): SweepRepo {
       let verdict: T | undefined;
       // Sweeps take turns (runs never wait for this lock): a session lock held from the decision until
       // markReported, so the next sweep reads the news as told and a problem is reported once however
-      // many hosts sweep at the same minute. A sweep that dies drops the lock with its connection.
-      await sql`SELECT pg_advisory_lock(${SWEEP_LOCK})`;
-      locked = true;
+      // many hosts sweep at the same minute. It is held on a connection of its own, which stays open
+      // however long the report takes to print; a sweep that dies drops the lock with that connection.
+      release ??= await db.holdLock(SWEEP_LOCK);
       await sql.begin(async (tx) => {
         await noteCrontab(tx, at, crontab);
         verdict = decide(await snapshot(tx, host));
@@ -127,14 +151,12 @@ export function pgSweepRepo(db: PgClient, host: string): SweepRepo {
       return verdict as T;
     }),
     look: <T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T, onHost?: string) => db.call(async (sql) => {
-      // The same reading as a sweep (this host's crontab as just read), in a transaction rolled back: nothing is written.
+      // The same reading as a sweep (this host's crontab as just read) in a read-only transaction: nothing is
+      // written, and no row lock of a sweep or a run can hold it up.
       let verdict: T | undefined;
-      const lookedOnly = new Error('looked only');
-      await sql.begin(async (tx) => {
-        await noteCrontab(tx, at, crontab);
-        verdict = decide(await snapshot(tx, host, onHost ?? null));
-        throw lookedOnly;
-      }).catch((error: unknown) => { if (error !== lookedOnly) throw error; });
+      await sql.begin('isolation level repeatable read read only', async (tx) => {
+        verdict = decide(await snapshot(tx, host, onHost ?? null, { host, at, seen: crontab }));
+      });
       return verdict as T;
     }),
     markReported: (at, news) => db.call(async (sql) => {
@@ -142,8 +164,9 @@ export function pgSweepRepo(db: PgClient, host: string): SweepRepo {
         for (const p of news.reported) await tx`UPDATE problems SET reported_at = ${at} WHERE job = ${p.job} AND kind = ${p.kind} AND reported_at IS NULL`;
         for (const p of news.resolved) await tx`DELETE FROM problems WHERE job = ${p.job} AND kind = ${p.kind} AND resolved_at IS NOT NULL`;
       });
-      if (locked) await sql`SELECT pg_advisory_unlock(${SWEEP_LOCK})`;
-      locked = false;
+      const held = release;
+      release = null;
+      await held?.();
     }),
     jobs: (onHost) => db.call((sql) => jobFacts(sql, onHost ?? null)),
     lastSweepAt: () => db.call(async (sql) => (await sql<Array<{ at: string }>>`SELECT at FROM sweeps ORDER BY id DESC LIMIT 1`)[0]?.at ?? null),

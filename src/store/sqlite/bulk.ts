@@ -1,5 +1,6 @@
 import type { JobSchedule, RunRecord } from '../../shared/types.ts';
 import { openDatabase } from './database.ts';
+import { markRunDaysPending } from './run-days.ts';
 import { type AttemptRow, attemptParams, type RunRow, runParams } from './rows.ts';
 import { RUN_LATEST_FILL, RUN_LATEST_FILL_RECENT, RUN_LATEST_TRIGGERS } from './run-latest.ts';
 import { ATTEMPT_COLUMNS, RUN_COLUMNS } from './runs.ts';
@@ -35,9 +36,14 @@ export function bulkInsert(path: string, jobs: Iterable<BulkJob>, runs: Iterable
       WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('runs', 'attempts')`).all() as Array<{ name: string; sql: string }>;
     // So are run_latest's triggers (a recomputation per run, without the index), and the table is filled once.
     const triggers = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'run_latest_%'`).pluck().all() as string[];
+    // And the triggers keeping stats's day summaries: the summaries are marked to be rebuilt by the next
+    // settle instead (run-days.ts), one pass where the triggers would note each run.
+    const dayTriggers = db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'run_days_%'`).all() as Array<{ name: string; sql: string }>;
     db.transaction(() => {
       for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
       for (const trigger of triggers) db.exec(`DROP TRIGGER "${trigger}"`);
+      for (const trigger of dayTriggers) db.exec(`DROP TRIGGER "${trigger.name}"`);
+      markRunDaysPending(db);
       for (const job of jobs) {
         insertJob.run({
           name: job.name, schedule: job.schedule?.schedule ?? null, tz: job.schedule?.tz ?? null,
@@ -59,6 +65,7 @@ export function bulkInsert(path: string, jobs: Iterable<BulkJob>, runs: Iterable
       db.exec(RUN_LATEST_TRIGGERS);
       db.exec(RUN_LATEST_FILL);
       db.exec(RUN_LATEST_FILL_RECENT);
+      for (const trigger of dayTriggers) db.exec(trigger.sql);
     })();
     db.pragma('journal_mode = WAL');
     return counts;

@@ -3,6 +3,7 @@ import type { PruneCount, RunPruner } from '../store.ts';
 import type { SqliteDatabase } from './database.ts';
 import { sqliteForget } from './forget.ts';
 import { ALL_JOBS, WITH_JOB_NAMES } from './job-names.ts';
+import { settleRunDays } from './run-days.ts';
 
 /** How many runs one delete transaction takes: small enough that a job's write never waits long. */
 const BATCH = 2000;
@@ -49,6 +50,8 @@ export function sqliteRunPruner(db: SqliteDatabase, path: string): RunPruner {
       }
       // --once claims of starts that old decide nothing any more.
       db.prepare('DELETE FROM once_claims WHERE scheduled_at < ?').run(cutoff);
+      // The days it emptied, while the summaries are at hand: stats would otherwise recompute them until the next sweep.
+      settleRunDays(db);
       return total;
     },
     async vacuum() {

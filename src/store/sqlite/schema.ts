@@ -1,3 +1,4 @@
+import { RUN_DAYS_MIGRATION } from './run-days.ts';
 import { RUN_LATEST_MIGRATION } from './run-latest.ts';
 
 /**
@@ -215,9 +216,16 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
   {
     // Each job's latest run in a table kept by triggers (sqlite/run-latest.ts): status and sweep read a
     // thousand jobs' latest runs from it instead of a random page of runs each. Filled here by one index
-    // seek per job. (22 is another feature's.)
+    // seek per job. (22 was kept for another feature, which landed after this one: it is 24, as a file
+    // already at 23 would skip a 22.)
     version: 23,
     sql: RUN_LATEST_MIGRATION,
+  },
+  {
+    // Stats reads per-(job, UTC day) summaries kept by triggers and settled by sweep (see run-days.ts);
+    // a file with runs is only marked pending here, its summaries built by the first sweep.
+    version: 24,
+    sql: RUN_DAYS_MIGRATION,
   },
 ];
 
