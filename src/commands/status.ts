@@ -38,10 +38,12 @@ export function statusLine(job: JobFacts, now: number, cache: ScheduleCache): St
     const t = cache.firstStartAfter(entry, now, null);
     if (t !== null && (next === null || t < next)) next = t;
   }
-  const zones = [...new Set(entries.map((e) => e.tz))];
+  // One schedule, the usual case, needs no lists built (a thousand jobs).
+  const only = entries.length === 1 ? entries[0] : undefined;
+  const zones = only ? [only.tz] : [...new Set(entries.map((e) => e.tz))];
   return {
     job: job.job,
-    schedule: entries.length ? entries.map((e) => e.schedule).join('; ') : null,
+    schedule: only ? only.schedule : entries.length ? entries.map((e) => e.schedule).join('; ') : null,
     tz: zones.length === 1 ? (zones[0] ?? null) : zones.length ? zones.map((z) => z ?? 'system').join('; ') : null,
     lastStatus: job.last?.status ?? null,
     lastStartedAt: job.last?.startedAt ?? null,

@@ -12,12 +12,13 @@ const SWEEP_LOG_KEPT = 1000;
 /** A run's gist: columns the covering runs_by_job index holds (with the id, the table's key). */
 const GIST = 'id, status, started_at, duration_ms';
 
-interface GistRow { id: string; status: string; started_at: string; duration_ms: number | null; host?: string }
+interface GistRow { id: string; status: string; started_at: string; duration_ms: number | null }
+/** A job's latest run as the latest statement lists it. */
+type LatestRow = [job: string, id: string, status: RunStatus, startedAt: string, durationMs: number | null, host: string];
 
 /** A run's gist from its row. */
 const gist = (row: GistRow | undefined): RunGist | null => row ? {
   id: row.id, status: row.status as RunStatus, startedAt: row.started_at, durationMs: row.duration_ms,
-  ...(row.host !== undefined ? { host: row.host } : {}),
 } : null;
 
 /** Sweep's tables in SQLite. Statements are prepared per call: a read-only status prepares no writes. */
@@ -50,11 +51,12 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
     const ending = db.prepare('SELECT ended_at, exit_code, signal FROM runs WHERE id = ?');
     const streak = streakReader(db);
     const facts = assembleJobs(recorded, crontab);
-    const lastOf = new Map((latest.all(host === null ? {} : { jobs: JSON.stringify(facts.map((f) => f.job)), host }) as Array<GistRow & { job: string }>)
-      .map((row) => [row.job, row]));
+    // Rows as arrays, made gists at once: a thousand rows as objects cost more than the reading.
+    const lastOf = new Map((latest.raw().all(host === null ? {} : { jobs: JSON.stringify(facts.map((f) => f.job)), host }) as LatestRow[])
+      .map(([job, id, status, startedAt, durationMs, runHost]): [string, RunGist] => [job, { id, status, startedAt, durationMs, host: runHost }]));
     for (const f of facts) {
       const key = host === null ? { job: f.job } : { job: f.job, host };
-      f.last = gist(lastOf.get(f.job));
+      f.last = lastOf.get(f.job) ?? null;
       f.lastFinished = f.last && isFinished(f.last.status) ? f.last : gist(lastFinished.get(key) as GistRow | undefined);
       if (f.lastFinished && f.lastFinished.status !== 'success') {
         const end = ending.get(f.lastFinished.id) as { ended_at: string | null; exit_code: number | null; signal: string | null } | undefined;
