@@ -107,7 +107,7 @@ async function regenerateReport(store: Store, file: string, at: Date, ctx: CliCo
  * `.held` beside it says the sweep is waiting): another host's sweep must keep waiting for it meanwhile.
  */
 async function heldForTest(gate: string): Promise<void> {
-  writeFileSync(`${gate}.held`, '');
+  writeFileSync(`${gate}.held`, '', { flag: 'wx' }); // never through a planted link
   while (!existsSync(gate)) await sleep(50);
 }
 

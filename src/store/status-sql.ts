@@ -7,5 +7,8 @@ const list = (statuses: readonly string[]) => statuses.map((s) => `'${s}'`).join
 /** The SQL form of isFailure: the list for `status IN (...)`. */
 export const FAILURE_SQL = list(FAILURE_STATUSES);
 
-/** The SQL form of isFinished: a run that ended, neither running nor skipped. */
-export const FINISHED_SQL = `status IN (${list(RUN_STATUSES.filter(isFinished))})`;
+/** The SQL form of isFinished of a status column (a trigger's `NEW.status`): a run that ended, neither running nor skipped. */
+export const finishedSql = (column: string): string => `${column} IN (${list(RUN_STATUSES.filter(isFinished))})`;
+
+/** The SQL form of isFinished of a row's own status. */
+export const FINISHED_SQL = finishedSql('status');

@@ -2,7 +2,7 @@ import type { JobSchedule, RunRecord } from '../../shared/types.ts';
 import { openDatabase } from './database.ts';
 import { markRunDaysPending } from './run-days.ts';
 import { type AttemptRow, attemptParams, type RunRow, runParams } from './rows.ts';
-import { RUN_LATEST_FILL, RUN_LATEST_FILL_RECENT, RUN_LATEST_TRIGGERS } from './run-latest.ts';
+import { RUN_LATEST_FILL, RUN_LATEST_FILL_RECENT } from './run-latest.ts';
 import { ATTEMPT_COLUMNS, RUN_COLUMNS } from './runs.ts';
 
 /** A job as a bulk load declares it. */
@@ -31,18 +31,13 @@ export function bulkInsert(path: string, jobs: Iterable<BulkJob>, runs: Iterable
     const attemptColumns = columnNames(ATTEMPT_COLUMNS) as Array<keyof AttemptRow>;
     const counts = { runs: 0, attempts: 0 };
     // Secondary indexes are dropped and rebuilt at the end: building one from sorted keys is several
-    // times faster than growing it a row at a time.
-    const indexes = db.prepare(`SELECT name, sql FROM sqlite_schema
-      WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('runs', 'attempts')`).all() as Array<{ name: string; sql: string }>;
-    // So are run_latest's triggers (a recomputation per run, without the index), and the table is filled once.
-    const triggers = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'run_latest_%'`).pluck().all() as string[];
-    // And the triggers keeping stats's day summaries: the summaries are marked to be rebuilt by the next
-    // settle instead (run-days.ts), one pass where the triggers would note each run.
-    const dayTriggers = db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'run_days_%'`).all() as Array<{ name: string; sql: string }>;
+    // times faster than growing it a row at a time. So are the triggers on runs (run_latest's recompute
+    // per run, the day summaries' marks): run_latest is filled once at the end, and the summaries are
+    // marked to be rebuilt by the next settle (run-days.ts), one pass where the triggers would note each run.
+    const dropped = db.prepare(`SELECT type, name, sql FROM sqlite_schema
+      WHERE type IN ('index', 'trigger') AND sql IS NOT NULL AND tbl_name IN ('runs', 'attempts')`).all() as Array<{ type: string; name: string; sql: string }>;
     db.transaction(() => {
-      for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
-      for (const trigger of triggers) db.exec(`DROP TRIGGER "${trigger}"`);
-      for (const trigger of dayTriggers) db.exec(`DROP TRIGGER "${trigger.name}"`);
+      for (const item of dropped) db.exec(`DROP ${item.type === 'index' ? 'INDEX' : 'TRIGGER'} "${item.name}"`);
       markRunDaysPending(db);
       for (const job of jobs) {
         insertJob.run({
@@ -61,11 +56,9 @@ export function bulkInsert(path: string, jobs: Iterable<BulkJob>, runs: Iterable
         counts.runs++;
         counts.attempts += run.attempts.length;
       }
-      for (const index of indexes) db.exec(index.sql);
-      db.exec(RUN_LATEST_TRIGGERS);
+      for (const item of dropped) db.exec(item.sql);
       db.exec(RUN_LATEST_FILL);
       db.exec(RUN_LATEST_FILL_RECENT);
-      for (const trigger of dayTriggers) db.exec(trigger.sql);
     })();
     db.pragma('journal_mode = WAL');
     return counts;

@@ -1,8 +1,8 @@
 import type { SqliteDatabase } from './database.ts';
-import { FINISHED_SQL } from '../status-sql.ts';
+import { FINISHED_SQL, finishedSql } from '../status-sql.ts';
 
 /** FINISHED_SQL of a trigger's OLD or NEW row. */
-const finished = (row: 'OLD' | 'NEW') => FINISHED_SQL.replace(/^status/, `${row}.status`);
+const finished = (row: 'OLD' | 'NEW') => finishedSql(`${row}.status`);
 
 /**
  * Per-(job, UTC day) summaries of finished runs, so that stats over a month reads some thousands of

@@ -38,7 +38,7 @@ const recompute = (job: string): string => `DELETE FROM run_latest WHERE job = $
  * or one that may be in the strip (prune's old runs are not). A bulk load drops them while it loads and
  * fills the table once at the end.
  */
-export const RUN_LATEST_TRIGGERS = `
+const RUN_LATEST_TRIGGERS = `
   CREATE TRIGGER run_latest_insert AFTER INSERT ON runs BEGIN
     INSERT OR REPLACE INTO run_latest ${latestOf('NEW.job')};
   END;
