@@ -1,6 +1,7 @@
 import type { JobMetrics, MetricsReader } from '../store.ts';
 import type { RunStatus } from '../../shared/types.ts';
 import type { SqliteDatabase } from './database.ts';
+import { textOf } from './rows.ts';
 import { streakReader } from './streak.ts';
 import { FAILURE_SQL } from '../status-sql.ts';
 
@@ -18,7 +19,7 @@ const JOBS_SQL = `
   FROM names n LEFT JOIN totals t ON t.job = n.job ORDER BY n.job`;
 
 interface JobRow {
-  job: string; runs: number; failures: number; last_start: string | null; last_success: string | null;
+  job: unknown; runs: number; failures: number; last_start: string | null; last_success: string | null;
   last_status: string | null; last_duration: number | null;
 }
 
@@ -28,8 +29,8 @@ export function sqliteMetricsReader(db: SqliteDatabase): MetricsReader {
   return {
     async jobs(host) {
       return (db.prepare(JOBS_SQL).all({ host: host ?? null }) as JobRow[]).map((r): JobMetrics => ({
-        job: r.job, runs: r.runs, failures: r.failures, lastStartedAt: r.last_start, lastSuccessAt: r.last_success,
-        lastStatus: r.last_status as RunStatus | null, lastDurationMs: r.last_duration, failureStreak: streak(r.job, null, host ?? null).count,
+        job: textOf(r.job), runs: r.runs, failures: r.failures, lastStartedAt: r.last_start, lastSuccessAt: r.last_success,
+        lastStatus: r.last_status as RunStatus | null, lastDurationMs: r.last_duration, failureStreak: streak(r.job as string, null, host ?? null).count,
       }));
     },
     async problems() {

@@ -76,6 +76,22 @@ export function commandOf(text: string): string[] {
   return Array.isArray(words) && words.every((w) => typeof w === 'string') ? words : [String(text)];
 }
 
+/**
+ * A stored value where text belongs, as text: SQLite keeps whatever was written (a BLOB from the sqlite3
+ * shell, a number), and a name read back must still print, escape and compare as a string.
+ */
+export function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  return String(value);
+}
+
+/** Kept output as bytes: text or a number stored there is shown as the bytes of its text. */
+function outputOf(value: unknown): Buffer | null {
+  if (value === null || value === undefined) return null;
+  return Buffer.isBuffer(value) ? value : Buffer.from(textOf(value));
+}
+
 /** An attempt record from its row. */
 export function attemptFromRow(row: AttemptRow): AttemptRecord {
   const attempt: AttemptRecord = {
@@ -83,6 +99,7 @@ export function attemptFromRow(row: AttemptRow): AttemptRecord {
     startedAt: row.started_at, endedAt: row.ended_at, durationMs: row.duration_ms,
     outputBytes: row.output_bytes, reason: row.reason,
   };
-  if (row.output) attempt.output = row.output;
+  const output = outputOf(row.output);
+  if (output !== null) attempt.output = output;
   return attempt;
 }
