@@ -3,13 +3,10 @@ import { SEVERITY } from '../../shared/outcome.ts';
 import { durationSummaryOfListed } from '../../shared/percentile.ts';
 import type { RunStatus } from '../../shared/types.ts';
 import type { FailureTail, PeriodBucket, PeriodFigures, Periods, ReportReader, RunDot } from '../store.ts';
-import { FAILURE_SQL, FINISHED_SQL } from '../status-sql.ts';
+import { FAILURE_SQL, FINISHED_SQL, SEVERITY_SQL } from '../status-sql.ts';
 import type { SqliteDatabase } from './database.ts';
 import { WITH_JOB_NAMES } from './job-names.ts';
 import { RECENT_RUNS } from './run-latest.ts';
-
-/** A status's rank in SEVERITY, in SQL: max() of it is a group's worst outcome. */
-const SEVERITY_SQL = `CASE status ${SEVERITY.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${SEVERITY.length - 1} END`;
 
 /** The periods as a common table expression, from their JSON. */
 const WITH_PERIODS = 'WITH periods(i, lo, hi) AS (SELECT key, value ->> 0, value ->> 1 FROM json_each(@periods))';
