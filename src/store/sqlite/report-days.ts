@@ -56,7 +56,7 @@ function dayOf(period: { from: string; to: string }, i: number): DayPeriod | nul
 }
 
 /** The stored summaries and the dirty marks of every job's days from @from to before @to (a range of each table's key). */
-const STORED_SQL = `SELECT job, day, runs, others, worst, failed, durations, first FROM run_days WHERE day >= @from AND day < @to`;
+const STORED_SQL = `SELECT job, day, runs, others, worst, failed, summary, first FROM run_days WHERE day >= @from AND day < @to`;
 const DIRTY_SQL = `SELECT job, day FROM run_days_dirty WHERE day >= @from AND day < @to`;
 
 /** The running runs per job and period of @periods ([lo, hi] each; summaries leave them out), from the small runs_running index. */
@@ -64,6 +64,12 @@ const RUNNING_SQL = `SELECT r.job, p.key, count(*) FROM runs r INDEXED BY runs_r
   WHERE r.status = 'running' AND r.started_at >= p.value ->> 0 AND r.started_at < p.value ->> 1 GROUP BY r.job, p.key`;
 
 type StoredRow = [string, string, number, number, number, string | null, string, string];
+
+/** A stored day's [p50, p95, max] (run-days.ts), or nulls for no day. */
+function summaryOf(summary: string | undefined): Pick<PeriodFigures, 'p50Ms' | 'p95Ms' | 'maxMs'> {
+  const [p50Ms, p95Ms, maxMs] = summary === undefined ? [null, null, null] : JSON.parse(summary) as Array<number | null>;
+  return { p50Ms: p50Ms ?? null, p95Ms: p95Ms ?? null, maxMs: maxMs ?? null };
+}
 
 /** A day summary with its running runs, as the figures the direct query gives (null for a day without runs). */
 function figuresOf(job: string, period: number, row: StoredRow | undefined, running: number): PeriodFigures | null {
@@ -74,7 +80,7 @@ function figuresOf(job: string, period: number, row: StoredRow | undefined, runn
   const rank = Math.max(row?.[4] ?? -1, running > 0 ? SEVERITY.indexOf('running') : -1);
   return {
     job, period, runs, worst: SEVERITY[rank] as RunStatus, failures: count('failed', 'error', 'lost'), timeouts: count('timeout'), killed: count('killed'),
-    ...durationSummaryOfListed(JSON.parse(`[${row?.[6] ?? ''}]`) as unknown[]),
+    ...summaryOf(row?.[6]),
   };
 }
 

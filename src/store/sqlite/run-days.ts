@@ -1,3 +1,4 @@
+import { durationSummaryOfListed } from '../../shared/percentile.ts';
 import type { SqliteDatabase } from './database.ts';
 import { FINISHED_SQL, finishedSql, SEVERITY_SQL } from '../status-sql.ts';
 
@@ -57,10 +58,12 @@ export const RUN_DAYS_MIGRATION = `
  * Schema 25: a day summary holds every run of its day but the running ones, so that the HTML report's days
  * can be read from it too (their counts include skipped runs, and runs of a status cronguard does not write):
  * `runs`, `successes`, `failed` and `durations` stay those of the finished runs (what stats reads), `others`
- * counts the rest, `worst` is the highest SEVERITY rank among all of them and `first` their earliest start
- * (a report day from midnight on holds them all when it is not before it). Running runs stay out, so a
- * run's start still writes no dirty row; readers take them from the runs_running index. The triggers are
- * made anew to mark such days too, and the summaries pending, to be built again by the next settle.
+ * counts the rest, `worst` is the highest SEVERITY rank among all of them, `first` their earliest start
+ * (a report day from midnight on holds them all when it is not before it) and `summary` the finished
+ * runs' [p50, p95, max] as cronguard ranks `durations` (the report parses three numbers a day, not all).
+ * Running runs stay out, so a run's start still writes no dirty row; readers take them from the
+ * runs_running index. The triggers are made anew to mark such days too, and the summaries pending, to be
+ * built again by the next settle.
  */
 export const RUN_DAYS_OTHERS_MIGRATION = `
   DROP TRIGGER run_days_insert;
@@ -70,6 +73,7 @@ export const RUN_DAYS_OTHERS_MIGRATION = `
   ALTER TABLE run_days ADD COLUMN others INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE run_days ADD COLUMN worst INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE run_days ADD COLUMN first TEXT;
+  ALTER TABLE run_days ADD COLUMN summary TEXT;
   INSERT OR IGNORE INTO run_days_pending SELECT 1 WHERE EXISTS (SELECT 1 FROM runs);
   ${dayTriggers(keptSql)}`;
 
@@ -156,13 +160,19 @@ function markAllDirty(db: SqliteDatabase): void {
  */
 export function settleRunDays(db: SqliteDatabase): void {
   if (runDaysPending(db)) markAllDirty(db);
+  // The report's percentiles of a day, ranked by the same code as every other reader ranks them.
+  db.function('cronguard_duration_summary', { deterministic: true }, (durations: unknown) => {
+    const { p50Ms, p95Ms, maxMs } = durationSummaryOfListed(JSON.parse(`[${String(durations)}]`) as unknown[]);
+    return JSON.stringify([p50Ms, p95Ms, maxMs]);
+  });
   const lastKey = db.prepare(`SELECT job, day FROM run_days_dirty k WHERE ${picked('k', false)}
     ORDER BY day, job LIMIT 1 OFFSET ${BATCH - 1}`);
   const statements = [
     `DELETE FROM run_days AS d WHERE EXISTS (SELECT 1 FROM run_days_dirty k WHERE k.job = d.job AND k.day = d.day AND ${picked('k')})`,
-    `INSERT INTO run_days (job, day, runs, successes, failed, durations, others, worst, first)
-      SELECT job, day, ${STORED_FIGURES} FROM (${dirtyRuns(picked('k'), keptSql('r.status'))}) GROUP BY job, day
-      HAVING count(*) FILTER (WHERE typeof(duration_ms) = 'blob' AND ${FINISHED_SQL}) = 0`,
+    `INSERT INTO run_days (job, day, runs, successes, failed, durations, others, worst, first, summary)
+      SELECT *, cronguard_duration_summary(durations) FROM (SELECT job, day, ${STORED_FIGURES}
+        FROM (${dirtyRuns(picked('k'), keptSql('r.status'))}) GROUP BY job, day
+        HAVING count(*) FILTER (WHERE typeof(duration_ms) = 'blob' AND ${FINISHED_SQL}) = 0)`,
     `DELETE FROM run_days_dirty AS k WHERE ${picked('k')} AND (EXISTS (SELECT 1 FROM run_days d WHERE d.job = k.job AND d.day = k.day)
       OR ${OF_DAY.map((ofDay) => `NOT EXISTS (SELECT 1 FROM runs r WHERE ${ofDay('k', keptSql('r.status'))})`).join(' AND ')})`,
   ].map((sql) => db.prepare(sql));
