@@ -2,7 +2,7 @@ import { durationSummaryOfListed } from '../../shared/percentile.ts';
 import type { SqliteDatabase } from './database.ts';
 import { FINISHED_SQL, finishedSql, SEVERITY_SQL } from '../status-sql.ts';
 
-/** Which runs a day summary holds, of a status column: since schema 25 every run but a running one (see RUN_DAYS_OTHERS_MIGRATION). */
+/** Which runs a day summary holds, of a status column: since schema 26 every run but a running one (see RUN_DAYS_OTHERS_MIGRATION). */
 export const keptSql = (column: string): string => `${column} <> 'running'`;
 
 /** The triggers on runs that mark the (job, day) of each written run whose status is `counted` dirty. */
@@ -55,7 +55,7 @@ export const RUN_DAYS_MIGRATION = `
   ${dayTriggers(finishedSql)}`;
 
 /**
- * Schema 25: a day summary holds every run of its day but the running ones, so that the HTML report's days
+ * Schema 26: a day summary holds every run of its day but the running ones, so that the HTML report's days
  * can be read from it too (their counts include skipped runs, and runs of a status cronguard does not write):
  * `runs`, `successes`, `failed` and `durations` stay those of the finished runs (what stats reads), `others`
  * counts the rest, `worst` is the highest SEVERITY rank among all of them, `first` their earliest start
