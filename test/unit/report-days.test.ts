@@ -43,13 +43,18 @@ function assertSame(db: SqliteDatabase, when: string): void {
   }
 }
 
-/** The page as the report writes it, from the summaries and straight from runs, for the days around the runs (the system's zone). */
+/** The page as the report writes it, from the summaries and run_latest and straight from runs, for the days around the runs (the system's zone). */
 async function assertSamePage(path: string, when: string): Promise<void> {
   const store = openSqliteStore(path, true);
   const db = openDatabase(path, true);
   try {
     const jobs = db.prepare('SELECT DISTINCT job FROM runs ORDER BY job').pluck().all() as string[];
-    const direct = { ...store, report: { ...store.report, periods: async (list: Periods, job?: string) => periodFigures(db, list, job === undefined ? jobs : [job], undefined, true) } };
+    // The days and each job's latest host straight from runs (the latter as the report read them before run_latest).
+    const latest = db.prepare('SELECT host FROM runs WHERE job = ? ORDER BY started_at DESC LIMIT 1').pluck();
+    const direct = { ...store, report: { ...store.report,
+      periods: async (list: Periods, job?: string) => periodFigures(db, list, job === undefined ? jobs : [job], undefined, true),
+      latestHosts: async () => jobs.map((job) => ({ job, host: latest.get(job) as string })),
+    } };
     const [since, now] = [new Date('2026-11-27T00:00:00.000Z'), new Date('2026-12-01T12:00:00.000Z')];
     assert.equal(await reportHtml(store, since, now), await reportHtml(direct, since, now), `${when}: the page`);
   } finally {
