@@ -1,5 +1,5 @@
 import { type CronFields, nextWall, parseCronFields } from './fields.ts';
-import { instantsOfWall, shiftNear, systemZone, wallOf } from './zone.ts';
+import { instantsOfWall, isKnownZone, shiftNear, systemZone, wallOf } from './zone.ts';
 
 /** A schedule ready to walk: cron fields read in a zone, or @reboot. */
 export type Schedule =
@@ -12,6 +12,10 @@ export type Schedule =
  * at each instant their wall-clock time occurs (none inside a gap, twice in a repeated hour).
  */
 export function compileSchedule(text: string, zone: string | null, allowSeconds = true, dst: 'cron' | 'exact' = 'cron'): Schedule | string {
+  // Both may be read back from a database another cronguard (another host, another tzdata) or the sqlite3
+  // shell wrote: what this one cannot read is a reason, never a crash.
+  if (typeof text !== 'string') return 'not a schedule';
+  if (zone !== null && (typeof zone !== 'string' || !isKnownZone(zone))) return `unknown time zone ${JSON.stringify(String(zone))}`;
   if (text.trim().toLowerCase() === '@reboot') return { kind: 'reboot', text: '@reboot' };
   const fields = parseCronFields(text, allowSeconds);
   if (typeof fields === 'string') return fields;

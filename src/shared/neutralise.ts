@@ -27,9 +27,20 @@ export function neutralise(data: Uint8Array | string): string {
   return text.replace(UNSAFE_IN_LINES, (c) => shown(c, true));
 }
 
+/**
+ * A stored value where text belongs, as text: SQLite keeps whatever was written (a BLOB from the sqlite3
+ * shell, a number), and what is read back must still print, escape and compare as a string.
+ */
+export function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return new TextDecoder('utf-8', { fatal: false }).decode(value);
+  return String(value);
+}
+
 /** A field (a job name, a host, a message) as one safe line: newlines and tabs are shown too. */
 export function neutraliseLine(text: string): string {
-  return text.replace(UNSAFE, (c) => shown(c, false));
+  // The types say text; a stored field of another kind is printed as its text, never a crash.
+  return (typeof text === 'string' ? text : textOf(text)).replace(UNSAFE, (c) => shown(c, false));
 }
 
 /**

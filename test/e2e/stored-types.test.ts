@@ -36,6 +36,19 @@ function run(job: string, n: number, minutesAgo: number): RunRecord {
 
 const corruptions = [...RUN_CORRUPTIONS.map((c) => ({ table: 'runs', set: c })), ...ATTEMPT_CORRUPTIONS.map((c) => ({ table: 'attempts', set: c }))];
 const jobOf = (i: number) => `job${String(i).padStart(2, '0')}`;
+/** Every reading command (and `extra` ones) over a database, each that stopped on what it read. */
+async function failingCommands(path: string, extra: string[][] = []): Promise<string[]> {
+  const commands = [['status'], ['status', '--json'], ['stats'], ['stats', '--json'], ['stats', '--since', '30d'], ['stats', '--host', 'h1'],
+    ['history'], ['history', '--json'], ['history', '--csv'], ['report', '--html', '-'], ['metrics'], ['sweep', '--crontab', '/dev/null'],
+    ['sweep', '--all', '--crontab', '/dev/null'], ...extra];
+  const failures: string[] = [];
+  for (const args of commands) {
+    const r = await cronguard([...args, '--db', path]);
+    if ((r.code ?? 99) > 1 || /internal error|cannot read/.test(r.stderr)) failures.push(`${args.join(' ')} (${r.code}): ${r.stderr.split('\n').find((l) => !/warning/.test(l))}`);
+  }
+  return failures;
+}
+
 /** The ids of the corrupted runs, for show. */
 const corrupted: string[] = [];
 
@@ -54,17 +67,28 @@ test('setup: three runs of each job, then one value of the wrong kind in a run o
 });
 
 test('every reading command answers around them: no internal error, no failed read', async () => {
-  const commands = [['status'], ['status', '--json'], ['history'], ['history', '--json'], ['history', '--csv'], ['history', '--limit', '0', '--json'],
-    ['metrics'], ['sweep', '--crontab', '/dev/null'], ['prune', '--older-than', '0', '--dry-run']];
-  const failures: string[] = [];
-  for (const args of commands) {
-    const r = await cronguard([...args, '--db', db]);
-    if ((r.code ?? 99) > 1 || /internal error|cannot read/.test(r.stderr)) failures.push(`${args.join(' ')} (${r.code}): ${r.stderr.split('\n').find((l) => !/warning/.test(l))}`);
-  }
+  const blobDuration = jobOf(RUN_CORRUPTIONS.indexOf("duration_ms = x'0102'"));
+  const failures = await failingCommands(db, [['stats', blobDuration], ['history', '--limit', '0', '--json'], ['prune', '--older-than', '0', '--dry-run']]);
   // show, for every corrupted run still found by its id.
   for (const id of corrupted) {
     const r = await cronguard(['show', id.slice(0, 8), '--db', db]);
     if ((r.code ?? 99) > 1 || /internal error/.test(r.stderr)) failures.push(`show ${id} (${r.code}): ${r.stderr.split('\n').find((l) => !/warning/.test(l))}`);
   }
   assert.deepEqual(failures, []);
+});
+
+test('the same for the tables beside the runs: a schedule or zone this cronguard cannot read, summaries and problems of the wrong kind', async () => {
+  const path = join(dir, 'beside.db');
+  assert.equal((await cronguard(['--db', path, '--name', 'plain', '--schedule', '*/5 * * * *', '--', 'true'])).code, 0);
+  // Another host's cronguard (newer tzdata), the sqlite3 shell or a bug wrote these; each job gets one.
+  const CORRUPTIONS = ["jobs SET schedule = x'01' WHERE name = ?", "jobs SET tz = 'Mars/Olympus_Mons' WHERE name = ?", "jobs SET tz = x'01' WHERE name = ?",
+    "jobs SET schedule = 'every tuesday' WHERE name = ?", "problems SET kind = x'01' WHERE job = ? AND kind = 'failing'", "problems SET message = x'01' WHERE job = ?",
+    "run_days SET durations = 'junk' WHERE job = ?", "run_days SET durations = x'01' WHERE job = ?", "run_days SET failed = x'01' WHERE job = ?",
+    "run_days SET summary = 'junk' WHERE job = ?", "run_latest SET status = x'01' WHERE job = ?", "run_latest SET started_at = x'01' WHERE job = ?"];
+  const jobs = CORRUPTIONS.map((_, i) => ({ name: jobOf(i), schedule: { schedule: '*/5 * * * *', tz: 'UTC', graceMs: 60_000 }, firstSeenAt: '2026-01-01T00:00:00.000Z' }));
+  // Failing runs, long overdue: sweep opens problems for each job.
+  bulkInsert(path, jobs, jobs.flatMap((j, i) => [0, 1, 2].map((k) => ({ ...run(j.name, i * 3 + k, 600 + k * 30), status: 'failed' as const, exitCode: 1 }))));
+  assert.ok(((await cronguard(['sweep', '--crontab', '/dev/null', '--db', path])).code ?? 99) <= 1);
+  CORRUPTIONS.forEach((set, i) => assert.ok(execute(path, `UPDATE ${set}`, jobOf(i)) >= 1, set));
+  assert.deepEqual(await failingCommands(path), []);
 });

@@ -1,10 +1,11 @@
-import { neutralise, neutraliseLine } from '../../shared/neutralise.ts';
+import { neutralise, neutraliseLine, textOf } from '../../shared/neutralise.ts';
 
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Text made safe for HTML content and quoted attributes: nothing in it can open a tag or close a quote. */
 export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] as string);
+  // The types say text; a stored value of another kind (a BLOB status) is escaped as its text.
+  return (typeof text === 'string' ? text : textOf(text)).replace(/[&<>"']/g, (c) => ENTITIES[c] as string);
 }
 
 /**

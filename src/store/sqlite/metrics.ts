@@ -1,7 +1,7 @@
 import type { JobMetrics, MetricsReader } from '../store.ts';
 import type { RunStatus } from '../../shared/types.ts';
 import type { SqliteDatabase } from './database.ts';
-import { textOf } from './rows.ts';
+import { textOf } from '../../shared/neutralise.ts';
 import { streakReader } from './streak.ts';
 import { FAILURE_SQL } from '../status-sql.ts';
 

@@ -4,7 +4,9 @@ import type { RunStatus } from '../../shared/types.ts';
 import type { PeriodFigures, Periods } from '../store.ts';
 import { FINISHED_SQL, SEVERITY_SQL } from '../status-sql.ts';
 import type { SqliteDatabase } from './database.ts';
-import { runDaysPending } from './run-days.ts';
+import { jsonable, runDaysPending } from './run-days.ts';
+import { parseJsonSafely } from '../../shared/json.ts';
+import { textOf } from '../../shared/neutralise.ts';
 
 /**
  * The runs of one host only (--host): a condition added only when a host is asked for, as the host is not
@@ -27,7 +29,7 @@ type PeriodRow = [number, number, number, number, number, unknown[]];
 export function directFigures(db: SqliteDatabase, host: string | undefined): (job: string, periods: Periods) => PeriodFigures[] {
   const statement = db.prepare(`SELECT key, (SELECT json_array(count(*), max(${SEVERITY_SQL}),
       sum(status IN ('failed', 'error', 'lost')), sum(status = 'timeout'), sum(status = 'killed'),
-      json_group_array(duration_ms) FILTER (WHERE ${FINISHED_SQL}))
+      json_group_array(${jsonable('duration_ms')}) FILTER (WHERE ${FINISHED_SQL}))
     FROM runs WHERE job = @job AND started_at >= value ->> 0 AND started_at < value ->> 1${ofHost(host)}) FROM json_each(@periods)`).raw();
   return (job, periods) => (statement.all({ periods: JSON.stringify(periods.map((p) => [p.from, p.to])), job, ...hostParam(host) }) as Array<[number, string]>)
     .flatMap(([period, figures]): PeriodFigures[] => {
@@ -67,7 +69,9 @@ type StoredRow = [string, string, number, number, number, string | null, string,
 
 /** A stored day's [p50, p95, max] (run-days.ts), or nulls for no day. */
 function summaryOf(summary: string | undefined): Pick<PeriodFigures, 'p50Ms' | 'p95Ms' | 'maxMs'> {
-  const [p50Ms, p95Ms, maxMs] = summary === undefined ? [null, null, null] : JSON.parse(summary) as Array<number | null>;
+  // Stored by sweep; whoever can write the runs can write it too: what is not a number is none.
+  const parsed = summary === undefined ? undefined : parseJsonSafely(textOf(summary));
+  const [p50Ms, p95Ms, maxMs] = (Array.isArray(parsed) ? parsed : []).map((v: unknown) => (typeof v === 'number' ? v : null));
   return { p50Ms: p50Ms ?? null, p95Ms: p95Ms ?? null, maxMs: maxMs ?? null };
 }
 
@@ -75,7 +79,7 @@ function summaryOf(summary: string | undefined): Pick<PeriodFigures, 'p50Ms' | '
 function figuresOf(job: string, period: number, row: StoredRow | undefined, running: number): PeriodFigures | null {
   const runs = (row?.[2] ?? 0) + (row?.[3] ?? 0) + running;
   if (runs === 0) return null;
-  const statuses = row?.[5]?.split(',') ?? [];
+  const statuses = row?.[5] === null || row?.[5] === undefined ? [] : textOf(row[5]).split(',');
   const count = (...these: string[]) => statuses.filter((s) => these.includes(s)).length;
   const rank = Math.max(row?.[4] ?? -1, running > 0 ? SEVERITY.indexOf('running') : -1);
   return {

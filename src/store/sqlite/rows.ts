@@ -1,5 +1,6 @@
 import type { AttemptRecord, RunRecord, RunStatus } from '../../shared/types.ts';
 import { parseJsonSafely } from '../../shared/json.ts';
+import { textOf } from '../../shared/neutralise.ts';
 
 /** A row of the runs table as better-sqlite3 returns it. */
 export interface RunRow {
@@ -74,16 +75,6 @@ export function runFromRow(row: RunRow, attempts: AttemptRow[]): RunRecord {
 export function commandOf(text: string): string[] {
   const words = parseJsonSafely(text);
   return Array.isArray(words) && words.every((w) => typeof w === 'string') ? words : [String(text)];
-}
-
-/**
- * A stored value where text belongs, as text: SQLite keeps whatever was written (a BLOB from the sqlite3
- * shell, a number), and a name read back must still print, escape and compare as a string.
- */
-export function textOf(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
-  return String(value);
 }
 
 /** Kept output as bytes: text or a number stored there is shown as the bytes of its text. */

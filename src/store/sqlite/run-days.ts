@@ -1,6 +1,8 @@
 import { durationSummaryOfListed } from '../../shared/percentile.ts';
 import type { SqliteDatabase } from './database.ts';
 import { FINISHED_SQL, finishedSql, SEVERITY_SQL } from '../status-sql.ts';
+import { parseJsonSafely } from '../../shared/json.ts';
+import { textOf } from '../../shared/neutralise.ts';
 
 /** Which runs a day summary holds, of a status column: since schema 26 every run but a running one (see RUN_DAYS_OTHERS_MIGRATION). */
 export const keptSql = (column: string): string => `${column} <> 'running'`;
@@ -101,19 +103,31 @@ export function dirtyRuns(keys: string, which = finishedSql('r.status')): string
     FROM run_days_dirty k CROSS JOIN runs r ON ${ofDay('k', which)} WHERE ${keys}`).join(' UNION ALL ');
 }
 
+/**
+ * Stored durations (a day's or several days' `durations`, joined with commas) as a list: text another
+ * writer left there that is not such a list counts as no durations, never a failed read.
+ */
+export function listedDurations(durations: unknown): unknown[] {
+  const listed = parseJsonSafely(`[${textOf(durations ?? '')}]`);
+  return Array.isArray(listed) ? listed : [];
+}
+
+/** A column as JSON can hold it: a BLOB (which only the sqlite3 shell or an import writes) as null, like any duration that is not one. */
+export const jsonable = (column: string): string => `iif(typeof(${column}) = 'blob', NULL, ${column})`;
+
 /** Per group of rows (status, duration_ms): the figures stats shows, `durations` the JSON array of `listed` without its brackets. */
-export const dayFigures = (listed = 'duration_ms') => `count(*) AS runs, count(*) FILTER (WHERE status = 'success') AS successes,
+export const dayFigures = (listed = jsonable('duration_ms')) => `count(*) AS runs, count(*) FILTER (WHERE status = 'success') AS successes,
   group_concat(status) FILTER (WHERE status <> 'success') AS failed,
   substr(json_group_array(${listed}), 2, length(json_group_array(${listed})) - 2) AS durations`;
 
 /**
- * The columns of a stored day from its kept runs (status, duration_ms): dayFigures of the finished ones (a
- * duration JSON cannot hold as null: such a day is never stored), and of all of them `others` and `worst`.
+ * The columns of a stored day from its kept runs (status, duration_ms): dayFigures of the finished ones,
+ * and of all of them `others` and `worst`.
  */
 const STORED_FIGURES = `count(*) FILTER (WHERE ${FINISHED_SQL}) AS runs, count(*) FILTER (WHERE status = 'success') AS successes,
   group_concat(status) FILTER (WHERE status <> 'success' AND ${FINISHED_SQL}) AS failed,
-  substr(json_group_array(iif(typeof(duration_ms) = 'blob', NULL, duration_ms)) FILTER (WHERE ${FINISHED_SQL}), 2,
-    length(json_group_array(iif(typeof(duration_ms) = 'blob', NULL, duration_ms)) FILTER (WHERE ${FINISHED_SQL})) - 2) AS durations,
+  substr(json_group_array(${jsonable('duration_ms')}) FILTER (WHERE ${FINISHED_SQL}), 2,
+    length(json_group_array(${jsonable('duration_ms')}) FILTER (WHERE ${FINISHED_SQL})) - 2) AS durations,
   count(*) FILTER (WHERE NOT ${FINISHED_SQL}) AS others, max(${SEVERITY_SQL}) AS worst, min(started_at) AS first`;
 
 /** How many dirty days one settling transaction takes: short, so a job starting meanwhile hardly waits. */
@@ -155,14 +169,13 @@ function markAllDirty(db: SqliteDatabase): void {
 
 /**
  * Brings run_days up to date: a pending file first has every day of its runs marked dirty; then the dirty
- * days are stored again, a batch per transaction. A day holding a duration that JSON cannot hold (a BLOB,
- * which makes stats fail either way) stays dirty, so stats meets it as the direct query would.
+ * days are stored again, a batch per transaction.
  */
 export function settleRunDays(db: SqliteDatabase): void {
   if (runDaysPending(db)) markAllDirty(db);
   // The report's percentiles of a day, ranked by the same code as every other reader ranks them.
   db.function('cronguard_duration_summary', { deterministic: true }, (durations: unknown) => {
-    const { p50Ms, p95Ms, maxMs } = durationSummaryOfListed(JSON.parse(`[${String(durations)}]`) as unknown[]);
+    const { p50Ms, p95Ms, maxMs } = durationSummaryOfListed(listedDurations(durations));
     return JSON.stringify([p50Ms, p95Ms, maxMs]);
   });
   const lastKey = db.prepare(`SELECT job, day FROM run_days_dirty k WHERE ${picked('k', false)}
@@ -171,8 +184,7 @@ export function settleRunDays(db: SqliteDatabase): void {
     `DELETE FROM run_days AS d WHERE EXISTS (SELECT 1 FROM run_days_dirty k WHERE k.job = d.job AND k.day = d.day AND ${picked('k')})`,
     `INSERT INTO run_days (job, day, runs, successes, failed, durations, others, worst, first, summary)
       SELECT *, cronguard_duration_summary(durations) FROM (SELECT job, day, ${STORED_FIGURES}
-        FROM (${dirtyRuns(picked('k'), keptSql('r.status'))}) GROUP BY job, day
-        HAVING count(*) FILTER (WHERE typeof(duration_ms) = 'blob' AND ${FINISHED_SQL}) = 0)`,
+        FROM (${dirtyRuns(picked('k'), keptSql('r.status'))}) GROUP BY job, day)`,
     `DELETE FROM run_days_dirty AS k WHERE ${picked('k')} AND (EXISTS (SELECT 1 FROM run_days d WHERE d.job = k.job AND d.day = k.day)
       OR ${OF_DAY.map((ofDay) => `NOT EXISTS (SELECT 1 FROM runs r WHERE ${ofDay('k', keptSql('r.status'))})`).join(' AND ')})`,
   ].map((sql) => db.prepare(sql));

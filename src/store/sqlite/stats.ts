@@ -4,7 +4,8 @@ import type { JobStats } from '../store.ts';
 import type { SqliteDatabase } from './database.ts';
 import { ALL_JOBS, WITH_JOB_NAMES } from './job-names.ts';
 import { FINISHED_SQL } from '../status-sql.ts';
-import { dayFigures, dirtyRuns, runDaysPending } from './run-days.ts';
+import { dayFigures, dirtyRuns, listedDurations, runDaysPending } from './run-days.ts';
+import { textOf } from '../../shared/neutralise.ts';
 
 /**
  * Per job figures straight from runs (with --host, before the day summaries are built, and as the reference
@@ -79,8 +80,8 @@ export function jobStats(db: SqliteDatabase, filter: { job?: string; since?: str
   // Row by row: one job's durations at a time are held here.
   for (const row of statement.iterate(params) as IterableIterator<StatsRow>) {
     const failures = Object.fromEntries(FAILURE_STATUSES.map((s) => [s, 0]));
-    for (const status of row.failed?.split(',') ?? []) failures[status] = (failures[status] ?? 0) + 1;
-    stats.push({ job: row.job, runs: row.runs, successes: row.successes, failures, ...durationSummaryOfListed(JSON.parse(`[${row.durations}]`) as unknown[]) });
+    for (const status of row.failed === null ? [] : textOf(row.failed).split(',')) failures[status] = (failures[status] ?? 0) + 1;
+    stats.push({ job: row.job, runs: row.runs, successes: row.successes, failures, ...durationSummaryOfListed(listedDurations(row.durations)) });
   }
   return stats;
 }
