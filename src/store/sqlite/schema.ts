@@ -1,5 +1,5 @@
 import { RUN_DAYS_MIGRATION } from './run-days.ts';
-import { RUN_LATEST_MIGRATION, RUN_LATEST_REPLACE_MIGRATION } from './run-latest.ts';
+import { RUN_LATEST_MIGRATION, RUN_LATEST_REPLACE_MIGRATION, RUN_LATEST_STRIP_MIGRATION } from './run-latest.ts';
 
 /**
  * The schema, as numbered migrations. A database records the last one applied in PRAGMA user_version;
@@ -231,6 +231,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
     // run_latest right after an INSERT OR REPLACE moves a run to another job (see run-latest.ts).
     version: 25,
     sql: RUN_LATEST_REPLACE_MIGRATION,
+  },
+  {
+    // Strips as letters and durations rather than JSON pairs (see run-latest.ts): only the triggers change.
+    version: 26,
+    sql: RUN_LATEST_STRIP_MIGRATION,
   },
 ];
 
