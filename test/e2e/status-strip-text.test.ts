@@ -8,7 +8,7 @@ import { cronEnv, cronguard, tempDir } from '../helpers/cli.ts';
 import { query } from '../helpers/db.ts';
 
 // run_latest keeps each job's status strip as letters and durations (sqlite/run-latest.ts); a file written
-// before migration 26 keeps JSON pairs until each job's next write. Status must read both alike, and let
+// before migration 27 keeps JSON pairs until each job's next write. Status must read both alike, and let
 // nothing but strip letters through from either.
 const dir = tempDir();
 
@@ -26,7 +26,7 @@ async function status(path: string, columns?: number): Promise<string> {
   return result.out;
 }
 
-test('strips kept as JSON (before migration 26) and as text show the same status, ties and odd rows included; a write keeps them as text', async () => {
+test('strips kept as JSON (before migration 27) and as text show the same status, ties and odd rows included; a write keeps them as text', async () => {
   const path = join(dir, 'strips.db');
   assert.equal((await cronguard(['--db', path, '--name', 'first', '--', 'true'])).code, 0);
   const db = new Database(path);

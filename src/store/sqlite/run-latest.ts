@@ -7,7 +7,7 @@ import { WITH_JOB_NAMES } from './job-names.ts';
  * backwards), kept in a table of its own. Runs are keyed by random ids, so reading each job's latest run
  * from the runs table (its host is not in the covering index) touched a page at random per job. With it,
  * the status strips: the job's RECENT_RUNS latest runs (stripSql's text), and recent_from, the start of the
- * oldest of them ('' when the job has fewer). A row last written before migration 26 holds its strip as JSON
+ * oldest of them ('' when the job has fewer). A row last written before migration 27 holds its strip as JSON
  * [status, duration] pairs, newest first (its text starts with '['), until its job's next write.
  */
 const LATEST_COLUMNS = 'job, id, status, started_at, duration_ms, host';
@@ -116,7 +116,7 @@ export const RUN_LATEST_REPLACE_MIGRATION = `
   ${RUN_LATEST_REPLACED_TRIGGER}`;
 
 /**
- * Migration 26: strips stored as stripSql's text, which status reads with a split where JSON pairs cost a
+ * Migration 27: strips stored as stripSql's text, which status reads with a split where JSON pairs cost a
  * parse and an object per run (1,000 jobs: ~25 ms of a status). The triggers that write them are made
  * again; no row is rewritten here (a migration runs as a job starts): each keeps its JSON strip, which
  * status still reads, until its job's next write.
