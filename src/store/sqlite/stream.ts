@@ -8,7 +8,7 @@ import { commandOf } from './rows.ts';
 export const RUN = 'id, job, status, exit_code, signal, started_at, heartbeat_at, ended_at, duration_ms, host, pid, pid_start, pgid, command, timeout_ms, kill_after_ms, heartbeat_ms, reason';
 const ATTEMPT = 'a.n, a.status, a.exit_code, a.signal, a.started_at, a.ended_at, a.duration_ms, a.output_bytes, a.reason';
 type Cell = string | number | null;
-const EXPORT_CACHE_KIB = 4096;
+const EXPORT_CACHE_KIB = 1024;
 /** Where a joined row's attempt begins: after the run's 18 columns. */
 const ATTEMPT_AT = 18;
 
