@@ -57,6 +57,8 @@ test('setup: a database with ordinary runs and rows of every odd kind', async ()
   plant({ id: 'b3-malformed-times', start: 'yesterday', beat: '2026-05-01T23:00:13.undefinedZ', end: '', attempts: [{ end: '2026-02-29T00:00:00.000Z' }] });
   // Each wrong in one time only, of the written length: what only a check of the characters sees.
   plant({ id: 'b3-no-such-day', start: T(11, 1), end: '2026-02-29T10:00:00.000Z', attempts: [{ end: T(11, 2) }] });
+  plant({ id: 'b3-minute-60', start: T(11, 2), end: '2026-05-11T10:60:00.000Z', beat: T(11, 2), attempts: [{ end: T(11, 2) }] });
+  plant({ id: 'b3-month-13', start: T(11, 4), attempts: [{ start: '2026-13-11T10:00:04.000Z' }] });
   plant({ id: 'b3-attempt-space', start: T(11, 3), attempts: [{ start: '2026-05-11 10:00:03.000Z' }, { end: '2026-05-11T24:00:00.000Z' }] });
   plant({ id: 'b4-offset-and-leap', start: '2026-05-11T10:00:00+02:00', end: '2028-02-29T23:59:59.999Z', attempts: [{ start: '2026-05-11T10:00:00.5Z' }] });
   plant({ id: 'b5-big-numbers', start: T(12), pid: 9007199254740993, exit: 2 ** 53 - 1, attempts: [{ bytes: 1e15 }, { bytes: 123456789012345 }] });
@@ -90,7 +92,7 @@ function warningsOf(runs: RunRecord[]): string {
 
 test('history --limit 0 --json is byte for byte JSON.stringify(runJson(run)) of every run, with the same warnings', async () => {
   const runs = await recordedRuns(db);
-  assert.equal(runs.length, 27);
+  assert.equal(runs.length, 29);
   const r = await cronguard(['history', '--limit', '0', '--json', '--db', db]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.out, jsonOf(runs));
