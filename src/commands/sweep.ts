@@ -74,7 +74,7 @@ export const sweepMain: CommandMain = async (args, ctx) => {
     if (settings.channels.length > 0 || settings.ping) {
       const { notifySweep } = await import('../notify/sweep.ts');
       const warning = await notifySweep({
-        problems: outcome.reported, resolved: outcome.resolved, current: outcome.current, transient: outcome.transient, settings, store, env: ctx.env, at: iso(at), exitCode: code, summary: printed,
+        current: outcome.current, transient: outcome.transient, settings, store, env: ctx.env, at: iso(at), exitCode: code, summary: printed,
       });
       if (warning) ctx.stderr(`cronguard: ${warning}\n`);
     }

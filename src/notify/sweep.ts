@@ -11,18 +11,14 @@ import { problemKey } from '../shared/sweep-model.ts';
 
 /** What `cronguard sweep` hands over once it has decided what to report. */
 export interface SweepNews {
-  /** Problems reported as new by this sweep (SPEC §4 `problems`, without --all's old ones). */
-  problems: ProblemInfo[];
-  /** Problems reported as resolved by this sweep. */
-  resolved: ProblemInfo[];
   /** Every problem current after this sweep (what each channel should have heard of), printed or not. */
   current: ProblemInfo[];
   /** The transient ones among them (a run just marked lost): told once, never resolved. */
   transient: ProblemInfo[];
   /** From notifySettings(args.options, ctx.env). */
   settings: NotifySettings;
-  /** The writable store, or null when sweep could not open it. */
-  store: Store | null;
+  /** The writable store sweep decided in (a sweep that cannot open it fails before it has news). */
+  store: Store;
   env: NodeJS.ProcessEnv;
   /** The sweep's time (ISO; the test clock's when set): the events' `at`. */
   at: string;
@@ -35,8 +31,8 @@ export interface SweepNews {
 /**
  * Sweep's alerts, within the delivery timeout: to each channel, a `problem` event for each current problem
  * it has not heard of and a `resolved` event for each it heard of that is gone (queued first, so never
- * lost), whichever sweep printed them; the outbox's due backlog; and the dead-man ping. Without a store,
- * the printed news goes to every channel directly. Returns the one warning line to print, or null; never throws.
+ * lost), whichever sweep printed them; the outbox's due backlog; and the dead-man ping. Returns the one
+ * warning line to print, or null; never throws.
  */
 export async function notifySweep(s: SweepNews): Promise<string | null> {
   const deadline = nowMs() + s.settings.timeoutMs;
@@ -45,8 +41,7 @@ export async function notifySweep(s: SweepNews): Promise<string | null> {
     const channels = s.settings.channels;
     const event = eventMaker(host, s.at);
     const parcels: Parcel[] = channels.length === 0 ? []
-      : s.store ? channelNews(channels, await s.store.alerts.heard(channels.map(channelFingerprint)), s.current, s.transient, event)
-        : [...s.problems.map((p) => event('problem', p)), ...s.resolved.map((p) => event('resolved', p))].flatMap((e) => channels.map((channel) => ({ event: e, channel })));
+      : channelNews(channels, await s.store.alerts.heard(channels.map(channelFingerprint)), s.current, s.transient, event);
     const [undelivered, pingTrouble] = await Promise.all([
       notifyParcels(parcels, channels, s.store, { env: s.env, now: () => systemClock.now(), deadline }),
       s.settings.ping ? pingSweep(s.settings.ping, s.exitCode, s.summary, deadline) : null,

@@ -44,6 +44,8 @@ export async function openStore(target: StoreTarget, mode: OpenMode, warn?: Warn
     try {
       await ingestSpool(spoolPath, store, warn);
     } catch (error) {
+      // A lock is ordinary: the spool waits for the next cronguard, and a write that stays locked says so itself.
+      if (backend.isBusy?.(error) === true) return;
       warn?.(`could not take in the spool beside ${describeTarget(target)}: ${describeError(error)}`);
     }
   };

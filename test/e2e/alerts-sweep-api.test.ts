@@ -17,7 +17,7 @@ test('sweep API: each channel hears each problem once and its resolution once, t
   const { settings } = notifySettings({ 'notify-url': [`${server.url}/hook`], ping: `${server.url}/dms` }, {});
   const report = { ...problem, job: 'report', kind: 'failing' };
   const sweepNews = (at: string, current: Array<typeof problem>) => ({
-    problems: [], resolved: [], current, transient: [], settings, env: {}, at, exitCode: 1, summary: 'backup overdue',
+    current, transient: [], settings, env: {}, at, exitCode: 1, summary: 'backup overdue',
   });
   const { warnings, outbox } = await writeStore(db, async (store) => ({
     warnings: [
@@ -46,7 +46,8 @@ test('sweep API: a sweep that failed pings URL/fail; a receiver that is down is 
   const gone = await startServer();
   await gone.close();
   const { settings } = notifySettings({ 'notify-url': [gone.url], ping: server.url }, { CRONGUARD_NOTIFY_TIMEOUT: '2s' });
-  const warning = await notifySweep({ problems: [problem], resolved: [], current: [problem], transient: [], settings, store: null, env: {}, at: 'x', exitCode: 125, summary: '' });
-  assert.match(warning ?? '', /^could not deliver the problem notification of backup .*ECONNREFUSED.*not queued \(no database\)/);
+  const warning = await writeStore(join(dir, 'down.db'), (store) =>
+    notifySweep({ current: [problem], transient: [], settings, store, env: {}, at: '2030-01-01T03:30:00.000Z', exitCode: 125, summary: '' }));
+  assert.match(warning ?? '', /^could not deliver the problem notification of backup .*ECONNREFUSED.*; queued; later cronguard runs given this channel retry it$/);
   assert.equal(server.received[0]?.path, '/fail');
 });

@@ -39,6 +39,26 @@ test('with the database locked a plain run starts its command within a second an
   assert.equal(rec?.status, 'success');
 });
 
+test('a database locked past the patience: each run says so in one line, none about the spool it could not take in; every record arrives later', async () => {
+  const { db, release } = await lockedDb('spooled');
+  const said: string[] = [];
+  try {
+    for (const job of ['s1', 's2']) {
+      const r = await cronguard(['--db', db, '--name', job, '--', 'true'], { limitMs: 120_000 });
+      assert.equal(r.code, 0);
+      said.push(r.stderr);
+      assert.ok(existsSync(`${db}.spool`), `${job}'s record is spooled`);
+    }
+  } finally {
+    await release();
+  }
+  // The second run found the first one's record in the spool and the lock still held: that is no news.
+  for (const stderr of said) assert.match(stderr, /^cronguard: cannot write to the database .*locked.*spooled beside the database\n$/, stderr);
+  const r = await cronguard(['--db', db, '--name', 's3', '--', 'true']);
+  assert.deepEqual([r.code, r.stderr], [0, '']);
+  assert.deepEqual((await recordedRuns(db)).map((run) => run.job).sort(), ['first', 's1', 's2', 's3']);
+});
+
 test('a database locked mid-run holds neither the timeout nor the SIGKILL (heartbeats come due meanwhile)', async () => {
   const { mark, env } = markedJob();
   const db = join(dir, 'midrun.db');

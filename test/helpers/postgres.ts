@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { constants as osConstants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import postgres from 'postgres';
@@ -51,6 +51,19 @@ function serverUser(): { uid: number; gid: number } | null {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
+let exitsOnSignals = false;
+
+/**
+ * Makes a signal end this process through 'exit', where every cluster is stopped: the server is a daemon,
+ * not our child, and a test file killed by the runner's timeout (SIGTERM) or ^C would otherwise leave it
+ * running, with its port and its files, on a shared machine.
+ */
+function exitOnSignals(): void {
+  if (exitsOnSignals) return;
+  exitsOnSignals = true;
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => process.exit(128 + osConstants.signals[signal]));
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -93,6 +106,7 @@ export async function startCluster(cleanUpAfter: (fn: () => Promise<void>) => vo
     rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', remove);
+  exitOnSignals();
   cleanUpAfter(async () => {
     await Promise.all(clients.map((c) => c.end({ timeout: 1 })));
     remove();

@@ -80,3 +80,20 @@ export const RUN_LATEST_MIGRATION = `
   ) WITHOUT ROWID;
   ${RUN_LATEST_TRIGGERS}
   ${RUN_LATEST_FILL}`;
+
+/**
+ * Migration 25: SQLite fires no delete trigger for the row an INSERT OR REPLACE removes, so a replace that
+ * moves a run to another job (the sqlite3 shell, an import) left the job it left pointing at a run it no
+ * longer has. The job is noted before the insert (the row is gone after it) and made right after it; the
+ * note is cleared first, so an ignored insert's note cannot linger into the next one.
+ */
+export const RUN_LATEST_REPLACE_MIGRATION = `
+  CREATE TABLE run_latest_left (job TEXT PRIMARY KEY) WITHOUT ROWID;
+  CREATE TRIGGER run_latest_replace BEFORE INSERT ON runs BEGIN
+    DELETE FROM run_latest_left;
+    INSERT INTO run_latest_left SELECT job FROM runs WHERE id = NEW.id AND job IS NOT NEW.job;
+  END;
+  CREATE TRIGGER run_latest_replaced AFTER INSERT ON runs WHEN EXISTS (SELECT 1 FROM run_latest_left) BEGIN
+    ${recompute('(SELECT job FROM run_latest_left)')}
+    DELETE FROM run_latest_left;
+  END;`;

@@ -1,5 +1,5 @@
 import { RUN_DAYS_MIGRATION } from './run-days.ts';
-import { RUN_LATEST_MIGRATION } from './run-latest.ts';
+import { RUN_LATEST_MIGRATION, RUN_LATEST_REPLACE_MIGRATION } from './run-latest.ts';
 
 /**
  * The schema, as numbered migrations. A database records the last one applied in PRAGMA user_version;
@@ -226,6 +226,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
     // a file with runs is only marked pending here, its summaries built by the first sweep.
     version: 24,
     sql: RUN_DAYS_MIGRATION,
+  },
+  {
+    // run_latest right after an INSERT OR REPLACE moves a run to another job (see run-latest.ts).
+    version: 25,
+    sql: RUN_LATEST_REPLACE_MIGRATION,
   },
 ];
 
