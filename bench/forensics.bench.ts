@@ -85,10 +85,14 @@ try {
   }
   report('history --limit 0 --json peak memory', mib(peakRssKb([node, BIN, 'history', '--limit', '0', '--json', '--db', db])), '<= 100 MiB');
 
-  // The HTML report of the same 30 days: aggregates from the store, never every run (issue 16).
+  // The HTML report of the same 30 days: aggregates from the store, never every run (issue 16). Its days come
+  // from the day summaries stats reads (this machine's zone is UTC, as the bench's servers' are), so the ratio is
+  // now what the report does beyond stats: status's facts for 1,000 jobs, three failures per job with their
+  // output tails (3,000 rows read at random), and ~6 MiB of HTML built and written with fsync. It was <= 3 when
+  // stats scanned a month of runs itself; with both on the summaries it measured 3.0-3.3 (load 4-15).
   const html = join(dir, 'report.html');
   const [html30] = await pairedRatios([node, BIN, 'stats', '--since', '30d', '--db', db], [[node, BIN, 'report', '--html', html, '--db', db]], 5);
-  report('report --html (30 days) / stats --since 30d', pairedText(html30 as Paired, 5), '<= 3');
+  report('report --html (30 days) / stats --since 30d', pairedText(html30 as Paired, 5), '<= 3.5');
   report('report --html size, 1,000 jobs x 30 days', `${(statSync(html).size / 1024).toFixed(0)} KiB`, 'mailable');
   console.log(`load average ${loadText()}`);
 } finally {

@@ -1,3 +1,4 @@
+import { SEVERITY } from '../shared/outcome.ts';
 import { FAILURE_STATUSES, RUN_STATUSES, isFinished } from '../shared/types.ts';
 
 // The run-status predicates of src/shared/types.ts in SQL, one text for every backend (the same in SQLite and PostgreSQL).
@@ -12,3 +13,6 @@ export const finishedSql = (column: string): string => `${column} IN (${list(RUN
 
 /** The SQL form of isFinished of a row's own status. */
 export const FINISHED_SQL = finishedSql('status');
+
+/** A status's rank in SEVERITY, in SQL (a status cronguard does not write ranks as the worst): max() of it is a group's worst outcome. */
+export const SEVERITY_SQL = `CASE status ${SEVERITY.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${SEVERITY.length - 1} END`;

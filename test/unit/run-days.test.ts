@@ -3,64 +3,23 @@
 // test rather than a CLI one: it compares two paths inside one store thousands of times.
 import '../helpers/cjs-require.ts';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { prng } from '../../bench/prng.ts';
 import { seedData } from '../../bench/seed.ts';
 import { bulkInsert } from '../../src/store/sqlite/bulk.ts';
 import { openDatabase, type SqliteDatabase } from '../../src/store/sqlite/database.ts';
-import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { sqliteRunWriter } from '../../src/store/sqlite/runs.ts';
 import { runDaysPending, settleRunDays } from '../../src/store/sqlite/run-days.ts';
-import { MIGRATIONS } from '../../src/store/sqlite/schema.ts';
 import { jobStats } from '../../src/store/sqlite/stats.ts';
 import { tempDir } from '../helpers/cli.ts';
+import { insertRun, JOBS, randomHistory } from '../helpers/random-runs.ts';
 
 const dir = tempDir();
 
-const JOBS = ['backup', 'report', 'sync', 'dump db', 'rückblick'];
-const STATUSES = ['success', 'success', 'success', 'failed', 'timeout', 'killed', 'error', 'lost', 'running', 'skipped', 'weird'];
-/** Start times: plain ones over a few days around a month's end, and malformed ones (each lands in a "day" of its own). */
-const STARTS: Array<(r: () => number) => unknown> = [
-  (r) => `2026-11-${pick(r, ['28', '29', '30'])}T${pick(r, ['00', '11', '23'])}:${pick(r, ['00', '13', '59'])}:0${Math.floor(r() * 10)}.${Math.floor(r() * 900) + 100}Z`,
-  (r) => `2026-12-01T0${Math.floor(r() * 10)}:00:00.000Z`,
-  () => '2026-11-30T23:00:13.undefinedZ',
-  () => '2026-11-31T10:00:00.000Z',
-  () => '2026-11-3',
-  () => '2026-11-30',
-  () => '',
-  () => 'garbage',
-  () => '２０２６-11-30T10:00:00.000Z',
-  () => '2026-11-30\u00e9T10',
-  () => Buffer.from('2026-11-30T12:00:00.000Z'),
-];
-const DURATIONS: Array<(r: () => number) => unknown> = [
-  (r) => Math.floor(r() * 100_000), (r) => Math.floor(r() * 1000), () => null, () => 1.5, () => 'abc', () => -3, () => 1e20, () => 2 ** 60,
-];
 /** Since values: plain ones on each side of the days (one at the very start of a malformed time's second), and odd ones. */
 const SINCES = [undefined, '2026-11-29T11:00:00.000Z', '2026-11-30T00:00:00.000Z', '2026-11-30T23:00:13.000Z',
   '2026-12-01T00:00:00.000Z', '2000-01-01T00:00:00.000Z', '2099-01-01T00:00:00.000Z', '2026-11-3', 'zzzzzzzzzz'];
-
-const pick = <T>(r: () => number, list: readonly T[]): T => list[Math.floor(r() * list.length)] as T;
-
-/** A schema-21 file (before the summaries) holding `runs` random runs. */
-function version21(path: string, r: () => number, runs: number): void {
-  const db = new Database(path);
-  db.function('cronguard_channel_fingerprint', (_channel: unknown) => null);
-  for (const m of MIGRATIONS.filter((x) => x.version <= 21)) db.exec(m.sql);
-  db.pragma('user_version = 21');
-  for (let i = 0; i < runs; i++) insertRun(db, r, 'INSERT');
-  db.close();
-}
-
-let ids = 0;
-/** Inserts (or replaces, as the spool intake does) one random run. */
-function insertRun(db: Database.Database | SqliteDatabase, r: () => number, verb: string, id = `run-${ids++}`): void {
-  db.prepare(`${verb} INTO runs (id, job, status, started_at, heartbeat_at, ended_at, duration_ms, host, pid, command, kill_after_ms, heartbeat_ms)
-    VALUES (?, ?, ?, ?, '2026-11-30T00:00:00.000Z', ?, ?, ?, 1, '["x"]', 1000, 1000)`)
-    .run(id, pick(r, JOBS), pick(r, STATUSES), pick(r, STARTS)(r), r() < 0.5 ? '2026-11-01T00:00:00.000Z' : null, pick(r, DURATIONS)(r), pick(r, ['h1', 'h2']));
-}
 
 /** stats as a script sees it, or the error it fails with. */
 function answer(db: SqliteDatabase, filter: { job?: string; since?: string }, direct: boolean): string {
@@ -81,48 +40,10 @@ function assertSame(db: SqliteDatabase, when: string): void {
   }
 }
 
-/** One random write of the kinds cronguard (or another writer of the file) makes. */
-async function randomWrite(db: SqliteDatabase, path: string, r: () => number): Promise<string> {
-  const some = () => db.prepare('SELECT id FROM runs ORDER BY id LIMIT 1 OFFSET ?').pluck().get(Math.floor(r() * 40)) as string | undefined;
-  const choice = Math.floor(r() * 9);
-  if (choice <= 2) insertRun(db, r, 'INSERT');
-  else if (choice === 3) insertRun(db, r, 'INSERT OR REPLACE', some() ?? 'run-none');
-  else if (choice === 4) db.prepare(`UPDATE runs SET ${pick(r, ['status', 'job', 'started_at', 'duration_ms'])} = ? WHERE id = ?`)
-    .run(pick(r, [pick(r, STATUSES), pick(r, JOBS), pick(r, STARTS)(r), pick(r, DURATIONS)(r)]), some() ?? '');
-  else if (choice === 5) db.prepare('UPDATE runs SET heartbeat_at = ? WHERE id = ?').run('2026-12-02T00:00:00.000Z', some() ?? '');
-  else if (choice === 6) db.prepare('DELETE FROM runs WHERE id = ?').run(some() ?? '');
-  else {
-    const store = openSqliteStore(path, false);
-    try {
-      if (choice === 7) await store.prune.remove(pick(r, ['2026-11-29T12:00:00.000Z', '2026-11-30T12:00:00.000Z']));
-      else await store.prune.forget(pick(r, JOBS), false);
-    } finally {
-      store.close();
-    }
-    return choice === 7 ? 'prune' : 'forget';
-  }
-  return `write ${choice}`;
-}
-
 for (const seed of [1, 2, 3, 4, 5, 6]) {
   test(`stats from the day summaries equal stats from runs, whatever was written (seed ${seed})`, async () => {
-    const r = prng(seed);
-    const path = join(dir, `seed-${seed}.db`);
-    version21(path, r, 60);
-    const db = openDatabase(path, false);
+    const db = await randomHistory(join(dir, `seed-${seed}.db`), seed, 60, assertSame);
     try {
-      assert.equal(runDaysPending(db), true, 'an upgraded file with runs waits for its first settle');
-      assertSame(db, 'pending');
-      settleRunDays(db);
-      assert.equal(runDaysPending(db), false);
-      assertSame(db, 'first settle');
-      for (let step = 0; step < 60; step++) {
-        const what = await randomWrite(db, path, r);
-        if (r() < 0.2) settleRunDays(db);
-        if (step % 3 === 0) assertSame(db, `step ${step} (${what})`);
-      }
-      settleRunDays(db);
-      assertSame(db, 'settled at the end');
       // Only a day holding a duration JSON cannot hold stays dirty (the next test).
       assert.equal(db.prepare(`SELECT count(*) FROM run_days_dirty k WHERE NOT EXISTS (SELECT 1 FROM runs r
         WHERE r.job = k.job AND substr(r.started_at, 1, 10) IS k.day AND typeof(r.duration_ms) = 'blob')`).pluck().get(), 0, 'a settle leaves no day dirty');

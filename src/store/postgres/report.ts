@@ -1,16 +1,13 @@
 import { BUCKETS_PER_E } from '../../shared/duration-buckets.ts';
 import { SEVERITY } from '../../shared/outcome.ts';
 import type { RunStatus } from '../../shared/types.ts';
-import { FAILURE_SQL, FINISHED_SQL } from '../status-sql.ts';
+import { FAILURE_SQL, FINISHED_SQL, SEVERITY_SQL } from '../status-sql.ts';
 import type { FailureTail, PeriodBucket, PeriodFigures, Periods, ReportReader, RunDot } from '../store.ts';
 import type { PgClient } from './client.ts';
 import { JOB_NAMES, rank } from './reads.ts';
 
 const FAILED = `status IN (${FAILURE_SQL})`;
 const FINISHED = FINISHED_SQL;
-
-/** A status's rank in SEVERITY, in SQL: max() of it is a group's worst outcome. */
-const SEVERITY_SQL = `CASE status ${SEVERITY.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${SEVERITY.length - 1} END`;
 
 /** The periods ($1, as JSON [[from, to], ...]) as a table p(i, lo, hi), i counted from 0. */
 const PERIODS = `p AS (SELECT (n - 1)::int AS i, e ->> 0 AS lo, e ->> 1 AS hi FROM json_array_elements($1::text::json) WITH ORDINALITY AS t(e, n))`;

@@ -1,8 +1,30 @@
+import { durationSummaryOfListed } from '../../shared/percentile.ts';
 import type { SqliteDatabase } from './database.ts';
-import { FINISHED_SQL, finishedSql } from '../status-sql.ts';
+import { FINISHED_SQL, finishedSql, SEVERITY_SQL } from '../status-sql.ts';
 
-/** FINISHED_SQL of a trigger's OLD or NEW row. */
-const finished = (row: 'OLD' | 'NEW') => finishedSql(`${row}.status`);
+/** Which runs a day summary holds, of a status column: since schema 26 every run but a running one (see RUN_DAYS_OTHERS_MIGRATION). */
+export const keptSql = (column: string): string => `${column} <> 'running'`;
+
+/** The triggers on runs that mark the (job, day) of each written run whose status is `counted` dirty. */
+function dayTriggers(counted: (column: string) => string): string {
+  return `
+  CREATE TRIGGER run_days_insert AFTER INSERT ON runs WHEN ${counted('NEW.status')} BEGIN
+    INSERT OR IGNORE INTO run_days_dirty VALUES (NEW.job, substr(NEW.started_at, 1, 10));
+  END;
+  -- INSERT OR REPLACE (by any writer of the file) deletes the row it replaces without firing delete triggers.
+  CREATE TRIGGER run_days_replace BEFORE INSERT ON runs BEGIN
+    INSERT OR IGNORE INTO run_days_dirty SELECT job, substr(started_at, 1, 10) FROM runs WHERE id = NEW.id AND ${counted('status')};
+  END;
+  CREATE TRIGGER run_days_update AFTER UPDATE OF job, started_at, status, duration_ms ON runs
+    WHEN ${counted('OLD.status')} OR ${counted('NEW.status')} BEGIN
+    INSERT OR IGNORE INTO run_days_dirty SELECT OLD.job, substr(OLD.started_at, 1, 10) WHERE ${counted('OLD.status')}
+      UNION ALL SELECT NEW.job, substr(NEW.started_at, 1, 10) WHERE ${counted('NEW.status')};
+  END;
+  CREATE TRIGGER run_days_delete AFTER DELETE ON runs WHEN ${counted('OLD.status')} BEGIN
+    INSERT OR IGNORE INTO run_days_dirty VALUES (OLD.job, substr(OLD.started_at, 1, 10));
+  END;
+`;
+}
 
 /**
  * Per-(job, UTC day) summaries of finished runs, so that stats over a month reads some thousands of
@@ -30,22 +52,30 @@ export const RUN_DAYS_MIGRATION = `
   CREATE TABLE run_days_dirty (job TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (day, job)) WITHOUT ROWID;
   CREATE TABLE run_days_pending (one INTEGER PRIMARY KEY CHECK (one = 1));
   INSERT INTO run_days_pending SELECT 1 WHERE EXISTS (SELECT 1 FROM runs);
-  CREATE TRIGGER run_days_insert AFTER INSERT ON runs WHEN ${finished('NEW')} BEGIN
-    INSERT OR IGNORE INTO run_days_dirty VALUES (NEW.job, substr(NEW.started_at, 1, 10));
-  END;
-  -- INSERT OR REPLACE (by any writer of the file) deletes the row it replaces without firing delete triggers.
-  CREATE TRIGGER run_days_replace BEFORE INSERT ON runs BEGIN
-    INSERT OR IGNORE INTO run_days_dirty SELECT job, substr(started_at, 1, 10) FROM runs WHERE id = NEW.id AND ${FINISHED_SQL};
-  END;
-  CREATE TRIGGER run_days_update AFTER UPDATE OF job, started_at, status, duration_ms ON runs
-    WHEN ${finished('OLD')} OR ${finished('NEW')} BEGIN
-    INSERT OR IGNORE INTO run_days_dirty SELECT OLD.job, substr(OLD.started_at, 1, 10) WHERE ${finished('OLD')}
-      UNION ALL SELECT NEW.job, substr(NEW.started_at, 1, 10) WHERE ${finished('NEW')};
-  END;
-  CREATE TRIGGER run_days_delete AFTER DELETE ON runs WHEN ${finished('OLD')} BEGIN
-    INSERT OR IGNORE INTO run_days_dirty VALUES (OLD.job, substr(OLD.started_at, 1, 10));
-  END;
-`;
+  ${dayTriggers(finishedSql)}`;
+
+/**
+ * Schema 26: a day summary holds every run of its day but the running ones, so that the HTML report's days
+ * can be read from it too (their counts include skipped runs, and runs of a status cronguard does not write):
+ * `runs`, `successes`, `failed` and `durations` stay those of the finished runs (what stats reads), `others`
+ * counts the rest, `worst` is the highest SEVERITY rank among all of them, `first` their earliest start
+ * (a report day from midnight on holds them all when it is not before it) and `summary` the finished
+ * runs' [p50, p95, max] as cronguard ranks `durations` (the report parses three numbers a day, not all).
+ * Running runs stay out, so a run's start still writes no dirty row; readers take them from the
+ * runs_running index. The triggers are made anew to mark such days too, and the summaries pending, to be
+ * built again by the next settle.
+ */
+export const RUN_DAYS_OTHERS_MIGRATION = `
+  DROP TRIGGER run_days_insert;
+  DROP TRIGGER run_days_replace;
+  DROP TRIGGER run_days_update;
+  DROP TRIGGER run_days_delete;
+  ALTER TABLE run_days ADD COLUMN others INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE run_days ADD COLUMN worst INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE run_days ADD COLUMN first TEXT;
+  ALTER TABLE run_days ADD COLUMN summary TEXT;
+  INSERT OR IGNORE INTO run_days_pending SELECT 1 WHERE EXISTS (SELECT 1 FROM runs);
+  ${dayTriggers(keptSql)}`;
 
 /**
  * A day of ten ASCII characters (digits and dashes): its runs are exactly one range of the index, from the
@@ -55,26 +85,36 @@ export const RUN_DAYS_MIGRATION = `
 const plainDay = (day: string) => `(typeof(${day}) = 'text' AND ${day} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')`;
 
 /**
- * The condition that run r is a finished run of job k.job started on day k.day, in two forms (OR-ed, the
- * planner would read every run of the job): a plain day reads its range of the index; any other (a
- * malformed time's "day", rare) compares every run of the job.
+ * The condition that run r is a run of job k.job started on day k.day whose status is `which` (of the
+ * column r.status), in two forms (OR-ed, the planner would read every run of the job): a plain day reads
+ * its range of the index; any other (a malformed time's "day", rare) compares every run of the job.
  */
 const OF_DAY = [
-  (k: string) => `r.job = ${k}.job AND r.started_at >= ${k}.day AND r.started_at < substr(${k}.day, 1, 9) || char(unicode(substr(${k}.day, 10)) + 1)
-    AND ${plainDay(`${k}.day`)} AND ${FINISHED_SQL}`,
-  (k: string) => `r.job = ${k}.job AND substr(r.started_at, 1, 10) IS ${k}.day AND NOT ${plainDay(`${k}.day`)} AND ${FINISHED_SQL}`,
+  (k: string, which: string) => `r.job = ${k}.job AND r.started_at >= ${k}.day AND r.started_at < substr(${k}.day, 1, 9) || char(unicode(substr(${k}.day, 10)) + 1)
+    AND ${plainDay(`${k}.day`)} AND ${which}`,
+  (k: string, which: string) => `r.job = ${k}.job AND substr(r.started_at, 1, 10) IS ${k}.day AND NOT ${plainDay(`${k}.day`)} AND ${which}`,
 ];
 
-/** The finished runs (job, day, status, duration_ms) of the dirty days that `keys` (a condition on k) picks. */
-export function dirtyRuns(keys: string): string {
-  return OF_DAY.map((ofDay) => `SELECT k.job AS job, k.day AS day, r.status AS status, r.duration_ms AS duration_ms
-    FROM run_days_dirty k CROSS JOIN runs r ON ${ofDay('k')} WHERE ${keys}`).join(' UNION ALL ');
+/** The runs (job, day, status, duration_ms, started_at) of the dirty days that `keys` (a condition on k) picks: the finished ones, or those of `which`. */
+export function dirtyRuns(keys: string, which = finishedSql('r.status')): string {
+  return OF_DAY.map((ofDay) => `SELECT k.job AS job, k.day AS day, r.status AS status, r.duration_ms AS duration_ms, r.started_at AS started_at
+    FROM run_days_dirty k CROSS JOIN runs r ON ${ofDay('k', which)} WHERE ${keys}`).join(' UNION ALL ');
 }
 
 /** Per group of rows (status, duration_ms): the figures stats shows, `durations` the JSON array of `listed` without its brackets. */
 export const dayFigures = (listed = 'duration_ms') => `count(*) AS runs, count(*) FILTER (WHERE status = 'success') AS successes,
   group_concat(status) FILTER (WHERE status <> 'success') AS failed,
   substr(json_group_array(${listed}), 2, length(json_group_array(${listed})) - 2) AS durations`;
+
+/**
+ * The columns of a stored day from its kept runs (status, duration_ms): dayFigures of the finished ones (a
+ * duration JSON cannot hold as null: such a day is never stored), and of all of them `others` and `worst`.
+ */
+const STORED_FIGURES = `count(*) FILTER (WHERE ${FINISHED_SQL}) AS runs, count(*) FILTER (WHERE status = 'success') AS successes,
+  group_concat(status) FILTER (WHERE status <> 'success' AND ${FINISHED_SQL}) AS failed,
+  substr(json_group_array(iif(typeof(duration_ms) = 'blob', NULL, duration_ms)) FILTER (WHERE ${FINISHED_SQL}), 2,
+    length(json_group_array(iif(typeof(duration_ms) = 'blob', NULL, duration_ms)) FILTER (WHERE ${FINISHED_SQL})) - 2) AS durations,
+  count(*) FILTER (WHERE NOT ${FINISHED_SQL}) AS others, max(${SEVERITY_SQL}) AS worst, min(started_at) AS first`;
 
 /** How many dirty days one settling transaction takes: short, so a job starting meanwhile hardly waits. */
 const BATCH = 500;
@@ -120,15 +160,21 @@ function markAllDirty(db: SqliteDatabase): void {
  */
 export function settleRunDays(db: SqliteDatabase): void {
   if (runDaysPending(db)) markAllDirty(db);
+  // The report's percentiles of a day, ranked by the same code as every other reader ranks them.
+  db.function('cronguard_duration_summary', { deterministic: true }, (durations: unknown) => {
+    const { p50Ms, p95Ms, maxMs } = durationSummaryOfListed(JSON.parse(`[${String(durations)}]`) as unknown[]);
+    return JSON.stringify([p50Ms, p95Ms, maxMs]);
+  });
   const lastKey = db.prepare(`SELECT job, day FROM run_days_dirty k WHERE ${picked('k', false)}
     ORDER BY day, job LIMIT 1 OFFSET ${BATCH - 1}`);
   const statements = [
     `DELETE FROM run_days AS d WHERE EXISTS (SELECT 1 FROM run_days_dirty k WHERE k.job = d.job AND k.day = d.day AND ${picked('k')})`,
-    `INSERT INTO run_days (job, day, runs, successes, failed, durations)
-      SELECT job, day, ${dayFigures("iif(typeof(duration_ms) = 'blob', NULL, duration_ms)")}
-      FROM (${dirtyRuns(picked('k'))}) GROUP BY job, day HAVING count(*) FILTER (WHERE typeof(duration_ms) = 'blob') = 0`,
+    `INSERT INTO run_days (job, day, runs, successes, failed, durations, others, worst, first, summary)
+      SELECT *, cronguard_duration_summary(durations) FROM (SELECT job, day, ${STORED_FIGURES}
+        FROM (${dirtyRuns(picked('k'), keptSql('r.status'))}) GROUP BY job, day
+        HAVING count(*) FILTER (WHERE typeof(duration_ms) = 'blob' AND ${FINISHED_SQL}) = 0)`,
     `DELETE FROM run_days_dirty AS k WHERE ${picked('k')} AND (EXISTS (SELECT 1 FROM run_days d WHERE d.job = k.job AND d.day = k.day)
-      OR ${OF_DAY.map((ofDay) => `NOT EXISTS (SELECT 1 FROM runs r WHERE ${ofDay('k')})`).join(' AND ')})`,
+      OR ${OF_DAY.map((ofDay) => `NOT EXISTS (SELECT 1 FROM runs r WHERE ${ofDay('k', keptSql('r.status'))})`).join(' AND ')})`,
   ].map((sql) => db.prepare(sql));
   const batch = db.transaction((from: { fromJob: unknown; fromDay: unknown }) => {
     const to = lastKey.get(from) as { job: unknown; day: unknown } | undefined;

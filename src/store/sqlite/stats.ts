@@ -23,7 +23,7 @@ function statsSql(oneJob: boolean, since: boolean, host: boolean): string {
 }
 
 /**
- * The same figures from the day summaries (run-days.ts): the stored days after since's day that are not
+ * The same figures from the day summaries (run-days.ts): the stored days after since's day that hold finished runs and are not
  * dirty, the dirty ones recomputed from runs, and since's own day from runs (its runs from since on), each
  * job's parts then joined: counts summed, failed statuses and duration lists concatenated. Since's day is
  * its first ten characters: a run whose first ten are greater started after since whatever follows, one
@@ -33,7 +33,7 @@ function rollupSql(oneJob: boolean, since: boolean): string {
   const job = (k: string) => (oneJob ? `${k}.job = @job` : '1');
   const after = (k: string) => (since ? `${k}.day > @sinceDay` : '1');
   const parts = [
-    `SELECT job, runs, successes, failed, durations FROM run_days d WHERE ${job('d')} AND ${after('d')}
+    `SELECT job, runs, successes, failed, durations FROM run_days d WHERE ${job('d')} AND ${after('d')} AND d.runs > 0
       AND NOT EXISTS (SELECT 1 FROM run_days_dirty k WHERE k.job = d.job AND k.day = d.day)`,
     `SELECT job, ${dayFigures()}
       FROM (${dirtyRuns(`${job('k')} AND ${after('k')}`)}) GROUP BY job`,
