@@ -4,7 +4,7 @@ import { type StatusLine, statusJson, statusLayout, statusText } from '../report
 import { makeStyle, outputWidth } from '../report/style.ts';
 import { systemClock } from '../shared/time.ts';
 import type { JobFacts } from '../shared/sweep-model.ts';
-import type { RunDot, Store } from '../store/store.ts';
+import type { RunStrip, Store } from '../store/store.ts';
 import { ScheduleCache, schedulesOf } from '../sweep/overdue.ts';
 import { withStore } from './forensics.ts';
 import { openStore } from '../store/open.ts';
@@ -22,7 +22,7 @@ export const statusMain: CommandMain = async (args, ctx) => {
     const lines = s ? (await s.sweep.jobs(host)).map((job) => statusLine(job, now, cache)) : [];
     // The strips' width depends on the other columns: laid out first, then exactly that many runs are read.
     const layout = statusLayout(lines, width);
-    const dots = json || !s ? new Map<string, RunDot[]>() : await s.report.lastRuns(lines.map((l) => l.job), layout.cells, host);
+    const dots = json || !s ? new Map<string, RunStrip>() : await s.report.lastRuns(lines.map((l) => l.job), layout.cells, host);
     return { lines, layout, dots, lastSweepAt: s ? await s.sweep.lastSweepAt() : null };
   };
   const { lines, layout, dots, lastSweepAt } = store ? await withStore(store, 'read', read) : await read(null);

@@ -4,7 +4,7 @@ import { offsetMs, wallText } from '../schedule/zone.ts';
 import { storedMs } from '../shared/stored.ts';
 import { durationText, localTime } from '../shared/local-time.ts';
 import { neutraliseLine } from '../shared/neutralise.ts';
-import type { RunDot } from '../store/store.ts';
+import type { RunStrip } from '../store/store.ts';
 import { runStrip, sparkline } from './strip.ts';
 import { styleStatus, table } from './style.ts';
 
@@ -103,7 +103,7 @@ function remembered(f: (text: string) => string): (text: string) => string {
 }
 
 /** The header and the rows of the table, every stored field neutralised; strips only when dots are given. */
-function cellsOf(jobs: readonly StatusLine[], layout: StatusLayout, dots: Map<string, RunDot[]> | null, style: ChalkInstance | null) {
+function cellsOf(jobs: readonly StatusLine[], layout: StatusLayout, dots: Map<string, RunStrip> | null, style: ChalkInstance | null) {
   // Compact: no year, no seconds ("11-30 03:15"); a zone name after the time stays.
   const time = (text: string) => (layout.compactTimes ? text.replace(/^\d{4}-/, '').replace(/^(\S+ \d\d:\d\d):\d\d/, '$1') : text);
   // HOST only when the jobs ran on more than one host (a shared PostgreSQL database).
@@ -119,7 +119,7 @@ function cellsOf(jobs: readonly StatusLine[], layout: StatusLayout, dots: Map<st
   };
   const scheduleCell = remembered(neutraliseLine);
   const statusCell = remembered((text) => (style ? styleStatus(style, neutraliseLine(text)) : neutraliseLine(text)));
-  const none: RunDot[] = [];
+  const none: RunStrip = { letters: '', durations: [] };
   // Cells pushed one by one: spreading optional ones into each of a thousand rows cost more than the rest.
   const rows = jobs.map((j) => {
     const mine = dots?.get(j.job) ?? none;
@@ -145,10 +145,10 @@ function cellsOf(jobs: readonly StatusLine[], layout: StatusLayout, dots: Map<st
  */
 export function statusText(
   lastSweepAt: string | null, jobs: readonly StatusLine[], now: number, style: ChalkInstance,
-  layout: StatusLayout, dots: Map<string, RunDot[]>,
+  layout: StatusLayout, dots: Map<string, RunStrip>,
 ): string {
   // No wider than the longest history: a new database should not show a wide empty column.
-  const cells = Math.min(layout.cells, Math.max(1, ...[...dots.values()].map((d) => d.length)));
+  const cells = Math.min(layout.cells, Math.max(1, ...[...dots.values()].map((d) => d.letters.length)));
   const { header, rows } = cellsOf(jobs, { ...layout, cells }, dots, style);
   const body = jobs.length ? table(header, rows, style) : 'no jobs recorded yet\n';
   const sweep = lastSweepAt === null

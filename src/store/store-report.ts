@@ -2,10 +2,13 @@
 import type { RunRecord, RunStatus } from '../shared/types.ts';
 import type { DurationBucket } from '../shared/duration-buckets.ts';
 
-/** A run as a strip of recent runs shows it. */
-export interface RunDot {
-  status: RunStatus;
-  durationMs: number | null;
+/**
+ * A job's latest runs as its status strip shows them, oldest first: a letter per run (shared/strip-letters.ts,
+ * '?' for any other status) and each run's duration (null: none, or not a number), as many as the letters.
+ */
+export interface RunStrip {
+  letters: string;
+  durations: Array<number | null>;
 }
 
 /**
@@ -51,7 +54,7 @@ export interface FailureTail extends Pick<RunRecord, 'id' | 'job' | 'status' | '
  */
 export interface ReportReader {
   /** Each named job's latest `limit` runs, oldest first; with a host, only that host's runs (status --host). */
-  lastRuns(jobs: readonly string[], limit: number, host?: string): Promise<Map<string, RunDot[]>>;
+  lastRuns(jobs: readonly string[], limit: number, host?: string): Promise<Map<string, RunStrip>>;
   /** Per job and period: counts, the worst status and the durations of the runs started in it (no row for none); with a host, only its runs. */
   periods(periods: Periods, job?: string, host?: string): Promise<PeriodFigures[]>;
   /** Per job and period: finished runs' durations in logarithmic buckets (no row for none); with a host, only its runs (stats --host). */

@@ -14,8 +14,8 @@ export function reportContract(kit: Kit): void {
     await recordAll(store, [aFinishedRun('a', at(0), 'success', 10), aFinishedRun('a', at(1), 'failed', 20), aFinishedRun('a', at(2), 'timeout', 30)]);
     await store.runs.begin(aRun('a', at(3)), null);
     const runs = await store.report.lastRuns(['a', 'nobody'], 3);
-    assert.deepEqual(runs.get('a'), [{ status: 'failed', durationMs: 20 }, { status: 'timeout', durationMs: 30 }, { status: 'running', durationMs: null }]);
-    assert.deepEqual(runs.get('nobody'), []);
+    assert.deepEqual(runs.get('a'), { letters: 'FTR', durations: [20, 30, null] });
+    assert.deepEqual(runs.get('nobody'), { letters: '', durations: [] });
   });
 
   test(name('periods: per job and period the runs, the worst status and the failures, timeouts and kills'), async () => {
@@ -45,9 +45,9 @@ export function reportContract(kit: Kit): void {
       on('web1', aFinishedRun('h', at(0), 'success', 10)), on('web2', aFinishedRun('h', at(1), 'failed', 5000)),
       on('web1', aFinishedRun('h', at(2), 'success', 20)), on('web2', aFinishedRun('h', at(3), 'timeout', 70_000)),
     ]);
-    assert.deepEqual((await store.report.lastRuns(['h'], 10, 'web1')).get('h'), [{ status: 'success', durationMs: 10 }, { status: 'success', durationMs: 20 }]);
-    assert.deepEqual((await store.report.lastRuns(['h'], 10)).get('h')?.map((r) => r.status), ['success', 'failed', 'success', 'timeout']);
-    assert.deepEqual(await store.report.lastRuns(['h'], 10, 'nowhere'), new Map([['h', []]]));
+    assert.deepEqual((await store.report.lastRuns(['h'], 10, 'web1')).get('h'), { letters: 'ss', durations: [10, 20] });
+    assert.deepEqual((await store.report.lastRuns(['h'], 10)).get('h')?.letters, 'sFsT');
+    assert.deepEqual(await store.report.lastRuns(['h'], 10, 'nowhere'), new Map([['h', { letters: '', durations: [] }]]));
     const [web2] = await store.report.periods([day(0)], 'h', 'web2');
     assert.deepEqual([web2?.runs, web2?.worst, web2?.failures, web2?.timeouts, web2?.maxMs], [2, 'failed', 1, 1, 70_000]);
     assert.equal((await store.report.periods([day(0)], undefined, 'web1'))[0]?.runs, 2);

@@ -8,6 +8,7 @@ import { prng } from '../../bench/prng.ts';
 import { bulkInsert } from '../../src/store/sqlite/bulk.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/sqlite/schema.ts';
 import { spoolLine } from '../../src/store/spool.ts';
+import { STRIP_LETTERS } from '../../src/shared/strip-letters.ts';
 import type { RunRecord } from '../../src/shared/types.ts';
 import { cronguard, cronguardJson, tempDir } from '../helpers/cli.ts';
 import { query } from '../helpers/db.ts';
@@ -25,17 +26,26 @@ const REFERENCE = `SELECT j.value AS job, r.id, r.status, r.started_at, r.durati
   JOIN runs AS r ON r.id = (SELECT id FROM runs WHERE job = j.value AND (@host IS NULL OR host = @host) ORDER BY started_at DESC LIMIT 1)
   ORDER BY j.value`;
 
-/** Each job's strip (its 40 latest runs, newest first) and where it begins, walked from the runs. */
+/** Each job's strip (its 40 latest runs, newest first, as JSON) and where it begins, walked from the runs. */
 const REFERENCE_STRIPS = `SELECT j.value AS job,
     (SELECT json_group_array(json_array(status, duration_ms)) FROM (SELECT status, duration_ms FROM runs WHERE job = j.value ORDER BY started_at DESC LIMIT 40)) AS recent,
     coalesce((SELECT started_at FROM runs WHERE job = j.value ORDER BY started_at DESC LIMIT 1 OFFSET 39), '') AS recent_from
   FROM json_each((SELECT json_group_array(DISTINCT job) FROM runs)) AS j ORDER BY j.value`;
 
+/**
+ * The strip text run_latest keeps (letters, a space, durations; oldest first) of a JSON strip listed newest
+ * first: the walk turned around here, on its own, rather than by the SQL that keeps it.
+ */
+function stripText(json: string): string {
+  const runs = (JSON.parse(json) as Array<[unknown, unknown]>).reverse();
+  return `${runs.map(([s]) => STRIP_LETTERS[String(s)] ?? '?').join('')} ${runs.map(([, d]) => (typeof d === 'number' ? String(d) : '')).join(',')}`;
+}
+
 /** run_latest and the reference, read from one connection; strips too unless `strips` is false (a migrated file's are filled later). */
 function both(db: Database.Database, strips = true): { kept: unknown[]; direct: unknown[] } {
   const kept = db.prepare('SELECT job, id, status, started_at, duration_ms, host, recent, recent_from FROM run_latest ORDER BY job').all() as Array<Latest & Record<string, unknown>>;
   const direct = db.prepare(REFERENCE).all({ host: null }) as Latest[];
-  const recent = new Map((db.prepare(REFERENCE_STRIPS).all() as Array<{ job: string }>).map((r) => [r.job, r]));
+  const recent = new Map((db.prepare(REFERENCE_STRIPS).all() as Array<{ job: string; recent: string }>).map((r) => [r.job, { ...r, recent: stripText(r.recent) }]));
   return {
     kept: kept.map((r) => (strips ? r : { ...r, recent: undefined, recent_from: undefined })),
     direct: direct.map((r) => ({ ...r, ...(strips ? recent.get(r.job) : { recent: undefined, recent_from: undefined }) })),

@@ -5,10 +5,11 @@ import { bucketOf, bucketPercentile, mergeBuckets, type DurationBucket } from '.
 import { percentile } from '../../src/shared/percentile.ts';
 import { durationHistogram } from '../../src/report/histogram.ts';
 import { runStrip, sparkline } from '../../src/report/strip.ts';
-import type { RunDot } from '../../src/store/store.ts';
+import { stripOfRuns, stripOfText } from '../../src/store/strip.ts';
 
 const plain = new Chalk({ level: 0 });
-const dot = (status: RunDot['status'], durationMs: number | null = 100): RunDot => ({ status, durationMs });
+/** A strip of runs given oldest first, as [status, duration] (100 ms unless said). */
+const strip = (...runs: Array<[string, (number | null)?]>) => stripOfRuns(runs.map(([s, d = 100]) => [s, d] as const).reverse(), -1);
 
 /** A deterministic pseudo-random sequence (for a fuzz that can be replayed). */
 function lcg(seed: number): () => number {
@@ -17,16 +18,30 @@ function lcg(seed: number): () => number {
 }
 
 test('a strip: one letter per run, newest right, padded on the left; only the newest that fit', () => {
-  const dots = [dot('success'), dot('failed'), dot('timeout'), dot('killed'), dot('error'), dot('lost'), dot('skipped', null), dot('running', null)];
-  assert.equal(runStrip(dots, 10, plain), '  sFTKEL-R');
-  assert.equal(runStrip(dots, 3, plain), 'L-R');
-  assert.equal(runStrip([dot('nonsense' as RunDot['status'])], 1, plain), '?');
+  const runs = strip(['success'], ['failed'], ['timeout'], ['killed'], ['error'], ['lost'], ['skipped', null], ['running', null]);
+  assert.equal(runStrip(runs, 10, plain), '  sFTKEL-R');
+  assert.equal(runStrip(runs, 3, plain), 'L-R');
+  assert.equal(runStrip(strip(['nonsense']), 1, plain), '?');
+  const coloured = new Chalk({ level: 1 });
+  assert.equal(runStrip(strip(['success'], ['failed'], ['nonsense']), 4, coloured), ` ${coloured.green('▄')}${coloured.red('█')}?`);
 });
 
 test('a sparkline: the shortest at the bottom, the longest at the top, a blank for no duration', () => {
-  assert.equal(sparkline([dot('success', 100), dot('success', 150), dot('success', 200), dot('running', null)], 5), ' ▁▅█ ');
-  assert.equal(sparkline([dot('success', 7), dot('success', 7)], 2), '▁▁');
-  assert.equal(sparkline([dot('lost', null)], 1), ' ');
+  assert.equal(sparkline(strip(['success', 100], ['success', 150], ['success', 200], ['running', null]), 5), ' ▁▅█ ');
+  assert.equal(sparkline(strip(['success', 7], ['success', 7]), 2), '▁▁');
+  assert.equal(sparkline(strip(['lost', null]), 1), ' ');
+});
+
+test('a stored strip: the last runs, oldest first, as stored or as JSON pairs newest first; nothing but letters through', () => {
+  assert.deepEqual(stripOfText('sFT 1,2,3', 2), { letters: 'FT', durations: [2, 3] });
+  assert.deepEqual(stripOfText('sFT 1,2,3', -1), stripOfRuns([['timeout', 3], ['failed', 2], ['success', 1]], -1));
+  assert.deepEqual(stripOfText('sFT 1,2,3', 0), { letters: '', durations: [] });
+  assert.deepEqual(stripOfText(null, 5), { letters: '', durations: [] });
+  // Durations that are none, not numbers or missing are null; they align with the letters from the newest.
+  assert.deepEqual(stripOfText('sFTK ,x,1.5', 9), { letters: 'sFTK', durations: [null, null, null, 1.5] });
+  assert.deepEqual(stripOfText('s-R Infinity,-3,1e3', 9), { letters: 's-R', durations: [null, -3, 1000] });
+  assert.deepEqual(stripOfText('s\u001b[1mF\u202e', 9).letters, 's????F?');
+  assert.deepEqual(stripOfRuns([['nonsense', '7'], [null, 5], ['lost', null]], 9), { letters: 'L??', durations: [null, 5, null] });
 });
 
 test('bucketed percentiles are never below the exact ones and within 3.2% above (seeded fuzz)', () => {

@@ -2,7 +2,8 @@ import { BUCKETS_PER_E } from '../../shared/duration-buckets.ts';
 import { SEVERITY } from '../../shared/outcome.ts';
 import type { RunStatus } from '../../shared/types.ts';
 import { FAILURE_SQL, FINISHED_SQL, SEVERITY_SQL } from '../status-sql.ts';
-import type { FailureTail, PeriodBucket, PeriodFigures, Periods, ReportReader, RunDot } from '../store.ts';
+import type { FailureTail, PeriodBucket, PeriodFigures, Periods, ReportReader } from '../store.ts';
+import { stripOfRuns } from '../strip.ts';
 import type { PgClient } from './client.ts';
 import { JOB_NAMES, rank } from './reads.ts';
 
@@ -27,8 +28,8 @@ export function pgReportReader(db: PgClient): ReportReader {
       const rows = await sql<Array<{ job: string; list: string }>>`SELECT j.job, coalesce((SELECT json_agg(json_build_array(status, duration_ms))
           FROM (SELECT status, duration_ms FROM runs WHERE job = j.job ${ofHost} ORDER BY started_at DESC LIMIT ${limit}) r), '[]')::text AS list
         FROM json_array_elements_text(${JSON.stringify(jobs)}::text::json) AS j(job)`;
-      return new Map(rows.map(({ job, list: runs }) => [job, (JSON.parse(runs) as Array<[RunStatus, number | null]>)
-        .reverse().map(([status, durationMs]): RunDot => ({ status, durationMs: num(durationMs) }))]));
+      return new Map(rows.map(({ job, list: runs }) => [job, stripOfRuns((JSON.parse(runs) as Array<[unknown, unknown]>)
+        .map(([status, durationMs]) => [status, num(durationMs)] as const), limit)]));
     }),
     periods: (periods, job, host) => db.call(async (sql) => {
       // Percentiles as stats computes them (reads.ts): nearest rank over each group's sorted finished durations.

@@ -1,11 +1,12 @@
 import { BUCKETS_PER_E } from '../../shared/duration-buckets.ts';
 import type { RunStatus } from '../../shared/types.ts';
-import type { FailureTail, PeriodBucket, Periods, ReportReader, RunDot } from '../store.ts';
+import type { FailureTail, PeriodBucket, Periods, ReportReader, RunStrip } from '../store.ts';
+import { stripOfRuns, stripOfText } from '../strip.ts';
 import { FAILURE_SQL, FINISHED_SQL } from '../status-sql.ts';
 import type { SqliteDatabase } from './database.ts';
 import { WITH_JOB_NAMES } from './job-names.ts';
 import { hostParam, ofHost, periodFigures } from './report-days.ts';
-import { RECENT_RUNS } from './run-latest.ts';
+import { RECENT_RUNS, stripSql } from './run-latest.ts';
 
 /** The periods as a common table expression, from their JSON. */
 const WITH_PERIODS = 'WITH periods(i, lo, hi) AS (SELECT key, value ->> 0, value ->> 1 FROM json_each(@periods))';
@@ -30,27 +31,22 @@ export function sqliteReportReader(db: SqliteDatabase): ReportReader {
     async lastRuns(jobs, limit, host) {
       // Every host's: the strips run_latest keeps (sqlite/run-latest.ts), cut to the width asked for. A job
       // whose strip is not kept yet (a file migrated since its last run), --host, or a wider strip: for each
-      // job, a backward walk of its index range, status and duration read from the index itself, newest
-      // first; one statement for all of them (a statement per job costs more in calls than in reading).
+      // job, a backward walk of its index range, status and duration read from the index itself; one
+      // statement for all of them (a statement per job costs more in calls than in reading).
       const kept = host === undefined && limit >= 0 && limit <= RECENT_RUNS
         ? db.prepare(`SELECT job, recent FROM run_latest WHERE recent IS NOT NULL AND job IN (SELECT value FROM json_each(?))`).raw()
           .all(JSON.stringify(jobs)) as Array<[string, string]>
         : [];
-      const have = new Set(kept.map(([job]) => job));
-      const walked = db.prepare(`SELECT value, (SELECT json_group_array(json_array(status, duration_ms)) FROM
-          (SELECT status, duration_ms FROM runs WHERE job = value${ofHost(host)} ORDER BY started_at DESC LIMIT @limit))
-        FROM json_each(@jobs)`).raw().all({ jobs: JSON.stringify(jobs.filter((j) => !have.has(j))), limit, ...hostParam(host) }) as Array<[string, string]>;
-      // The first `limit` of a newest-first list, oldest first (a loop: a thousand lists of forty).
-      const dots = (list: string): RunDot[] => {
-        const runs = JSON.parse(list) as Array<[RunStatus, number | null]>;
-        const shown = new Array<RunDot>(limit >= 0 ? Math.min(limit, runs.length) : runs.length);
-        for (let i = 0; i < shown.length; i++) {
-          const [status, durationMs] = runs[shown.length - 1 - i] as [RunStatus, number | null];
-          shown[i] = { status, durationMs };
-        }
-        return shown;
-      };
-      return new Map([...kept, ...walked].map(([job, list]) => [job, dots(list)]));
+      const have = new Set(kept.map((row) => row[0]));
+      const walked = db.prepare(`SELECT value, ${stripSql('value', '@limit', ofHost(host))} FROM json_each(@jobs)`).raw()
+        .all({ jobs: JSON.stringify(jobs.filter((j) => !have.has(j))), limit, ...hostParam(host) }) as Array<[string, string | null]>;
+      // A strip stored before migration 27 is JSON pairs, newest first (run-latest.ts).
+      const stripOf = (text: unknown): RunStrip => (typeof text === 'string' && text.startsWith('[')
+        ? stripOfRuns(JSON.parse(text) as Array<[unknown, unknown]>, limit) : stripOfText(text === null ? null : String(text), limit));
+      const strips = new Map<string, RunStrip>();
+      for (const row of kept) strips.set(row[0], stripOf(row[1]));
+      for (const row of walked) strips.set(row[0], stripOf(row[1]));
+      return strips;
     },
     async periods(periods, job, host) {
       return periodFigures(db, periods, jobsOf(job), host);
