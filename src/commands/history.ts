@@ -28,9 +28,17 @@ export const historyMain: CommandMain = async (args, ctx) => {
     let count = 0;
     if (store !== null) {
       await withStore(store, 'read', async (s) => {
-        for await (const run of s.reads.each(filter)) {
-          malformed.check(run);
-          if (out.add(format === 'json' ? `${count++ === 0 ? '\n' : ',\n'}${JSON.stringify(runJson(run))}` : historyCsvRecord(run))) await out.flush();
+        if (format === 'json') {
+          // A run comes as its JSON text when the store wrote it (and it needs no warning), else as its record.
+          for await (const run of s.reads.eachJson(filter)) {
+            const json = typeof run === 'string' ? run : (malformed.check(run), JSON.stringify(runJson(run)));
+            if (out.add(`${count++ === 0 ? '\n' : ',\n'}${json}`)) await out.flush();
+          }
+        } else {
+          for await (const run of s.reads.each(filter)) {
+            malformed.check(run);
+            if (out.add(historyCsvRecord(run))) await out.flush();
+          }
         }
       });
     }

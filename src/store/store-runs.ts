@@ -76,6 +76,11 @@ export interface RunReader {
    * memory stays flat whatever the count. Stopping early (break) ends the read.
    */
   each(filter: RunFilter): AsyncIterable<RunRecord>;
+  /**
+   * The same runs for `history --json`: a run as its JSON text of SPEC §6 (exactly JSON.stringify(runJson(run)))
+   * where the backend writes it and the run needs no warning about malformed values, else as its record.
+   */
+  eachJson(filter: RunFilter): AsyncIterable<string | RunRecord>;
   /** Runs whose id starts with the prefix, with every attempt's kept output; at most `limit`. */
   findByPrefix(prefix: string, limit: number): Promise<RunRecord[]>;
   /** Every job name recorded (by a run or otherwise), sorted. */

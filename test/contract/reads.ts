@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Kit } from './kit.ts';
 import { aFinishedRun, aRun, at, recordAll } from './records.ts';
+import { runJson } from '../../src/wire/run-json.ts';
+import type { RunRecord } from '../../src/shared/types.ts';
 
 export function readContract(kit: Kit): void {
   const name = (what: string) => `${kit.name} store: ${what}`;
@@ -47,6 +49,21 @@ export function readContract(kit: Kit): void {
     // Stopping early ends the read: the store stays usable.
     for await (const run of store.reads.each({})) if (run) break;
     assert.equal((await store.reads.list({})).length, 5);
+  });
+
+  test(name('eachJson: the runs of each, a run as the JSON text history --json writes of its record, or as that record'), async () => {
+    const store = await kit.writable();
+    await recordAll(store, [aFinishedRun('a', at(0), 'success'), aFinishedRun('a', at(10), 'failed'), { ...aFinishedRun('b', at(20), 'timeout'), host: 'h"\u0001' },
+      aRun('a', at(40))]);
+    for (const filter of [{}, { job: 'a' }, { statuses: ['failed' as const] }, { since: at(10), until: at(30) }, { limit: 2 }, { job: 'nobody' }]) {
+      const seen: unknown[] = [];
+      for await (const run of store.reads.eachJson(filter)) seen.push(run);
+      const listed = await store.reads.list(filter);
+      assert.deepEqual(seen.map((r) => (typeof r === 'string' ? r : JSON.stringify(runJson(r as RunRecord)))),
+        listed.map((r) => JSON.stringify(runJson(r))), JSON.stringify(filter));
+    }
+    for await (const run of store.reads.eachJson({})) if (run) break;
+    assert.equal((await store.reads.list({})).length, 4);
   });
 
   test(name('findByPrefix: every run the prefix starts, at most `limit`, with output'), async () => {

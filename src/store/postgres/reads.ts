@@ -1,4 +1,5 @@
 import type { JobStats, RunFilter, RunReader } from '../store.ts';
+import type { RunRecord } from '../../shared/types.ts';
 import { FAILURE_STATUSES } from '../../shared/types.ts';
 import { type AttemptRow, type RunRow, runFromRow } from '../sqlite/rows.ts';
 import type { PgClient, Sql } from './client.ts';
@@ -42,23 +43,27 @@ export function pgRunReader(db: PgClient): RunReader {
     return rows.map((row) => runFromRow(row, byRun.get(row.id) ?? []));
   };
 
+  /** Pages of EACH_PAGE runs, each page after the last one's (started_at, id): memory stays flat. */
+  const each = (filter: RunFilter): AsyncIterable<RunRecord> => ({
+    async *[Symbol.asyncIterator]() {
+      let after: RunRow | null = null;
+      for (let left = filter.limit ?? Infinity; left > 0;) {
+        const cursor = after;
+        const want = Math.min(EACH_PAGE, left);
+        const runs = await db.call(async (sql) => withAttempts(sql, await page(sql, filter, cursor, want), false));
+        yield* runs;
+        if (runs.length < want) return;
+        left -= runs.length;
+        after = { id: runs[runs.length - 1]?.id, started_at: runs[runs.length - 1]?.startedAt } as RunRow;
+      }
+    },
+  });
+
   return {
     list: (filter: RunFilter) => db.call(async (sql) => withAttempts(sql, await page(sql, filter, null, filter.limit), false)),
-    /** Pages of EACH_PAGE runs, each page after the last one's (started_at, id): memory stays flat. */
-    each: (filter: RunFilter) => ({
-      async *[Symbol.asyncIterator]() {
-        let after: RunRow | null = null;
-        for (let left = filter.limit ?? Infinity; left > 0;) {
-          const cursor = after;
-          const want = Math.min(EACH_PAGE, left);
-          const runs = await db.call(async (sql) => withAttempts(sql, await page(sql, filter, cursor, want), false));
-          yield* runs;
-          if (runs.length < want) return;
-          left -= runs.length;
-          after = { id: runs[runs.length - 1]?.id, started_at: runs[runs.length - 1]?.startedAt } as RunRow;
-        }
-      },
-    }),
+    each,
+    // Records only: the JSON of each run is written by the caller.
+    eachJson: each,
     findByPrefix: (prefix: string, limit: number) => db.call(async (sql) => {
       const lower = prefix.toLowerCase();
       const rows = await sql<RunRow[]>`SELECT * FROM runs WHERE id >= ${lower} AND id < ${`${lower}\uffff`} ORDER BY id LIMIT ${limit}`;

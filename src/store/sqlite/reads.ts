@@ -4,6 +4,7 @@ import { type AttemptRow, type RunRow, runFromRow } from './rows.ts';
 import { WITH_JOB_NAMES } from './job-names.ts';
 import { runConditions } from './filter.ts';
 import { streamRuns } from './stream.ts';
+import { exportRunsJson } from './export.ts';
 import { jobStats } from './stats.ts';
 
 const ATTEMPT_META = 'run_id, n, status, exit_code, signal, started_at, ended_at, duration_ms, output_bytes, reason';
@@ -14,6 +15,14 @@ const NEWEST_FIRST = 'started_at DESC, id DESC';
 const FIRST_WINDOW_MS = 600_000;
 /** Windows stop growing at about three thousand years. */
 const MAX_WINDOW_MS = 1e14;
+
+/**
+ * A generator as an async iterable without an async generator: `for await` then takes one promise a run
+ * instead of an async generator's several (a million runs spent most of a second in those steps).
+ */
+function asyncOf<T>(items: Generator<T>): AsyncIterable<T> {
+  return { [Symbol.asyncIterator]: () => ({ next: async () => items.next(), return: async () => items.return(undefined) }) };
+}
 
 /** The read side of runs in SQLite. */
 export function sqliteRunReader(db: SqliteDatabase): RunReader {
@@ -88,10 +97,10 @@ export function sqliteRunReader(db: SqliteDatabase): RunReader {
       return withAttempts(rows, false);
     },
     each(filter: RunFilter) {
-      // A plain iterator over the rows rather than an async generator: `for await` then takes one promise a
-      // run instead of an async generator's several (a million runs spent most of a second in those steps).
-      const runs = streamRuns(db, filter);
-      return { [Symbol.asyncIterator]: () => ({ next: async () => runs.next(), return: async () => runs.return(undefined) }) };
+      return asyncOf(streamRuns(db, filter));
+    },
+    eachJson(filter: RunFilter) {
+      return asyncOf(exportRunsJson(db, filter));
     },
     async findByPrefix(prefix: string, limit: number) {
       const lower = prefix.toLowerCase();

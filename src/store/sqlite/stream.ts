@@ -5,10 +5,10 @@ import { runConditions } from './filter.ts';
 import { WITH_JOB_NAMES } from './job-names.ts';
 import { commandOf } from './rows.ts';
 
-const RUN = 'id, job, status, exit_code, signal, started_at, heartbeat_at, ended_at, duration_ms, host, pid, pid_start, pgid, command, timeout_ms, kill_after_ms, heartbeat_ms, reason';
+export const RUN = 'id, job, status, exit_code, signal, started_at, heartbeat_at, ended_at, duration_ms, host, pid, pid_start, pgid, command, timeout_ms, kill_after_ms, heartbeat_ms, reason';
 const ATTEMPT = 'a.n, a.status, a.exit_code, a.signal, a.started_at, a.ended_at, a.duration_ms, a.output_bytes, a.reason';
 type Cell = string | number | null;
-const EXPORT_CACHE_KIB = 4096;
+const EXPORT_CACHE_KIB = 1024;
 /** Where a joined row's attempt begins: after the run's 18 columns. */
 const ATTEMPT_AT = 18;
 
@@ -20,17 +20,9 @@ const ATTEMPT_AT = 18;
  * per run. SQLite's own name for the key of a WITHOUT ROWID table is how to ask for that order.
  */
 export function* streamRuns(db: SqliteDatabase, filter: RunFilter): Generator<RunRecord> {
-  const { where, params } = runConditions(filter, filter.since, false);
-  // Each page is read once and the sorter spills to files beyond the cache: a small cache serves as well
-  // and keeps the export's memory low (this connection reads for this one command).
-  db.pragma(`cache_size = -${EXPORT_CACHE_KIB}`);
-  const source = filter.job !== undefined ? 'runs' : 'runs INDEXED BY sqlite_autoindex_runs_1';
-  // A limit chooses its runs through the index (newest first), as a listing does.
-  const limited = filter.limit === undefined ? '' : `AND id IN (${filter.job !== undefined ? '' : WITH_JOB_NAMES}
-    SELECT id FROM runs WHERE ${runConditions(filter, filter.since).where.join(' AND ')} ORDER BY started_at DESC, id DESC LIMIT @limit)`;
-  const rows = db.prepare(`SELECT r.*, ${ATTEMPT} FROM (SELECT ${RUN} FROM ${source} WHERE ${where.join(' AND ')} ${limited}) r
-    LEFT JOIN attempts a ON a.run_id = r.id ORDER BY r.started_at DESC, r.id DESC, a.n`)
-    .raw().iterate(filter.limit === undefined ? params : { ...params, limit: filter.limit }) as IterableIterator<Cell[]>;
+  const { runs, params } = exportedRuns(db, filter, RUN);
+  const rows = db.prepare(`SELECT r.*, ${ATTEMPT} FROM ${runs} r LEFT JOIN attempts a ON a.run_id = r.id ORDER BY r.started_at DESC, r.id DESC, a.n`)
+    .raw().iterate(params) as IterableIterator<Cell[]>;
   let run: RunRecord | null = null;
   for (const row of rows) {
     if (run === null || run.id !== row[0]) {
@@ -40,6 +32,26 @@ export function* streamRuns(db: SqliteDatabase, filter: RunFilter): Generator<Ru
     if (row[ATTEMPT_AT] !== null) run.attempts.push(attemptOf(row));
   }
   if (run !== null) yield run;
+}
+
+/**
+ * The runs an export of a filter reads, as a subquery of `columns` of runs, and its parameters; sets the
+ * connection's small cache. Over all jobs the table is read in key order (run id), so each run's attempts
+ * are found on the pages just read (see streamRuns).
+ */
+export function exportedRuns(db: SqliteDatabase, filter: RunFilter, columns: string): { runs: string; params: Record<string, unknown> } {
+  const { where, params } = runConditions(filter, filter.since, false);
+  // Each page is read once and the sorter spills to files beyond the cache: a small cache serves as well
+  // and keeps the export's memory low (this connection reads for this one command).
+  db.pragma(`cache_size = -${EXPORT_CACHE_KIB}`);
+  const source = filter.job !== undefined ? 'runs' : 'runs INDEXED BY sqlite_autoindex_runs_1';
+  // A limit chooses its runs through the index (newest first), as a listing does.
+  const limited = filter.limit === undefined ? '' : `AND id IN (${filter.job !== undefined ? '' : WITH_JOB_NAMES}
+    SELECT id FROM runs WHERE ${runConditions(filter, filter.since).where.join(' AND ')} ORDER BY started_at DESC, id DESC LIMIT @limit)`;
+  return {
+    runs: `(SELECT ${columns} FROM ${source} WHERE ${where.join(' AND ')} ${limited})`,
+    params: filter.limit === undefined ? params : { ...params, limit: filter.limit },
+  };
 }
 
 /** The run in a joined row (its first 18 cells). */
