@@ -84,7 +84,9 @@ test('the same for the tables beside the runs: a schedule or zone this cronguard
   const CORRUPTIONS = ["jobs SET schedule = x'01' WHERE name = ?", "jobs SET tz = 'Mars/Olympus_Mons' WHERE name = ?", "jobs SET tz = x'01' WHERE name = ?",
     "jobs SET schedule = 'every tuesday' WHERE name = ?", "problems SET kind = x'01' WHERE job = ? AND kind = 'failing'", "problems SET message = x'01' WHERE job = ?",
     "run_days SET durations = 'junk' WHERE job = ?", "run_days SET durations = x'01' WHERE job = ?", "run_days SET failed = x'01' WHERE job = ?",
-    "run_days SET summary = 'junk' WHERE job = ?", "run_latest SET status = x'01' WHERE job = ?", "run_latest SET started_at = x'01' WHERE job = ?"];
+    "run_days SET summary = 'junk' WHERE job = ?", "run_latest SET status = x'01' WHERE job = ?", "run_latest SET started_at = x'01' WHERE job = ?",
+    "run_latest SET recent = '[junk' WHERE job = ?", "run_latest SET recent = '[1, [2], {}]' WHERE job = ?", "run_latest SET recent = x'01' WHERE job = ?",
+    "run_latest SET recent = 'junk' WHERE job = ?"];
   const jobs = CORRUPTIONS.map((_, i) => ({ name: jobOf(i), schedule: { schedule: '*/5 * * * *', tz: 'UTC', graceMs: 60_000 }, firstSeenAt: '2026-01-01T00:00:00.000Z' }));
   // Failing runs, long overdue: sweep opens problems for each job.
   bulkInsert(path, jobs, jobs.flatMap((j, i) => [0, 1, 2].map((k) => ({ ...run(j.name, i * 3 + k, 600 + k * 30), status: 'failed' as const, exitCode: 1 }))));

@@ -7,6 +7,7 @@ import type { SqliteDatabase } from './database.ts';
 import { WITH_JOB_NAMES } from './job-names.ts';
 import { hostParam, ofHost, periodFigures } from './report-days.ts';
 import { RECENT_RUNS, stripSql } from './run-latest.ts';
+import { parseJsonSafely } from '../../shared/json.ts';
 
 /** The periods as a common table expression, from their JSON. */
 const WITH_PERIODS = 'WITH periods(i, lo, hi) AS (SELECT key, value ->> 0, value ->> 1 FROM json_each(@periods))';
@@ -21,6 +22,12 @@ const RUNS_IN_PERIODS = `periods CROSS JOIN runs ON runs.job = @job AND runs.sta
 
 /** The periods as the JSON parameter of WITH_PERIODS. */
 const periodsJson = (periods: Periods): string => JSON.stringify(periods.map((p) => [p.from, p.to]));
+
+/** A stored JSON strip's pairs; whoever can write the runs can write it, so text that is not a list of them is an empty strip. */
+function jsonPairs(text: string): Array<[unknown, unknown]> {
+  const parsed = parseJsonSafely(text);
+  return Array.isArray(parsed) ? parsed.map((pair: unknown) => (Array.isArray(pair) ? [pair[0], pair[1]] : [null, null])) : [];
+}
 
 /** Aggregates for the status strips, the stats histogram and the HTML report, in SQLite. */
 export function sqliteReportReader(db: SqliteDatabase): ReportReader {
@@ -42,7 +49,7 @@ export function sqliteReportReader(db: SqliteDatabase): ReportReader {
         .all({ jobs: JSON.stringify(jobs.filter((j) => !have.has(j))), limit, ...hostParam(host) }) as Array<[string, string | null]>;
       // A strip stored before migration 27 is JSON pairs, newest first (run-latest.ts).
       const stripOf = (text: unknown): RunStrip => (typeof text === 'string' && text.startsWith('[')
-        ? stripOfRuns(JSON.parse(text) as Array<[unknown, unknown]>, limit) : stripOfText(text === null ? null : String(text), limit));
+        ? stripOfRuns(jsonPairs(text), limit) : stripOfText(text === null ? null : String(text), limit));
       const strips = new Map<string, RunStrip>();
       for (const row of kept) strips.set(row[0], stripOf(row[1]));
       for (const row of walked) strips.set(row[0], stripOf(row[1]));
