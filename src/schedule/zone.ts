@@ -9,14 +9,26 @@ const BUCKET = 900_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsets = new Map<string, Map<number, number>>();
 
-/** Whether a time zone name is one the runtime knows (IANA). */
+const knownZones = new Map<string, boolean>();
+
+/**
+ * Whether a time zone name is one the runtime knows (IANA), remembered: status asks it of every stored
+ * schedule, and the first formatter a process builds costs tens of milliseconds (ICU's data). UTC, which
+ * offsetMs answers without one, needs none here either.
+ */
 export function isKnownZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  if (zone === 'UTC' || zone === 'Etc/UTC') return true;
+  let known = knownZones.get(zone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      known = true;
+    } catch {
+      known = false;
+    }
+    knownZones.set(zone, known);
   }
+  return known;
 }
 
 /** The zone this process's clock is in (TZ, else the system's): what cron uses without CRON_TZ. */
