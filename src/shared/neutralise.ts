@@ -23,8 +23,7 @@ function shown(c: string, keepLines: boolean): string {
  * and other invisible controls as <U+XXXX>. Captured output keeps its newlines and tabs.
  */
 export function neutralise(data: Uint8Array | string): string {
-  const text = typeof data === 'string' ? data : new TextDecoder('utf-8', { fatal: false }).decode(data);
-  return text.replace(UNSAFE_IN_LINES, (c) => shown(c, true));
+  return textOf(data).replace(UNSAFE_IN_LINES, (c) => shown(c, true));
 }
 
 /**
@@ -40,7 +39,7 @@ export function textOf(value: unknown): string {
 /** A field (a job name, a host, a message) as one safe line: newlines and tabs are shown too. */
 export function neutraliseLine(text: string): string {
   // The types say text; a stored field of another kind is printed as its text, never a crash.
-  return (typeof text === 'string' ? text : textOf(text)).replace(UNSAFE, (c) => shown(c, false));
+  return textOf(text).replace(UNSAFE, (c) => shown(c, false));
 }
 
 /**

@@ -5,7 +5,7 @@ const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', 
 /** Text made safe for HTML content and quoted attributes: nothing in it can open a tag or close a quote. */
 export function esc(text: string): string {
   // The types say text; a stored value of another kind (a BLOB status) is escaped as its text.
-  return (typeof text === 'string' ? text : textOf(text)).replace(/[&<>"']/g, (c) => ENTITIES[c] as string);
+  return textOf(text).replace(/[&<>"']/g, (c) => ENTITIES[c] as string);
 }
 
 /**
