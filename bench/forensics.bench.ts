@@ -34,6 +34,10 @@ const EXPORT_SQL = `SELECT r.*, a.n, a.status, a.exit_code, a.signal, a.started_
         FROM runs INDEXED BY sqlite_autoindex_runs_1) r
   LEFT JOIN attempts a ON a.run_id = r.id ORDER BY r.started_at DESC, r.id DESC, a.n`;
 
+/** Every run as `history --limit 0 --csv` lists it (attempts counted, their output bytes added up), newest first, as one would ask the shell for it. */
+const CSV_SQL = `SELECT r.id, r.job, r.status, r.exit_code, r.signal, r.started_at, r.ended_at, r.duration_ms, r.host, r.pid, count(a.n), sum(a.output_bytes), r.command
+  FROM runs AS r INDEXED BY sqlite_autoindex_runs_1 LEFT JOIN attempts a ON a.run_id = r.id GROUP BY r.id ORDER BY r.started_at DESC, r.id DESC`;
+
 /** Checks that cronguard and the reference query agree on every job's figures (a benchmark of wrong answers is worthless). */
 function checkSameStats(db: string, since: string): void {
   type Row = { job: string; runs: number; successes: number; p50Ms: number | null; p95Ms: number | null; maxMs: number | null; failures?: Record<string, number> };
@@ -79,11 +83,15 @@ try {
     report('stats --since 30d / the same query in sqlite3', pairedText(ours as Paired, 5), '<= 2');
     const [exported] = await pairedRatios([SQLITE3, '-readonly', '-json', db, EXPORT_SQL], [[node, BIN, 'history', '--limit', '0', '--json', '--db', db]], 5);
     report('history --limit 0 --json / sqlite3 -json, same rows', pairedText(exported as Paired, 5), '<= 2');
+    const [csv] = await pairedRatios([SQLITE3, '-readonly', '-csv', db, CSV_SQL], [[node, BIN, 'history', '--limit', '0', '--csv', '--db', db]], 5);
+    report('history --limit 0 --csv / sqlite3 -csv, same rows', pairedText(csv as Paired, 5), '<= 2');
   } else {
     report('stats --since 30d / the same query in sqlite3', 'skipped: no sqlite3 shell', '<= 2');
     report('history --limit 0 --json / sqlite3 -json, same rows', 'skipped: no sqlite3 shell', '<= 2');
+    report('history --limit 0 --csv / sqlite3 -csv, same rows', 'skipped: no sqlite3 shell', '<= 2');
   }
   report('history --limit 0 --json peak memory', mib(peakRssKb([node, BIN, 'history', '--limit', '0', '--json', '--db', db])), '<= 100 MiB');
+  report('history --limit 0 --csv peak memory', mib(peakRssKb([node, BIN, 'history', '--limit', '0', '--csv', '--db', db])), '<= 100 MiB');
 
   // The HTML report of the same 30 days: aggregates from the store, never every run (issue 16). Its days come
   // from the day summaries stats reads (this machine's zone is UTC, as the bench's servers' are), so the ratio is

@@ -1,7 +1,7 @@
 import type { CliContext, CommandMain } from './context.ts';
 import { CronguardError, EXIT } from '../shared/errors.ts';
 import { safeFields } from '../shared/neutralise.ts';
-import { historyCsvHeader, historyCsvRecord, historyTable } from '../report/history.ts';
+import { historyCsvFields, historyCsvHeader, historyCsvRecord, historyTable } from '../report/history.ts';
 import { MalformedRuns } from '../shared/stored.ts';
 import { runJson } from '../wire/run-json.ts';
 import { makeStyle } from '../report/style.ts';
@@ -35,9 +35,10 @@ export const historyMain: CommandMain = async (args, ctx) => {
             if (out.add(`${count++ === 0 ? '\n' : ',\n'}${json}`)) await out.flush();
           }
         } else {
-          for await (const run of s.reads.each(filter)) {
-            malformed.check(run);
-            if (out.add(historyCsvRecord(run))) await out.flush();
+          // Likewise: a run comes as its first fields, counts and command when the store wrote them, else as its record.
+          for await (const run of s.reads.eachCsv(filter)) {
+            const csv = 'csvFields' in run ? historyCsvFields(run) : (malformed.check(run), historyCsvRecord(run));
+            if (out.add(csv)) await out.flush();
           }
         }
       });
@@ -60,7 +61,15 @@ export const historyMain: CommandMain = async (args, ctx) => {
   return EXIT.ok;
 };
 
-/** Writes text to stdout in chunks of about 64 KiB, waiting for stdout to drain between them. */
+/** About how many characters go to stdout at once. */
+const CHUNK_CHARS = 8192;
+
+/**
+ * Writes text to stdout in chunks of about 8 KiB, waiting for stdout to drain between them. Small chunks keep
+ * the heap small: the runs waiting in a chunk are all a scavenge finds alive, and as those survivors add up V8
+ * doubles its young generation; with 64 KiB chunks it grew to 16 MiB twice over by the end of a 1M-run export
+ * (98 MiB resident for --csv, 82 MiB with 8 KiB chunks, no slower: a write of 8 KiB is still few system calls).
+ */
 class ChunkedOutput {
   private pending: string[] = [];
   private size = 0;
@@ -74,7 +83,7 @@ class ChunkedOutput {
   add(text: string): boolean {
     this.pending.push(text);
     this.size += text.length;
-    return this.size >= 65_536;
+    return this.size >= CHUNK_CHARS;
   }
 
   async flush(): Promise<void> {

@@ -81,12 +81,25 @@ export interface RunReader {
    * where the backend writes it and the run needs no warning about malformed values, else as its record.
    */
   eachJson(filter: RunFilter): AsyncIterable<string | RunRecord>;
+  /** The same runs for `history --csv`: a run as its first CSV fields and the rest of its record's figures where the backend writes them and the run needs no warning, else as its record. */
+  eachCsv(filter: RunFilter): AsyncIterable<CsvRun | RunRecord>;
   /** Runs whose id starts with the prefix, with every attempt's kept output; at most `limit`. */
   findByPrefix(prefix: string, limit: number): Promise<RunRecord[]>;
   /** Every job name recorded (by a run or otherwise), sorted. */
   jobNames(): Promise<string[]>;
   /** Per job, figures over its finished runs (not `running`, not `skipped`) started at or after `since`. */
   stats(filter: { job?: string; since?: string; host?: string }): Promise<JobStats[]>;
+}
+
+/** A run as `history --csv` writes it, the backend having written its first ten fields as csvRecord would. */
+export interface CsvRun {
+  /** id to pid, each field followed by its comma. */
+  csvFields: string;
+  attempts: number;
+  /** Its attempts' output bytes added up in their order, as historyCsvRecord adds them. */
+  outputBytes: number;
+  /** Shared by the runs of the same stored command: never changed. */
+  command: readonly string[];
 }
 
 /** One job's figures, as `cronguard stats` shows them. */

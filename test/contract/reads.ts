@@ -5,6 +5,8 @@ import type { Kit } from './kit.ts';
 import { aFinishedRun, aRun, at, recordAll } from './records.ts';
 import { runJson } from '../../src/wire/run-json.ts';
 import type { RunRecord } from '../../src/shared/types.ts';
+import type { CsvRun } from '../../src/store/store.ts';
+import { historyCsvFields, historyCsvRecord } from '../../src/report/history.ts';
 
 export function readContract(kit: Kit): void {
   const name = (what: string) => `${kit.name} store: ${what}`;
@@ -63,6 +65,20 @@ export function readContract(kit: Kit): void {
         listed.map((r) => JSON.stringify(runJson(r))), JSON.stringify(filter));
     }
     for await (const run of store.reads.eachJson({})) if (run) break;
+    assert.equal((await store.reads.list({})).length, 4);
+  });
+
+  test(name('eachCsv: the runs of each, a run as the CSV record history --csv writes of its record, or as that record'), async () => {
+    const store = await kit.writable();
+    await recordAll(store, [aFinishedRun('a', at(0), 'success'), { ...aFinishedRun('a', at(10), 'failed'), command: ['sh', '-c', 'echo "a, b"'] },
+      { ...aFinishedRun('b', at(20), 'timeout'), host: 'h,"\r\n', job: 'b,c' }, aRun('a', at(40))]);
+    const csv = (r: CsvRun | RunRecord) => ('csvFields' in r ? historyCsvFields(r) : historyCsvRecord(r));
+    for (const filter of [{}, { job: 'a' }, { statuses: ['failed' as const] }, { since: at(10), until: at(30) }, { limit: 2 }, { job: 'nobody' }]) {
+      const seen: string[] = [];
+      for await (const run of store.reads.eachCsv(filter)) seen.push(csv(run));
+      assert.deepEqual(seen, (await store.reads.list(filter)).map(historyCsvRecord), JSON.stringify(filter));
+    }
+    for await (const run of store.reads.eachCsv({})) if (run) break;
     assert.equal((await store.reads.list({})).length, 4);
   });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { cronguard, tempDir } from '../helpers/cli.ts';
 import { execute } from '../helpers/db.ts';
-import { recordedRuns } from '../helpers/store.ts';
+import { readStore, recordedRuns } from '../helpers/store.ts';
 import { runJson } from '../../src/wire/run-json.ts';
 import { MalformedRuns } from '../../src/shared/stored.ts';
 import { historyCsvHeader, historyCsvRecord } from '../../src/report/history.ts';
@@ -74,12 +74,36 @@ test('setup: a database with ordinary runs and rows of every odd kind', async ()
   plant({ id: 'c2-invalid-utf8-plain', start: T(18, 1), attempts: [{}, {}] });
   execute(db, `UPDATE runs SET job = CAST(X'61e282' AS TEXT), host = CAST(X'ff' AS TEXT) || 'h' WHERE id = 'c2-invalid-utf8-plain'`);
   execute(db, `UPDATE attempts SET status = CAST(X'eda080' AS TEXT) WHERE run_id = 'c2-invalid-utf8-plain' AND n = 2`);
+  // What CSV quotes or must not take for a null, in runs the store writes the CSV fields of.
+  plant({ id: 'c4-csv-commas', job: 'a,b', host: 'h,"1"', signal: 'SIG,X', status: 'st"x', start: T(20), command: JSON.stringify(['sh', '-c', "echo 'a, b' \"c\""]),
+    attempts: [{ bytes: 0.1 }, { bytes: 0.2 }, { bytes: 0.3 }] });
+  plant({ id: 'c5-null-texts', start: T(21), end: 'null', beat: T(21), attempts: [{ end: 'null' }] });
+  plant({ id: 'c5-t-texts', start: T(21, 1), end: `t${T(21, 2)}`, beat: T(21, 1), attempts: [{ end: `t${T(21, 2)}` }] });
+  plant({ id: 'c5-attempt-null-text', start: T(21, 3), attempts: [{}, { end: 'null' }] });
+  plant({ id: 'c6-small-numbers', start: T(22), exit: -15, pid: 0, duration: 0, attempts: [{ bytes: 0, duration: 0, exit: null }, { bytes: 999999999999999 }] });
+  plant({ id: 'c6-sixteen-digits', start: T(22, 1), exit: 1234567890123456, duration: 1234567890123456, attempts: [{ duration: 1234567890123456 }] });
+  // Texts JSON escapes, each as JSON.stringify escapes it: written from the packed row (see the last test).
+  const controls = Array.from({ length: 32 }, (_, c) => String.fromCharCode(c)).join('');
+  plant({ id: 'd1-quotes', job: 'j"q', host: 'h\\b', signal: '"', status: '\\', start: T(23), command: JSON.stringify(['sh', '-c', 'echo "x" \\ y']),
+    attempts: [{ status: 'a"b', signal: '\\"' }] });
+  plant({ id: 'd2-controls', job: `${controls}\u007f`, host: 'tab\there', signal: 'a\nb', status: 'st\r', start: T(23, 1),
+    command: JSON.stringify([controls, '\t\n\r\b\f']), attempts: [{ status: controls, signal: '\u001f' }, { signal: '\u001e\u0000' }] });
+  plant({ id: 'd3-unicode', job: 'é 😀 \u2028 \u2029 \ufffd', host: '\u{10ffff}', start: T(23, 2), command: JSON.stringify(['é😀', '\u2028\u2029', '\u007f']),
+    attempts: [{ status: '\u{1f600}' }] });
+  plant({ id: 'd4-lone-surrogates', job: 'x\ud800y', host: '\udfff', start: T(23, 3), attempts: [{}] });
+  // Commands whose JSON reads as strings but is not JSON.stringify's text of them: read again, written as before.
+  for (const [i, command] of ['["\\ud800"]', '["\\u0041"]', '["a\\/b"]', '["\\u001F"]', '["\\u2028"]', '["a\\u0009"]', '["\\u00e9"]'].entries()) {
+    plant({ id: `d5-command-escape-${i}`, start: T(24, i), command, attempts: [{}] });
+  }
   plant({ id: 'c3-blob-time', start: T(19), attempts: [{}] });
   execute(db, `UPDATE runs SET started_at = CAST(? AS BLOB) WHERE id = 'c3-blob-time'`, T(19));
 });
 
 /** What history --json wrote before it streamed packed rows: JSON.stringify(runJson(run)) of each listed record. */
 const jsonOf = (runs: RunRecord[]) => (runs.length === 0 ? '[]\n' : `[\n${runs.map((r) => JSON.stringify(runJson(r))).join(',\n')}\n]\n`);
+
+/** What history --csv writes of the runs, as stdout carries it (UTF-8: a lone surrogate of a command read from JSON becomes U+FFFD). */
+const csvOf = (runs: RunRecord[]) => Buffer.from(historyCsvHeader() + runs.map(historyCsvRecord).join('')).toString();
 
 /** The warnings MalformedRuns gives about the runs, as stderr shows them. */
 function warningsOf(runs: RunRecord[]): string {
@@ -92,7 +116,7 @@ function warningsOf(runs: RunRecord[]): string {
 
 test('history --limit 0 --json is byte for byte JSON.stringify(runJson(run)) of every run, with the same warnings', async () => {
   const runs = await recordedRuns(db);
-  assert.equal(runs.length, 29);
+  assert.equal(runs.length, 46);
   const r = await cronguard(['history', '--limit', '0', '--json', '--db', db]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.out, jsonOf(runs));
@@ -104,11 +128,11 @@ test('history --limit 0 --csv is byte for byte the CSV records of every run', as
   const runs = await recordedRuns(db);
   const r = await cronguard(['history', '--limit', '0', '--csv', '--db', db]);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.out, historyCsvHeader() + runs.map(historyCsvRecord).join(''));
+  assert.equal(r.out, csvOf(runs));
   assert.equal(r.stderr, warningsOf(runs));
 });
 
-test('the JSON export keeps its order and every filter: JOB, --host, --status, --since, --until, --limit', async () => {
+test('the JSON and CSV exports keep their order and every filter: JOB, --host, --status, --since, --until, --limit', async () => {
   const cases: Array<[string[], RunFilter]> = [
     [['plain', '--limit', '0'], { job: 'plain' }], [['--host', 'web-2', '--limit', '0'], { host: 'web-2' }],
     [['--status', 'running,success', '--limit', '0'], { statuses: ['running', 'success'] }],
@@ -119,5 +143,30 @@ test('the JSON export keeps its order and every filter: JOB, --host, --status, -
     const r = await cronguard(['history', '--json', ...args, '--db', db]);
     assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.out, jsonOf(await recordedRuns(db, filter)), args.join(' '));
+    const csv = await cronguard(['history', '--csv', ...args, '--db', db]);
+    assert.equal(csv.out, csvOf(await recordedRuns(db, filter)), `--csv ${args.join(' ')}`);
   }
+});
+
+/** The ids of the runs a read of the store gives as SQLite wrote them (JSON text, CSV fields), sorted. */
+async function writtenBySqlite(read: 'eachJson' | 'eachCsv'): Promise<string[]> {
+  return (await readStore(db, async (store) => {
+    const found: string[] = [];
+    for await (const run of store.reads[read]({})) {
+      if (typeof run === 'string') found.push((JSON.parse(run) as RunRecord).id);
+      else if ('csvFields' in run) found.push(run.csvFields.replace(/^"/, '').split(',')[0] ?? ''); // enough of a quoted id for its prefix
+    }
+    return found.sort();
+  })) ?? [];
+}
+
+/** Whether an id starts with one of the prefixes. */
+const startsWithOne = (prefixes: string) => (id: string) => prefixes.split(' ').some((p) => id.startsWith(p));
+
+test('SQLite writes the CSV fields of every run that needs no warning and holds no number JavaScript writes otherwise', async () => {
+  const csv = await writtenBySqlite('eachCsv');
+  for (const id of ['a1-plain-three-attempts', 'a5-weird-', 'b7-separators', 'c4-csv-commas', 'c6-small-numbers', 'd2-controls']) {
+    assert.ok(csv.some(startsWithOne(id)), `${id} written by SQLite: ${csv.join(' ')}`);
+  }
+  assert.deepEqual(csv.filter(startsWithOne('b1- b2- b3- b4- b5- b6- c1- c3- c5-')), []);
 });

@@ -62,8 +62,9 @@ export function pgRunReader(db: PgClient): RunReader {
   return {
     list: (filter: RunFilter) => db.call(async (sql) => withAttempts(sql, await page(sql, filter, null, filter.limit), false)),
     each,
-    // Records only: the JSON of each run is written by the caller.
+    // Records only: the JSON or CSV of each run is written by the caller.
     eachJson: each,
+    eachCsv: each,
     findByPrefix: (prefix: string, limit: number) => db.call(async (sql) => {
       const lower = prefix.toLowerCase();
       const rows = await sql<RunRow[]>`SELECT * FROM runs WHERE id >= ${lower} AND id < ${`${lower}\uffff`} ORDER BY id LIMIT ${limit}`;

@@ -32,16 +32,18 @@ const NUMBERS = ['r.exit_code', 'r.duration_ms', 'r.pid', 'a.n', 'a.exit_code', 
  * one no NULL, an attempt's when there is one), every number column a number, nothing a blob. A fraction, a
  * number too large for JavaScript, a character JSON escapes and a time not in the written form PLAIN_ROW refuses.
  */
-const PLAIN = `min(${TEXTS}) >= '' AND max(${TEXTS}) < X'' AND max(${NUMBERS}) < ''`;
+export const PLAIN = `min(${TEXTS}) >= '' AND max(${TEXTS}) < X'' AND max(${NUMBERS}) < ''`;
 
 /** A JSON string with nothing to escape (no quote, backslash or control character: no SEP either). */
 const TEXT = String.raw`"\x1f[^"\\\x00-\x1f]*\x1f"`;
 /** A whole number of at most 15 digits: what JavaScript holds exactly (a REAL's text has a point or an exponent). */
-const WHOLE = String.raw`-?\d{1,15}`;
-const DURATION = String.raw`(?:null|\d{1,15})`;
+export const WHOLE = String.raw`-?\d{1,15}`;
+export const DURATION = String.raw`(?:null|\d{1,15})`;
 /** A time in the form cronguard writes, a day of the calendar (leap years too) and a time of day: isStoredTime's fast form. */
-const TIME = String.raw`"\x1f\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z\x1f"`
-  + String.raw`|"\x1f(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z\x1f"`;
+export const WRITTEN_TIME = String.raw`(?:\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)`
+  + String.raw`|(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z`;
+/** A written time as a JSON string. */
+const TIME = String.raw`"\x1f${WRITTEN_TIME}\x1f"`;
 /** A stored command that JSON.stringify(commandOf(text)) writes again as it is: a list of strings with nothing to escape. */
 const COMMAND = String.raw`\x1f\[(?:"[^"\\\x00-\x1f]*"(?:,"[^"\\\x00-\x1f]*")*)?\]\x1f`;
 const ATTEMPT = String.raw`\{"n":${WHOLE},"status":${TEXT},"exitCode":(?:null|${WHOLE}),"signal":(?:null|${TEXT}),"startedAt":(?:${TIME}),`
@@ -80,7 +82,7 @@ export function* exportRunsJson(db: SqliteDatabase, filter: RunFilter): Generato
 }
 
 /** Reads a run again by its id (in the export's snapshot: the same connection), as a record with its attempts. */
-function recordReader(db: SqliteDatabase): (id: unknown) => RunRecord {
+export function recordReader(db: SqliteDatabase): (id: unknown) => RunRecord {
   const run = db.prepare(`SELECT ${RUN} FROM runs WHERE id = ?`);
   const attempts = db.prepare('SELECT run_id, n, status, exit_code, signal, started_at, ended_at, duration_ms, output_bytes, reason FROM attempts WHERE run_id = ? ORDER BY n');
   return (id) => runFromRow(run.get(id) as RunRow, attempts.all(id) as AttemptRow[]);

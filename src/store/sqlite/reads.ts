@@ -5,6 +5,7 @@ import { WITH_JOB_NAMES } from './job-names.ts';
 import { runConditions } from './filter.ts';
 import { streamRuns } from './stream.ts';
 import { exportRunsJson } from './export.ts';
+import { exportRunsCsv } from './export-csv.ts';
 import { jobStats } from './stats.ts';
 
 const ATTEMPT_META = 'run_id, n, status, exit_code, signal, started_at, ended_at, duration_ms, output_bytes, reason';
@@ -101,6 +102,9 @@ export function sqliteRunReader(db: SqliteDatabase): RunReader {
     },
     eachJson(filter: RunFilter) {
       return asyncOf(exportRunsJson(db, filter));
+    },
+    eachCsv(filter: RunFilter) {
+      return asyncOf(exportRunsCsv(db, filter));
     },
     async findByPrefix(prefix: string, limit: number) {
       const lower = prefix.toLowerCase();
