@@ -170,3 +170,11 @@ test('SQLite writes the CSV fields of every run that needs no warning and holds 
   }
   assert.deepEqual(csv.filter(startsWithOne('b1- b2- b3- b4- b5- b6- c1- c3- c5-')), []);
 });
+
+test('SQLite writes the JSON of every run that needs no warning, escapes and all, in JSON.stringify\'s form only', async () => {
+  const json = await writtenBySqlite('eachJson');
+  for (const id of ['a1-plain-three-attempts', 'a5-weird-', 'a5-packed-', 'a6-escaped-command', 'b7-separators', 'd1-quotes', 'd2-controls', 'd3-unicode', 'd4-lone-surrogates']) {
+    assert.ok(json.some(startsWithOne(id)), `${id} written by SQLite: ${json.join(' ')}`);
+  }
+  assert.deepEqual(json.filter(startsWithOne('a7- a8- a9- b1- b2- b3- b4- b5- b6- c1- c3- c4- c5- d5-')), []);
+});

@@ -5,24 +5,20 @@ import { type AttemptRow, type RunRow, runFromRow } from './rows.ts';
 import { exportedRuns, RUN } from './stream.ts';
 
 // `history --json` over a million runs: SQLite hands over three values a joined row (the run's id, a flag and
-// the run's JSON text with its attempt's, each stored value between two SEP) instead of 27, and one pattern
+// the run's JSON text with its attempt's, each stored text quoted by json_quote) instead of 27, and one pattern
 // checks the text. The text is used only where it is, byte for byte, what JSON.stringify(runJson(run)) makes
 // of the record and the run needs no warning (stored.ts); any other run is read again and given as its record.
 
-/** Around each stored value in a row's text: no value the pattern lets through holds it, so it tells where each one ends. */
-const SEP = '\x1f';
-/** SQL: a text column as a JSON string (SEP inside the quotes); NULL as null, which the pattern of a string refuses. */
-const str = (c: string) => `ifnull('"${SEP}' || ${c} || '${SEP}"', 'null')`;
-/** SQL: a text column PLAIN holds to be text (never NULL) as a JSON string, as concat's arguments: no string made in between. */
-const text = (c: string) => `'"${SEP}', ${c}, '${SEP}"'`;
+/** SQL: a text column as a JSON string, NULL as null (CAST: json_quote refuses a blob with an error, PLAIN refuses the run). */
+const str = (c: string) => `json_quote(CAST(${c} AS TEXT))`;
 /** SQL: a number column as JSON (NULL as null where the pattern allows it). */
 const num = (c: string) => `ifnull(${c}, 'null')`;
-const ATTEMPT_JSON = `iif(a.n IS NULL, '', concat('{"n":', a.n, ',"status":', ${text('a.status')}, ',"exitCode":', ${num('a.exit_code')},
-  ',"signal":', ${str('a.signal')}, ',"startedAt":', ${text('a.started_at')}, ',"endedAt":', ${str('a.ended_at')},
+const ATTEMPT_JSON = `iif(a.n IS NULL, '', concat('{"n":', a.n, ',"status":', ${str('a.status')}, ',"exitCode":', ${num('a.exit_code')},
+  ',"signal":', ${str('a.signal')}, ',"startedAt":', ${str('a.started_at')}, ',"endedAt":', ${str('a.ended_at')},
   ',"durationMs":', ${num('a.duration_ms')}, ',"outputBytes":', a.output_bytes, '}'))`;
-const ROW_JSON = `concat('{"id":', ${text('r.id')}, ',"job":', ${text('r.job')}, ',"status":', ${text('r.status')}, ',"exitCode":', ${num('r.exit_code')},
-  ',"signal":', ${str('r.signal')}, ',"startedAt":', ${text('r.started_at')}, ',"heartbeatAt":', ${text('r.heartbeat_at')}, ',"endedAt":', ${str('r.ended_at')},
-  ',"durationMs":', ${num('r.duration_ms')}, ',"host":', ${text('r.host')}, ',"pid":', r.pid, ',"command":${SEP}', r.command, '${SEP},"attempts":[',
+const ROW_JSON = `concat('{"id":', ${str('r.id')}, ',"job":', ${str('r.job')}, ',"status":', ${str('r.status')}, ',"exitCode":', ${num('r.exit_code')},
+  ',"signal":', ${str('r.signal')}, ',"startedAt":', ${str('r.started_at')}, ',"heartbeatAt":', ${str('r.heartbeat_at')}, ',"endedAt":', ${str('r.ended_at')},
+  ',"durationMs":', ${num('r.duration_ms')}, ',"host":', ${str('r.host')}, ',"pid":', r.pid, ',"command":', r.command, ',"attempts":[',
   ${ATTEMPT_JSON}, ']}')`;
 const TEXTS = ['r.id', 'r.job', 'r.status', "ifnull(r.signal, '')", 'r.started_at', 'r.heartbeat_at', "ifnull(r.ended_at, '')", 'r.host', 'r.command',
   "iif(a.n IS NULL, '', a.status)", "ifnull(a.signal, '')", "iif(a.n IS NULL, '', a.started_at)", "ifnull(a.ended_at, '')"].join(', ');
@@ -30,12 +26,16 @@ const NUMBERS = ['r.exit_code', 'r.duration_ms', 'r.pid', 'a.n', 'a.exit_code', 
 /**
  * What the text cannot tell, by storage class (numbers < text < blob): every text column holds text (a NOT NULL
  * one no NULL, an attempt's when there is one), every number column a number, nothing a blob. A fraction, a
- * number too large for JavaScript, a character JSON escapes and a time not in the written form PLAIN_ROW refuses.
+ * number too large for JavaScript, an escape JSON.stringify would not write and a time not in the written form PLAIN_ROW refuses.
  */
 export const PLAIN = `min(${TEXTS}) >= '' AND max(${TEXTS}) < X'' AND max(${NUMBERS}) < ''`;
 
-/** A JSON string with nothing to escape (no quote, backslash or control character: no SEP either). */
-const TEXT = String.raw`"\x1f[^"\\\x00-\x1f]*\x1f"`;
+/**
+ * A JSON string as JSON.stringify writes it, and as json_quote does: a quote, a backslash and a control character
+ * escaped (\b \t \n \f \r, else \u00 and two lowercase hex digits), nothing else. Each character has one form
+ * here, so a text that reads as the value is JSON.stringify's text of it; an escape of another form is refused.
+ */
+const STRING = String.raw`"[^"\\\x00-\x1f]*(?:\\(?:["\\bfnrt]|u00(?:0[0-7bef]|1[\da-f]))[^"\\\x00-\x1f]*)*"`;
 /** A whole number of at most 15 digits: what JavaScript holds exactly (a REAL's text has a point or an exponent). */
 export const WHOLE = String.raw`-?\d{1,15}`;
 export const DURATION = String.raw`(?:null|\d{1,15})`;
@@ -43,22 +43,22 @@ export const DURATION = String.raw`(?:null|\d{1,15})`;
 export const WRITTEN_TIME = String.raw`(?:\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)`
   + String.raw`|(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z`;
 /** A written time as a JSON string. */
-const TIME = String.raw`"\x1f${WRITTEN_TIME}\x1f"`;
-/** A stored command that JSON.stringify(commandOf(text)) writes again as it is: a list of strings with nothing to escape. */
-const COMMAND = String.raw`\x1f\[(?:"[^"\\\x00-\x1f]*"(?:,"[^"\\\x00-\x1f]*")*)?\]\x1f`;
-const ATTEMPT = String.raw`\{"n":${WHOLE},"status":${TEXT},"exitCode":(?:null|${WHOLE}),"signal":(?:null|${TEXT}),"startedAt":(?:${TIME}),`
+const TIME = String.raw`"${WRITTEN_TIME}"`;
+/** A stored command that JSON.stringify(commandOf(text)) writes again as it is: a list of strings, no space, each in STRING's form. */
+const COMMAND = String.raw`\[(?:${STRING}(?:,${STRING})*)?\]`;
+const ATTEMPT = String.raw`\{"n":${WHOLE},"status":${STRING},"exitCode":(?:null|${WHOLE}),"signal":(?:null|${STRING}),"startedAt":(?:${TIME}),`
   + String.raw`"endedAt":(?:null|${TIME}),"durationMs":${DURATION},"outputBytes":${WHOLE}\}`;
-/** A row's text that is JSON.stringify(runJson(run)) once the SEP are taken out, of a run that needs no warning. */
-const PLAIN_ROW = new RegExp(String.raw`^\{"id":${TEXT},"job":${TEXT},"status":${TEXT},"exitCode":(?:null|${WHOLE}),"signal":(?:null|${TEXT}),`
-  + String.raw`"startedAt":(?:${TIME}),"heartbeatAt":(?:${TIME}),"endedAt":(?:null|${TIME}),"durationMs":${DURATION},"host":${TEXT},"pid":${WHOLE},`
+/** A row's text that is JSON.stringify(runJson(run)), of a run that needs no warning. */
+const PLAIN_ROW = new RegExp(String.raw`^\{"id":${STRING},"job":${STRING},"status":${STRING},"exitCode":(?:null|${WHOLE}),"signal":(?:null|${STRING}),`
+  + String.raw`"startedAt":(?:${TIME}),"heartbeatAt":(?:${TIME}),"endedAt":(?:null|${TIME}),"durationMs":${DURATION},"host":${STRING},"pid":${WHOLE},`
   + String.raw`"command":${COMMAND},"attempts":\[(?:${ATTEMPT})?\]\}$`);
-/** Where a row's attempt begins, after the last (the only) `"attempts":[`. */
+/** Where a row's attempt begins, after the last (the only) `"attempts":[`: a quote inside a STRING is escaped, so no value holds it. */
 const ATTEMPTS_KEY = '"attempts":[';
 
 /**
  * Every run a filter matches, newest first (as streamRuns): the JSON text of SPEC §6 of each run that can be
  * written from its rows, the record of any other (a malformed time, a REAL duration, a stored command that is
- * not a plain list, a character to escape, a blob...).
+ * not a plain list, an escape in another form than JSON.stringify's, a blob...).
  */
 export function* exportRunsJson(db: SqliteDatabase, filter: RunFilter): Generator<string | RunRecord> {
   const { runs, params } = exportedRuns(db, filter, RUN);
@@ -70,7 +70,7 @@ export function* exportRunsJson(db: SqliteDatabase, filter: RunFilter): Generato
   for (const [rowId, plain, text] of rows) {
     const ok = plain === 1 && PLAIN_ROW.test(text);
     if (id === null || rowId !== id) {
-      if (id !== null) yield json === null ? again(id) : json.replaceAll(SEP, '');
+      if (id !== null) yield json ?? again(id);
       id = rowId;
       json = ok ? text : null;
     } else if (json !== null) {
@@ -78,7 +78,7 @@ export function* exportRunsJson(db: SqliteDatabase, filter: RunFilter): Generato
       json = ok && !json.endsWith('[]}') && !text.endsWith('[]}') ? `${json.slice(0, -2)},${text.slice(text.lastIndexOf(ATTEMPTS_KEY) + ATTEMPTS_KEY.length, -2)}]}` : null;
     }
   }
-  if (id !== null) yield json === null ? again(id) : json.replaceAll(SEP, '');
+  if (id !== null) yield json ?? again(id);
 }
 
 /** Reads a run again by its id (in the export's snapshot: the same connection), as a record with its attempts. */
