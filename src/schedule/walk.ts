@@ -50,7 +50,9 @@ export function firstStartAfter(s: Schedule, from: number, bootMs: number | null
     const next = nextWall(s.fields, wall);
     if (next === null || next > stopAfter) break;
     wall = next;
-    for (const t of runInstants(s, next)) {
+    const instants = runInstants(s, next);
+    for (let k = 0; k < instants.length; k++) {
+      const t = instants[k] as number;
       if (t > from && (best === null || t < best)) {
         best = t;
         // Later wall times map to later instants once past the best by the local DST shift.

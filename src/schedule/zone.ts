@@ -86,12 +86,13 @@ export function shiftNear(zone: string, instant: number): number {
 export function instantsOfWall(zone: string, wall: number): { instants: number[]; gapEnd: number | null } {
   const before = offsetMs(zone, wall - DAY);
   const after = offsetMs(zone, wall + DAY);
+  // The usual case, no change of offset near: one instant, found without lists walked or sorted.
+  if (before === after) return { instants: offsetMs(zone, wall - before) === before ? [wall - before] : [], gapEnd: null };
   const instants: number[] = [];
-  for (const o of before === after ? [before] : [before, after]) {
-    if (offsetMs(zone, wall - o) === o) instants.push(wall - o);
-  }
+  if (offsetMs(zone, wall - before) === before) instants.push(wall - before);
+  if (offsetMs(zone, wall - after) === after) instants.push(wall - after);
   instants.sort((a, b) => a - b);
-  if (instants.length > 0 || before === after) return { instants, gapEnd: null };
+  if (instants.length > 0) return { instants, gapEnd: null };
   // In the gap: the jump lies between the wall time read with the new offset and with the old one.
   let lo = Math.min(wall - after, wall - before);
   let hi = Math.max(wall - after, wall - before);

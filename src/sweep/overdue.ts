@@ -35,6 +35,15 @@ export class ScheduleCache {
     }
     return start;
   }
+
+  private readonly texts = new Map<number, string>();
+
+  /** An expected start as stored text (ISO), remembered: a thousand jobs share a handful of next starts. */
+  startText(at: number): string {
+    let text = this.texts.get(at);
+    if (text === undefined) this.texts.set(at, (text = new Date(at).toISOString()));
+    return text;
+  }
 }
 
 /** The schedules a job is expected on: its crontab lines when it has any (cron obeys them), else its --schedule. */
