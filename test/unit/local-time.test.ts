@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { inZone } from '../helpers/zone.ts';
 import { localTime } from '../../src/shared/local-time.ts';
 import { storedMs } from '../../src/shared/stored.ts';
 
@@ -13,18 +14,6 @@ function byFields(text: string, compact: boolean): string {
   const east = -d.getTimezoneOffset();
   const offset = `${east < 0 ? '-' : '+'}${two(Math.abs(east) / 60)}:${two(Math.abs(east) % 60)}`;
   return `${compact && d.getSeconds() === 0 ? minutes : `${minutes}:${two(d.getSeconds())}`} ${offset}`;
-}
-
-/** Runs `check` with TZ set to a zone (Node re-reads it when process.env.TZ is assigned). */
-function inZone(zone: string, check: () => void): void {
-  const before = process.env['TZ'];
-  process.env['TZ'] = zone;
-  try {
-    check();
-  } finally {
-    if (before === undefined) delete process.env['TZ'];
-    else process.env['TZ'] = before;
-  }
 }
 
 test('local time: the same text field by field and from the stored digits, in UTC and elsewhere, odd days and years included', () => {

@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { inZone } from '../helpers/zone.ts';
 import { compileSchedule, expectedStarts, type Schedule } from '../../src/schedule/walk.ts';
 import { offsetMs } from '../../src/schedule/zone.ts';
 
-const DAY = 86_400_000;
-
-/** Runs `check` with TZ set to a zone (Node re-reads it when process.env.TZ is assigned). */
-function inZone(zone: string, check: () => void): void {
-  const before = process.env['TZ'];
-  process.env['TZ'] = zone;
-  try {
-    check();
-  } finally {
-    if (before === undefined) delete process.env['TZ'];
-    else process.env['TZ'] = before;
-  }
-}
 
 /** A schedule that compiles, or the test fails. */
 function compiled(text: string, zone: string | null): Schedule {
