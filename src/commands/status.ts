@@ -40,11 +40,10 @@ export function statusLine(job: JobFacts, now: number, cache: ScheduleCache): St
   }
   // One schedule, the usual case, needs no lists built (a thousand jobs).
   const only = entries.length === 1 ? entries[0] : undefined;
-  const zones = only ? [only.tz] : [...new Set(entries.map((e) => e.tz))];
   return {
     job: job.job,
     schedule: only ? only.schedule : entries.length ? entries.map((e) => e.schedule).join('; ') : null,
-    tz: zones.length === 1 ? (zones[0] ?? null) : zones.length ? zones.map((z) => z ?? 'system').join('; ') : null,
+    tz: only ? only.tz : zonesOf(entries),
     lastStatus: job.last?.status ?? null,
     lastStartedAt: job.last?.startedAt ?? null,
     lastDurationMs: job.last?.durationMs ?? null,
@@ -52,4 +51,10 @@ export function statusLine(job: JobFacts, now: number, cache: ScheduleCache): St
     nextExpectedAt: next === null ? null : cache.startText(next),
     failureStreak: job.streak.count,
   };
+}
+
+/** The zones of several schedules: the one they share, or each named ('system' for none), or null for no schedule. */
+function zonesOf(entries: readonly ScheduleEntry[]): string | null {
+  const zones = [...new Set(entries.map((e) => e.tz))];
+  return zones.length === 1 ? (zones[0] ?? null) : zones.length ? zones.map((z) => z ?? 'system').join('; ') : null;
 }

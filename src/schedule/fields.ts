@@ -44,7 +44,7 @@ export function parseCronFields(expression: string, allowSeconds: boolean): Cron
   if (parts.length !== 5 && !(allowSeconds && parts.length === 6)) {
     return `expected 5 fields${allowSeconds ? ' (6 with seconds first)' : ''} or an @alias, got ${parts.length}`;
   }
-  const texts = parts.length === 6 ? parts : ['0', ...parts];
+  const texts = parts.length === 6 ? parts : ['0'].concat(parts);
   // Plain loops and indexes, no destructuring (which walks an iterator): status compiles a hundred
   // schedules in a process that lives a fraction of a second, all of it in V8's interpreter.
   const sets: boolean[][] = [];
