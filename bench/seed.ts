@@ -192,9 +192,10 @@ export function seedData(options: SeedOptions): { jobs: BulkJob[]; runs: Iterabl
   const random = prng(options.seed ?? 42);
   const now = (options.now ?? new Date()).getTime();
   const plans = planJobs(options.jobs, options.runs, options.spanDays ?? 90, random);
-  const jobs: BulkJob[] = plans.map((p) => ({
+  // Most jobs have no zone of their own (no --tz), as in most crontabs; every tenth says UTC.
+  const jobs: BulkJob[] = plans.map((p, i) => ({
     name: p.name,
-    schedule: { schedule: p.schedule, tz: 'UTC', graceMs: 300_000 } satisfies JobSchedule,
+    schedule: { schedule: p.schedule, tz: i % 10 === 0 ? 'UTC' : null, graceMs: 300_000 } satisfies JobSchedule,
     firstSeenAt: new Date(now - p.runs * p.intervalMin * 60_000).toISOString(),
   }));
   return { jobs, runs: runsInTimeOrder(plans, now, random) };

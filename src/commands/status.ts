@@ -3,7 +3,7 @@ import type { CommandMain } from './context.ts';
 import { type StatusLine, statusJson, statusLayout, statusText } from '../report/status.ts';
 import { makeStyle, outputWidth } from '../report/style.ts';
 import { systemClock } from '../shared/time.ts';
-import type { JobFacts } from '../shared/sweep-model.ts';
+import type { JobFacts, ScheduleEntry } from '../shared/sweep-model.ts';
 import type { RunStrip, Store } from '../store/store.ts';
 import { ScheduleCache, schedulesOf } from '../sweep/overdue.ts';
 import { withStore } from './forensics.ts';
@@ -34,22 +34,27 @@ export const statusMain: CommandMain = async (args, ctx) => {
 export function statusLine(job: JobFacts, now: number, cache: ScheduleCache): StatusLine {
   const entries = schedulesOf(job);
   let next: number | null = null;
-  for (const entry of entries) {
-    const t = cache.firstStartAfter(entry, now, null);
+  for (let i = 0; i < entries.length; i++) {
+    const t = cache.firstStartAfter(entries[i] as ScheduleEntry, now, null);
     if (t !== null && (next === null || t < next)) next = t;
   }
   // One schedule, the usual case, needs no lists built (a thousand jobs).
   const only = entries.length === 1 ? entries[0] : undefined;
-  const zones = only ? [only.tz] : [...new Set(entries.map((e) => e.tz))];
   return {
     job: job.job,
     schedule: only ? only.schedule : entries.length ? entries.map((e) => e.schedule).join('; ') : null,
-    tz: zones.length === 1 ? (zones[0] ?? null) : zones.length ? zones.map((z) => z ?? 'system').join('; ') : null,
+    tz: only ? only.tz : zonesOf(entries),
     lastStatus: job.last?.status ?? null,
     lastStartedAt: job.last?.startedAt ?? null,
     lastDurationMs: job.last?.durationMs ?? null,
     lastHost: job.last?.host ?? null,
-    nextExpectedAt: next === null ? null : new Date(next).toISOString(),
+    nextExpectedAt: next === null ? null : cache.startText(next),
     failureStreak: job.streak.count,
   };
+}
+
+/** The zones of several schedules: the one they share, or each named ('system' for none), or null for no schedule. */
+function zonesOf(entries: readonly ScheduleEntry[]): string | null {
+  const zones = [...new Set(entries.map((e) => e.tz))];
+  return zones.length === 1 ? (zones[0] ?? null) : zones.length ? zones.map((z) => z ?? 'system').join('; ') : null;
 }

@@ -25,26 +25,36 @@ function visibleLength(text: string): number {
   return text.includes('\x1b') ? text.replace(/\x1b\[[0-9;]*m/g, '').length : text.length;
 }
 
+/** Whether a text ends in what trimEnd() removes. */
+const ENDS_BLANK = /\s$/;
+
 /** A plain text table: a header row and left-aligned columns two spaces apart. */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, style: ChalkInstance): string {
+  // Without colour no cell holds an escape (stored fields are neutralised): its width is its length.
+  const measure = style.level > 0 ? visibleLength : null;
   const widths = header.map((h) => h.length);
-  // Each cell measured once (a status table has ten thousand): its padding is what its column lacks.
-  const lengths = rows.map((row) => row.map((cell, i) => {
-    const length = visibleLength(cell);
-    if (length > (widths[i] ?? 0)) widths[i] = length;
-    return length;
-  }));
-  const line = (cells: readonly string[], measured: readonly number[] | null) => {
-    let text = '';
-    for (let i = 0; i < cells.length; i++) {
-      const cell = cells[i] as string;
-      if (i === cells.length - 1) text += cell;
-      else text += cell + ' '.repeat((widths[i] ?? 0) - (measured ? (measured[i] as number) : visibleLength(cell))) + '  ';
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) {
+      const length = measure ? measure(row[i] as string) : (row[i] as string).length;
+      if (length > (widths[i] ?? 0)) widths[i] = length;
     }
-    return text.trimEnd();
+  }
+  // A cell's padding and the gap after it, one string per width (a thousand rows share a few dozen).
+  const gaps: string[] = [];
+  const line = (cells: readonly string[]) => {
+    let text = '';
+    const last = cells.length - 1;
+    for (let i = 0; i < last; i++) {
+      const cell = cells[i] as string;
+      const room = (widths[i] ?? 0) - (measure ? measure(cell) : cell.length) + 2;
+      text += cell + (gaps[room] ??= ' '.repeat(room));
+    }
+    // Trailing blanks can only come from the last cell (or a blank one before it): only then is there any to trim.
+    const end = last >= 0 ? (cells[last] as string) : '';
+    return end !== '' && !ENDS_BLANK.test(end) ? text + end : (text + end).trimEnd();
   };
-  let text = `${style.bold(line(header, null))}\n`;
-  for (let r = 0; r < rows.length; r++) text += `${line(rows[r] as readonly string[], lengths[r] as number[])}\n`;
+  let text = `${style.bold(line(header))}\n`;
+  for (const row of rows) text += `${line(row)}\n`;
   return text;
 }
 

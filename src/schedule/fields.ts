@@ -44,9 +44,9 @@ export function parseCronFields(expression: string, allowSeconds: boolean): Cron
   if (parts.length !== 5 && !(allowSeconds && parts.length === 6)) {
     return `expected 5 fields${allowSeconds ? ' (6 with seconds first)' : ''} or an @alias, got ${parts.length}`;
   }
-  const texts = parts.length === 6 ? parts : ['0', ...parts];
-  const [, min, hour, dom, , dow] = texts;
-  // A plain loop: status compiles a hundred schedules in a process that lives a fraction of a second.
+  const texts = parts.length === 6 ? parts : ['0'].concat(parts);
+  // Plain loops and indexes, no destructuring (which walks an iterator): status compiles a hundred
+  // schedules in a process that lives a fraction of a second, all of it in V8's interpreter.
   const sets: boolean[][] = [];
   for (let i = 0; i < 6; i++) {
     const part = texts[i] as string;
@@ -54,13 +54,14 @@ export function parseCronFields(expression: string, allowSeconds: boolean): Cron
     if (typeof set === 'string') return `field ${i + (parts.length === 6 ? 1 : 0)} ${JSON.stringify(part)}: ${set}`;
     sets.push(set);
   }
-  const [second, minute, hours, days, months, weekdays] = sets as [boolean[], boolean[], boolean[], boolean[], boolean[], boolean[]];
+  const starred = (i: number) => (texts[i] as string).startsWith('*');
+  const weekdays = sets[5] as boolean[];
   if (weekdays[7]) weekdays[0] = true; // 7 is Sunday too
   return {
-    second, minute, hour: hours, dom: days, month: months, dow: weekdays.slice(0, 7),
-    domStar: (dom ?? '').startsWith('*'), dowStar: (dow ?? '').startsWith('*'),
-    wild: (min ?? '').startsWith('*') || (hour ?? '').startsWith('*'),
-    jumps: { second: jumpTable(second), minute: jumpTable(minute), hour: jumpTable(hours) },
+    second: sets[0] as boolean[], minute: sets[1] as boolean[], hour: sets[2] as boolean[], dom: sets[3] as boolean[],
+    month: sets[4] as boolean[], dow: weekdays.slice(0, 7),
+    domStar: starred(3), dowStar: starred(5), wild: starred(1) || starred(2),
+    jumps: { second: jumpTable(sets[0] as boolean[]), minute: jumpTable(sets[1] as boolean[]), hour: jumpTable(sets[2] as boolean[]) },
   };
 }
 
@@ -73,32 +74,44 @@ function jumpTable(set: readonly boolean[]): Int8Array {
 }
 
 /** One field: a comma list of `*`, `N`, `N-M`, each with an optional `/STEP`; names for months and days. */
-function parseField(text: string, [min, max, names, nameBase]: Bounds): boolean[] | string {
+function parseField(text: string, bounds: Bounds): boolean[] | string {
+  const min = bounds[0];
+  const max = bounds[1];
+  const names = bounds[2];
   const set: boolean[] = new Array<boolean>(max + 1).fill(false);
-  const value = (word: string): number | null => {
-    const byName = names ? names.indexOf(word.toLowerCase()) : -1;
-    if (byName !== -1) return byName + nameBase;
-    return /^\d+$/.test(word) ? Number(word) : null;
-  };
-  for (const item of text.split(',')) {
-    const match = /^(\*|[^-/*]+(?:-[^-/*]+)?)(?:\/(\d+))?$/.exec(item);
+  const items = text.split(',');
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as string;
+    const match = ITEM.exec(item);
     if (!match) return `cannot read ${JSON.stringify(item)}`;
-    const [, range = '', stepText] = match;
+    const range = match[1] ?? '';
+    const stepText = match[2];
     const step = stepText === undefined ? 1 : Number(stepText);
     if (step < 1) return `step ${stepText} must be at least 1`;
     let lo = min;
     let hi = max;
     if (range !== '*') {
-      const [a = '', b] = range.split('-');
-      const first = value(a);
-      const last = b === undefined ? (stepText === undefined ? first : max) : value(b);
+      const dash = range.indexOf('-');
+      const first = fieldValue(dash < 0 ? range : range.slice(0, dash), bounds);
+      const last = dash < 0 ? (stepText === undefined ? first : max) : fieldValue(range.slice(dash + 1), bounds);
       if (first === null || last === null) return `${JSON.stringify(range)} is not a number${names ? ' or a name' : ''}`;
       if (first < min || last > max || first > last) return `${JSON.stringify(range)} is outside ${min}-${max}`;
-      [lo, hi] = [first, last];
+      lo = first;
+      hi = last;
     }
     for (let v = lo; v <= hi; v += step) set[v] = true;
   }
   return set;
+}
+
+/** One item of a field: `*` or a value or range, with an optional step. */
+const ITEM = /^(\*|[^-/*]+(?:-[^-/*]+)?)(?:\/(\d+))?$/;
+
+/** A field's value: a number, or a month or day name; null when it is neither. */
+function fieldValue(word: string, bounds: Bounds): number | null {
+  const byName = bounds[2] ? bounds[2].indexOf(word.toLowerCase()) : -1;
+  if (byName !== -1) return byName + bounds[3];
+  return /^\d+$/.test(word) ? Number(word) : null;
 }
 
 /** Gives up on a schedule that matches nothing in this many steps (e.g. 31 February). */
@@ -110,7 +123,12 @@ export function nextWall(f: CronFields, afterWall: number): number | null {
   const { second, minute, hour } = f.jumps;
   for (let i = 0; i < STEP_LIMIT; i++) {
     const d = new Date(t);
-    const [Y, M, D, h, m, s] = [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()];
+    const Y = d.getUTCFullYear();
+    const M = d.getUTCMonth();
+    const D = d.getUTCDate();
+    const h = d.getUTCHours();
+    const m = d.getUTCMinutes();
+    const s = d.getUTCSeconds();
     if (!f.month[M + 1]) { t = Date.UTC(Y, M + 1, 1); continue; }
     if (!dayMatches(f, D, d.getUTCDay())) { t = Date.UTC(Y, M, D + 1); continue; }
     // Each unit jumps straight to its next allowed value, or carries into the unit above.

@@ -1,10 +1,10 @@
 import { type CronFields, nextWall, parseCronFields } from './fields.ts';
-import { instantsOfWall, isKnownZone, shiftNear, systemZone, wallOf } from './zone.ts';
+import { instantsOfWall, isKnownZone, shiftNear, wallOf } from './zone.ts';
 
 /** A schedule ready to walk: cron fields read in a zone, or @reboot. */
 export type Schedule =
   | { kind: 'reboot'; text: string }
-  | { kind: 'cron'; text: string; zone: string; fields: CronFields; dst: 'cron' | 'exact' };
+  | { kind: 'cron'; text: string; zone: string | null; fields: CronFields; dst: 'cron' | 'exact' };
 
 /**
  * Compiles a schedule in a zone (null: the system's); a message saying why when cron would not read it.
@@ -19,7 +19,7 @@ export function compileSchedule(text: string, zone: string | null, allowSeconds 
   if (text.trim().toLowerCase() === '@reboot') return { kind: 'reboot', text: '@reboot' };
   const fields = parseCronFields(text, allowSeconds);
   if (typeof fields === 'string') return fields;
-  return { kind: 'cron', text: text.trim(), zone: zone ?? systemZone(), fields, dst };
+  return { kind: 'cron', text: text.trim(), zone, fields, dst };
 }
 
 /**
@@ -50,7 +50,9 @@ export function firstStartAfter(s: Schedule, from: number, bootMs: number | null
     const next = nextWall(s.fields, wall);
     if (next === null || next > stopAfter) break;
     wall = next;
-    for (const t of runInstants(s, next)) {
+    const instants = runInstants(s, next);
+    for (let k = 0; k < instants.length; k++) {
+      const t = instants[k] as number;
       if (t > from && (best === null || t < best)) {
         best = t;
         // Later wall times map to later instants once past the best by the local DST shift.

@@ -1,6 +1,9 @@
 /**
- * Time zones through Intl only: offsets, wall-clock time of an instant, and the instants of a wall-clock
- * time (none in a DST gap, two in a repeated hour). Wall-clock times are "fake UTC" milliseconds.
+ * Time zones: offsets, wall-clock time of an instant, and the instants of a wall-clock time (none in a DST
+ * gap, two in a repeated hour). Wall-clock times are "fake UTC" milliseconds. A zone is an IANA name, read
+ * through Intl, or null for the system's (this process's clock: TZ, else /etc/localtime), read through
+ * Date's own local fields: the first Intl formatter a process builds costs 30-80 ms (ICU's locale data), and
+ * most jobs have no zone of their own.
  */
 
 const DAY = 86_400_000;
@@ -54,28 +57,40 @@ function wallParts(zone: string, instant: number): number[] {
   return [parts['year'] ?? 0, (parts['month'] ?? 1) - 1, parts['day'] ?? 1, parts['hour'] ?? 0, parts['minute'] ?? 0, parts['second'] ?? 0];
 }
 
-/** The zone's offset from UTC at an instant, in ms (wall = instant + offset). */
-export function offsetMs(zone: string, instant: number): number {
+/** The zone's offset from UTC at an instant, in ms (wall = instant + offset); null: the system's. */
+export function offsetMs(zone: string | null, instant: number): number {
   if (zone === 'UTC' || zone === 'Etc/UTC') return 0;
   const bucket = Math.floor(instant / BUCKET) * BUCKET;
-  let cache = offsets.get(zone);
-  if (!cache) offsets.set(zone, (cache = new Map()));
+  const key = zone ?? ''; // no zone's name is empty
+  let cache = offsets.get(key);
+  if (!cache) offsets.set(key, (cache = new Map()));
   let offset = cache.get(bucket);
   if (offset === undefined) {
-    const [y = 0, mo = 0, d = 1, h = 0, mi = 0, s = 0] = wallParts(zone, bucket);
-    offset = Date.UTC(y, mo, d, h, mi, s) - bucket;
+    offset = zone === null ? systemOffsetMs(bucket) : namedOffsetMs(zone, bucket);
     cache.set(bucket, offset);
   }
   return offset;
 }
 
+/** A named zone's offset at an instant, from the wall-clock fields Intl gives. */
+function namedOffsetMs(zone: string, instant: number): number {
+  const [y = 0, mo = 0, d = 1, h = 0, mi = 0, s = 0] = wallParts(zone, instant);
+  return Date.UTC(y, mo, d, h, mi, s) - instant;
+}
+
+/** The system zone's offset at an instant, from a Date's local fields (to the second, as Intl's are). */
+function systemOffsetMs(instant: number): number {
+  const d = new Date(instant);
+  return Date.UTC(d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()) - instant;
+}
+
 /** The wall-clock time of an instant in a zone. */
-export function wallOf(zone: string, instant: number): number {
+export function wallOf(zone: string | null, instant: number): number {
   return instant + offsetMs(zone, instant);
 }
 
 /** How far the offset moves within a day either side of an instant: 0 away from any DST change. */
-export function shiftNear(zone: string, instant: number): number {
+export function shiftNear(zone: string | null, instant: number): number {
   return Math.abs(offsetMs(zone, instant + DAY) - offsetMs(zone, instant - DAY));
 }
 
@@ -83,15 +98,16 @@ export function shiftNear(zone: string, instant: number): number {
  * The instants a wall-clock time stands for, earliest first: one normally, two in a repeated hour, and
  * none in a DST gap (then `gapEnd` is the instant the clock jumped, where cron runs what it skipped).
  */
-export function instantsOfWall(zone: string, wall: number): { instants: number[]; gapEnd: number | null } {
+export function instantsOfWall(zone: string | null, wall: number): { instants: number[]; gapEnd: number | null } {
   const before = offsetMs(zone, wall - DAY);
   const after = offsetMs(zone, wall + DAY);
+  // The usual case, no change of offset near: one instant, found without lists walked or sorted.
+  if (before === after) return { instants: offsetMs(zone, wall - before) === before ? [wall - before] : [], gapEnd: null };
   const instants: number[] = [];
-  for (const o of before === after ? [before] : [before, after]) {
-    if (offsetMs(zone, wall - o) === o) instants.push(wall - o);
-  }
+  if (offsetMs(zone, wall - before) === before) instants.push(wall - before);
+  if (offsetMs(zone, wall - after) === after) instants.push(wall - after);
   instants.sort((a, b) => a - b);
-  if (instants.length > 0 || before === after) return { instants, gapEnd: null };
+  if (instants.length > 0) return { instants, gapEnd: null };
   // In the gap: the jump lies between the wall time read with the new offset and with the old one.
   let lo = Math.min(wall - after, wall - before);
   let hi = Math.max(wall - after, wall - before);
@@ -104,7 +120,7 @@ export function instantsOfWall(zone: string, wall: number): { instants: number[]
 }
 
 /** "2026-03-08 03:00" (seconds only when not zero): an instant as the zone's clock shows it. */
-export function wallText(zone: string, instant: number): string {
+export function wallText(zone: string | null, instant: number): string {
   const iso = new Date(wallOf(zone, instant)).toISOString();
   return iso.slice(0, 10) + ' ' + (iso.slice(17, 19) === '00' ? iso.slice(11, 16) : iso.slice(11, 19));
 }

@@ -1,9 +1,11 @@
 import { formatDuration } from './duration.ts';
 import { neutraliseLine } from './neutralise.ts';
-import { isStoredDuration, storedMs } from './stored.ts';
+import { isStoredDuration, isWrittenTime, storedMs } from './stored.ts';
 
+/** 0 to 99 as two digits, made once: tables format thousands of times. */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => (n < 10 ? `0${n}` : String(n)));
 /** Two digits, zero-padded. */
-const two = (n: number) => String(Math.trunc(n)).padStart(2, '0');
+const two = (n: number): string => TWO_DIGITS[Math.trunc(n)] ?? String(Math.trunc(n)).padStart(2, '0');
 
 /**
  * The one local-time formatter: a stored UTC time as a person reads it, this host's wall clock (TZ
@@ -17,8 +19,15 @@ export function localTime(isoText: string | null, compact = false): string {
   const ms = storedMs(isoText);
   if (ms === null) return neutraliseLine(String(isoText));
   const d = new Date(ms);
-  const minutes = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
   const east = -d.getTimezoneOffset();
+  // A UTC clock shows the digits of a time in the form cronguard writes (a real calendar day, which Date.parse
+  // does not insist on): status formats a thousand of them. Not before 1970: zones then had offsets of
+  // seconds, which getTimezoneOffset rounds away.
+  if (east === 0 && isoText >= '1970' && isWrittenTime(isoText)) {
+    const seconds = isoText.slice(17, 19);
+    return `${isoText.slice(0, 10)} ${isoText.slice(11, 16)}${compact && seconds === '00' ? '' : `:${seconds}`} +00:00`;
+  }
+  const minutes = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
   const offset = `${east < 0 ? '-' : '+'}${two(Math.abs(east) / 60)}:${two(Math.abs(east) % 60)}`;
   return `${compact && d.getSeconds() === 0 ? minutes : `${minutes}:${two(d.getSeconds())}`} ${offset}`;
 }

@@ -36,6 +36,11 @@ function daysIn(year: number, month: number): number {
  * else is asked of storedMs. An export checks every time of a million runs.
  */
 export function isStoredTime(text: string | null | undefined): boolean {
+  return isWrittenTime(text) || storedMs(text) !== null;
+}
+
+/** Whether a text is a time exactly as cronguard writes it ("2026-05-01T23:00:13.000Z"), on a real calendar day. */
+export function isWrittenTime(text: string | null | undefined): boolean {
   if (typeof text === 'string' && text.length === 24 && text[4] === '-' && text[7] === '-' && text[10] === 'T' && text[13] === ':'
     && text[16] === ':' && text[19] === '.' && text[23] === 'Z' && twoDigits(text, 0) >= 0 && twoDigits(text, 2) >= 0
     && twoDigits(text, 20) >= 0 && text.charCodeAt(22) >= 48 && text.charCodeAt(22) <= 57) {
@@ -48,7 +53,7 @@ export function isStoredTime(text: string | null | undefined): boolean {
     if (month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && hour >= 0 && hour <= 23
       && minute >= 0 && minute <= 59 && second >= 0 && second <= 59) return true;
   }
-  return storedMs(text) !== null;
+  return false;
 }
 
 /** Whether a stored duration is one: a whole, non-negative number of milliseconds. */

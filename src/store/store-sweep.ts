@@ -24,7 +24,11 @@ export interface SweepRepo {
    * sweep log (the watcher and the warnings are the sweeping host's own).
    */
   look<T extends SweepVerdict>(at: string, crontab: CrontabSeen[], decide: (snapshot: SweepSnapshot) => T, host?: string): Promise<T>;
-  /** Every job known from runs or crontabs, with its facts; with a host, only jobs that host ran, judged by its runs. */
+  /**
+   * Every job known from runs or crontabs, with its facts; with a host, only jobs that host ran, judged by its
+   * runs. `failed` and the streak's `since` may be left null: how a failing run ended is for sweep's snapshot
+   * (status, the report and forget never show it, and on SQLite it cost table rows per failing job).
+   */
   jobs(host?: string): Promise<JobFacts[]>;
   /** When the latest sweep ran; null when none has. */
   lastSweepAt(): Promise<string | null>;

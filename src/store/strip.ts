@@ -30,15 +30,40 @@ export function stripOfText(text: string | null, limit: number): RunStrip {
   const space = text.indexOf(' ');
   const all = space < 0 ? text : text.slice(0, space);
   const from = firstKept(all.length, limit);
-  const letters = (from > 0 ? all.slice(from) : all).replace(NOT_A_LETTER, UNKNOWN_LETTER);
-  const parts = space < 0 ? [] : text.slice(space + 1).split(',');
-  // The durations that go with the letters kept: as many as the letters, from the end of the list.
-  const offset = parts.length - letters.length;
-  const durations = new Array<number | null>(letters.length);
-  for (let i = 0; i < letters.length; i++) {
-    const part = parts[offset + i];
-    const ms = part === undefined || part === '' ? NaN : Number(part);
-    durations[i] = Number.isFinite(ms) ? ms : null;
+  const kept = from > 0 ? all.slice(from) : all;
+  const letters = ANY_NOT_A_LETTER.test(kept) ? kept.replace(NOT_A_LETTER, UNKNOWN_LETTER) : kept;
+  // The durations that go with the letters kept: as many as the letters, from the end of the list, read
+  // backwards comma by comma (a status reads a thousand strips; the older durations are never looked at).
+  const durations = new Array<number | null>(letters.length).fill(null);
+  let end = text.length;
+  for (let i = letters.length - 1; i >= 0 && space >= 0 && end > space; i--) {
+    const comma = text.lastIndexOf(',', end - 1);
+    const start = comma > space ? comma + 1 : space + 1;
+    durations[i] = start === end ? null : durationAt(text, start, end);
+    end = start - 1;
   }
   return { letters, durations };
 }
+
+/**
+ * The duration written in text[start, end): digits (what the store writes) read in place, without a
+ * string made for each of the thousands a status reads; anything else as Number reads it; null if not finite.
+ */
+function durationAt(text: string, start: number, end: number): number | null {
+  let ms = 0;
+  if (end - start <= 15) {
+    for (let k = start; k < end; k++) {
+      const digit = text.charCodeAt(k) - 48;
+      if (digit < 0 || digit > 9) return finiteOrNull(Number(text.slice(start, end)));
+      ms = ms * 10 + digit;
+    }
+    return ms;
+  }
+  return finiteOrNull(Number(text.slice(start, end)));
+}
+
+/** A number when it is finite, else null. */
+const finiteOrNull = (ms: number): number | null => (Number.isFinite(ms) ? ms : null);
+
+/** Whether a text holds any character that is not a strip letter (a test, not a replace: strips rarely do). */
+const ANY_NOT_A_LETTER = new RegExp(NOT_A_LETTER.source);

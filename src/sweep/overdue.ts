@@ -1,7 +1,7 @@
 import { formatDuration } from '../shared/duration.ts';
 import { localTime } from '../shared/local-time.ts';
 import { compileSchedule, firstStartAfter, type Schedule } from '../schedule/walk.ts';
-import { wallText } from '../schedule/zone.ts';
+import { systemZone, wallText } from '../schedule/zone.ts';
 import { firstValidTime, storedMs } from '../shared/stored.ts';
 import type { JobFacts, Problem, ScheduleEntry } from '../shared/sweep-model.ts';
 
@@ -34,6 +34,15 @@ export class ScheduleCache {
       this.starts.set(key, (start = typeof schedule === 'string' ? null : firstStartAfter(schedule, from, bootMs)));
     }
     return start;
+  }
+
+  private readonly texts = new Map<number, string>();
+
+  /** An expected start as stored text (ISO), remembered: a thousand jobs share a handful of next starts. */
+  startText(at: number): string {
+    let text = this.texts.get(at);
+    if (text === undefined) this.texts.set(at, (text = new Date(at).toISOString()));
+    return text;
   }
 }
 
@@ -81,7 +90,7 @@ export function judgeOverdue(job: JobFacts, at: number, bootMs: number | null, c
   }
   if (!due) return { problem: null, warnings };
   const when = due.schedule.kind === 'cron'
-    ? `${wallText(due.schedule.zone, due.start)} ${due.schedule.zone}`
+    ? `${wallText(due.schedule.zone, due.start)} ${due.schedule.zone ?? systemZone()}`
     : `boot at ${localTime(new Date(due.start).toISOString())}`;
   const lastRun = job.last ? `its latest run started ${localTime(job.last.startedAt)}` : 'it has never run';
   return {

@@ -2,7 +2,7 @@
 // persist between sweeps, and the failure streak means the same wherever it is read.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { SweepSnapshot, SweepVerdict } from '../../src/shared/sweep-model.ts';
+import type { JobFacts, SweepSnapshot, SweepVerdict } from '../../src/shared/sweep-model.ts';
 import type { Kit } from './kit.ts';
 import { aFinishedRun, aRun, at, recordAll } from './records.ts';
 
@@ -87,9 +87,15 @@ export function sweepContract(kit: Kit): void {
     await store.runs.begin(aRun('f', at(6)), null);
     const [facts] = await store.sweep.jobs();
     assert.equal(facts?.streak.count, 3);
-    assert.equal(facts?.streak.since, runs[2]?.endedAt);
     assert.equal(facts?.last?.status, 'running');
     assert.equal(facts?.lastFinished?.id, runs[5]?.id);
+    // When the streak began and how its last run ended are read for sweep's snapshot (jobs() may leave them out).
+    let judged: JobFacts | undefined;
+    await store.sweep.look(at(7), [], (snapshot) => { judged = snapshot.jobs[0]; return NOTHING; });
+    assert.equal(judged?.streak.count, 3);
+    assert.equal(judged?.streak.since, runs[2]?.endedAt);
+    assert.equal(judged?.failed?.status, 'killed');
+    assert.equal(judged?.failed?.endedAt, runs[5]?.endedAt);
     const [metrics] = await store.metrics.jobs();
     assert.equal(metrics?.failureStreak, 3);
     assert.equal(metrics?.runs, 7);

@@ -97,3 +97,41 @@ test('a cache written for another build of the bundle (same length, rewritten in
   assert.equal(launch(bin, '--', 'true').status, 0);
   assert.equal(launch(bin, '--version').stdout, '9.9.9\n');
 });
+
+test('each command keeps a cache of its own, trusted as the run\'s is, written only by a run of it that completes', () => {
+  const { bin, bundle, cache } = installCopy('pkg-commands');
+  assert.equal(launch(bin, '--', 'true').status, 0);
+  const runCache = readFileSync(cache);
+  const statusCache = join(dir, 'pkg-commands', 'dist', 'cronguard.cjs.status.cache');
+  assert.equal(launch(bin, 'status', '--bogus').status, 125);
+  assert.equal(existsSync(statusCache), false, 'a status stopped by bad input wrote no cache');
+  const status = launch(bin, 'status');
+  assert.equal(status.status, 0, status.stderr);
+  assert.ok(existsSync(statusCache), 'the first status that completed wrote its cache');
+  assert.equal(statSync(statusCache).mode & 0o777, 0o644);
+  assert.ok(statSync(statusCache).size < runCache.length, 'it holds status\'s code, not the run\'s as well');
+  assert.deepEqual(readFileSync(cache), runCache, 'the run\'s cache is left as it was');
+  assert.equal(launch(bin, 'status').stdout, status.stdout, 'and the next status reads it');
+
+  const planted = plantedCache(bundle, statusCache);
+  writeFileSync(statusCache, planted);
+  chmodSync(statusCache, 0o666);
+  assert.equal(launch(bin, 'status').stdout, status.stdout, 'a status cache others can write is not loaded');
+  if (process.geteuid?.() === 0) {
+    writeFileSync(statusCache, planted);
+    chmodSync(statusCache, 0o644);
+    chownSync(statusCache, 54_321, 54_321);
+    assert.equal(launch(bin, 'status').stdout, status.stdout, 'a status cache of another user is not loaded');
+    rmSync(statusCache);
+    writeFileSync(statusCache, planted, { mode: 0o644 });
+    assert.equal(launch(bin, 'status').stdout, 'PLANTED\n', 'the control: the planted cache would run if trusted');
+  }
+
+  // Where it may not write, a command starts from the run's cache and writes none.
+  const open = installCopy('pkg-commands-open');
+  assert.equal(launch(open.bin, '--', 'true').status, 0);
+  chmodSync(join(dir, 'pkg-commands-open', 'dist'), 0o777);
+  assert.equal(launch(open.bin, 'history').status, 0);
+  assert.deepEqual(readdirSync(join(dir, 'pkg-commands-open', 'dist')).filter((n) => n.endsWith('.cache')), ['cronguard.cjs.cache']);
+  chmodSync(join(dir, 'pkg-commands-open', 'dist'), 0o755);
+});

@@ -5,6 +5,7 @@ import { bucketOf, bucketPercentile, mergeBuckets, type DurationBucket } from '.
 import { percentile } from '../../src/shared/percentile.ts';
 import { durationHistogram } from '../../src/report/histogram.ts';
 import { runStrip, sparkline } from '../../src/report/strip.ts';
+import { table } from '../../src/report/style.ts';
 import { stripOfRuns, stripOfText } from '../../src/store/strip.ts';
 
 const plain = new Chalk({ level: 0 });
@@ -44,6 +45,35 @@ test('a stored strip: the last runs, oldest first, as stored or as JSON pairs ne
   assert.deepEqual(stripOfRuns([['nonsense', '7'], [null, 5], ['lost', null]], 9), { letters: 'L??', durations: [null, 5, null] });
 });
 
+/** The stored strip as the first reader read it (every duration split out, then those of the kept letters): the oracle. */
+function stripOfTextByList(text: string, limit: number) {
+  const space = text.indexOf(' ');
+  const all = space < 0 ? text : text.slice(0, space);
+  const letters = all.slice(limit >= 0 ? Math.max(0, all.length - limit) : 0).replace(/[^sFTKELR?-]/g, '?');
+  const parts = space < 0 ? [] : text.slice(space + 1).split(',');
+  const durations = [...letters].map((_, i) => {
+    const part = parts[parts.length - letters.length + i];
+    const ms = part === undefined || part === '' ? NaN : Number(part);
+    return Number.isFinite(ms) ? ms : null;
+  });
+  return { letters, durations };
+}
+
+test('a stored strip read from its end gives what splitting all of it gave, whatever the text (seeded fuzz)', () => {
+  const random = lcg(17);
+  const alphabet = ['s', 'F', 'T', 'R', '-', '?', 'x', ',', ' ', '0', '1', '7', '9', '.', 'e', '-', '+', '\u00e9', '\u202e', '1234567890123456'];
+  for (let k = 0; k < 20_000; k++) {
+    let text = '';
+    const length = Math.floor(random() * 40);
+    for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)];
+    for (const limit of [-1, 0, 1, 3, 20, 40]) {
+      assert.deepEqual(stripOfText(text, limit), stripOfTextByList(text, limit), JSON.stringify([text, limit]));
+    }
+  }
+  // Digits read in place: as Number reads them, leading zeros too; 16 digits and more as Number rounds them.
+  assert.deepEqual(stripOfText('sss 007,1200,9007199254740993', 3).durations, [7, 1200, 9007199254740992]);
+});
+
 test('bucketed percentiles are never below the exact ones and within 3.2% above (seeded fuzz)', () => {
   const random = lcg(7);
   for (let round = 0; round < 200; round++) {
@@ -76,4 +106,14 @@ test('a histogram: at most 12 bars whose counts add up, p50 and p95 marked, no w
   assert.match(text, /p95/);
   for (const line of bars) assert.ok([...line].length <= 60, line);
   assert.equal(durationHistogram('none', [], 80), '');
+});
+
+test('a table: columns as wide as their widest cell, two spaces apart, no blanks at the end of a line', () => {
+  assert.equal(table(['A', 'BB', 'C'], [['xyz', '', '1'], ['', 'q', ''], ['w', '', 'end\u00a0 ']], plain),
+    'A    BB  C\nxyz      1\n     q\nw        end\n');
+  assert.equal(table(['A', 'B'], [], plain), 'A  B\n');
+  // In colour, escapes take no room.
+  const coloured = new Chalk({ level: 1 });
+  assert.equal(table(['A', 'B'], [[coloured.red('xx'), 'y'], ['z', coloured.green('w')]], coloured),
+    `${coloured.bold('A   B')}\n${coloured.red('xx')}  y\nz   ${coloured.green('w')}\n`);
 });

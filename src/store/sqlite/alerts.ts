@@ -17,7 +17,7 @@ function lazy(db: SqliteDatabase, sql: string) {
 
 /** Failure streaks and the notification outbox in SQLite. */
 export function sqliteAlertStore(db: SqliteDatabase): AlertStore {
-  const streak = streakReader(db);
+  const streak = streakReader(db, false);
   const insert = lazy(db, `INSERT INTO outbox (event_id, event_type, job, channel_fp, payload, created_at, next_at)
     VALUES (@eventId, @eventType, @job, @channelFp, @payload, @at, @at)`);
   // A row waits while an older row of its channel is pending and not due, or claimed by someone:

@@ -25,7 +25,7 @@ interface JobRow {
 
 /** The read side of `cronguard metrics`. */
 export function sqliteMetricsReader(db: SqliteDatabase): MetricsReader {
-  const streak = streakReader(db);
+  const streak = streakReader(db, false);
   return {
     async jobs(host) {
       return (db.prepare(JOBS_SQL).all({ host: host ?? null }) as JobRow[]).map((r): JobMetrics => ({

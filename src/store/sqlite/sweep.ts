@@ -29,7 +29,7 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
    * stored or else now, exactly as noteCrontab will record them. With a host (status --host), only that
    * host's runs count.
    */
-  const jobFacts = (seen?: CrontabSeen[], at?: string, host: string | null = null, orInCrontab = false): JobFacts[] => {
+  const jobFacts = (seen?: CrontabSeen[], at?: string, host: string | null = null, orInCrontab = false, forSweep = true): JobFacts[] => {
     const recorded = db.prepare('SELECT name, schedule, tz, grace_ms, first_seen_at FROM jobs').all() as RecordedJobRow[];
     const stored = db.prepare('SELECT name, schedules, first_seen_at FROM crontab_jobs').all() as CrontabJobRow[];
     const firstSeen = new Map(stored.map((c) => [c.name, c.first_seen_at]));
@@ -39,7 +39,7 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
     // Every job's latest run from run_latest (kept by triggers: sqlite/run-latest.ts), a few pages for a
     // thousand jobs. --host: per job, a seek into the covering index for that host's latest run and its
     // table row, all jobs in one statement (a statement per job cost more in calls than in reading). Then a
-    // seek more for a job whose latest run has not finished, and for a failing one its ending and streak.
+    // seek more for a job whose latest run has not finished, and for a failing one its streak.
     // The host is named only when asked for: it is not in the covering index, and naming it at all (even as
     // `@host IS NULL OR`) reads a table row per run looked at.
     const ofHost = host === null ? '' : ' AND host = @host';
@@ -48,8 +48,9 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
       : db.prepare(`SELECT j.value AS job, r.id, r.status, r.started_at, r.duration_ms, r.host FROM json_each(@jobs) AS j
       JOIN runs AS r ON r.id = (SELECT id FROM runs WHERE job = j.value${ofHost} ORDER BY started_at DESC LIMIT 1)`);
     const lastFinished = db.prepare(`SELECT ${GIST} FROM runs WHERE job = @job${ofHost} AND ${FINISHED_SQL} ORDER BY started_at DESC LIMIT 1`);
-    const ending = db.prepare('SELECT ended_at, exit_code, signal FROM runs WHERE id = ?');
-    const streak = streakReader(db);
+    // How a failing job's run ended and when its streak began are sweep's (table rows the others need not read).
+    const ending = forSweep ? db.prepare('SELECT ended_at, exit_code, signal FROM runs WHERE id = ?') : null;
+    const streak = streakReader(db, forSweep);
     const facts = assembleJobs(recorded, crontab);
     // Rows as arrays, made gists at once (read by index: destructuring walks an iterator): a thousand rows
     // as objects cost more than the reading.
@@ -62,8 +63,10 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
       f.last = lastOf.get(f.job) ?? null;
       f.lastFinished = f.last && isFinished(f.last.status) ? f.last : gist(lastFinished.get(key) as GistRow | undefined);
       if (f.lastFinished && f.lastFinished.status !== 'success') {
-        const end = ending.get(f.lastFinished.id) as { ended_at: string | null; exit_code: number | null; signal: string | null } | undefined;
-        f.failed = { ...f.lastFinished, endedAt: end?.ended_at ?? null, exitCode: end?.exit_code ?? null, signal: end?.signal ?? null };
+        if (ending !== null) {
+          const end = ending.get(f.lastFinished.id) as { ended_at: string | null; exit_code: number | null; signal: string | null } | undefined;
+          f.failed = { ...f.lastFinished, endedAt: end?.ended_at ?? null, exitCode: end?.exit_code ?? null, signal: end?.signal ?? null };
+        }
         f.streak = streak(f.job, null, host);
       }
     }
@@ -169,7 +172,7 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
       }).immediate();
     },
     async jobs(host) {
-      return jobFacts(undefined, undefined, host ?? null);
+      return jobFacts(undefined, undefined, host ?? null, false, false);
     },
     async lastSweepAt() {
       const row = db.prepare('SELECT at FROM sweeps ORDER BY id DESC LIMIT 1').get() as { at: string } | undefined;
