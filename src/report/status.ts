@@ -85,6 +85,17 @@ function tableWidth(jobs: readonly StatusLine[], layout: StatusLayout): number {
   return shown.reduce((sum, w) => sum + w, 0) + GAP * (shown.length - 1);
 }
 
+/** Whether the jobs' latest runs name more than one host (a loop that stops at the second: a thousand jobs). */
+function severalHosts(jobs: readonly StatusLine[]): boolean {
+  let first: string | null | undefined = null;
+  for (const job of jobs) {
+    if (!job.lastHost) continue;
+    if (first === null) first = job.lastHost;
+    else if (job.lastHost !== first) return true;
+  }
+  return false;
+}
+
 /** A name cut to `width` characters, ending in … when it was longer. */
 function cut(text: string, width: number | null): string {
   if (width === null || text.length <= width) return text; // no longer in characters than in UTF-16 units
@@ -107,7 +118,7 @@ function cellsOf(jobs: readonly StatusLine[], layout: StatusLayout, dots: Map<st
   // Compact: no year, no seconds ("11-30 03:15"); a zone name after the time stays.
   const time = (text: string) => (layout.compactTimes ? text.replace(/^\d{4}-/, '').replace(/^(\S+ \d\d:\d\d):\d\d/, '$1') : text);
   // HOST only when the jobs ran on more than one host (a shared PostgreSQL database).
-  const withHost = new Set(jobs.map((j) => j.lastHost).filter((h) => h)).size > 1;
+  const withHost = severalHosts(jobs);
   const header = ['JOB', 'RUNS', 'TREND', ...(layout.schedule ? ['SCHEDULE'] : []), ...(withHost ? ['HOST'] : []), 'LAST', ...(layout.started ? ['STARTED'] : []), 'DURATION', 'NEXT', 'FAILING'];
   // Jobs on one schedule share their next start: each (start, zone) is formatted once.
   const nextTexts = new Map<string, string>();
@@ -148,7 +159,9 @@ export function statusText(
   layout: StatusLayout, dots: Map<string, RunStrip>,
 ): string {
   // No wider than the longest history: a new database should not show a wide empty column.
-  const cells = Math.min(layout.cells, Math.max(1, ...[...dots.values()].map((d) => d.letters.length)));
+  let longest = 1;
+  for (const strip of dots.values()) if (strip.letters.length > longest) longest = strip.letters.length;
+  const cells = Math.min(layout.cells, longest);
   const { header, rows } = cellsOf(jobs, { ...layout, cells }, dots, style);
   const body = jobs.length ? table(header, rows, style) : 'no jobs recorded yet\n';
   const sweep = lastSweepAt === null

@@ -20,18 +20,27 @@ export class ScheduleCache {
     return s;
   }
 
-  private readonly starts = new Map<string, number | null>();
+  private readonly starts = new Map<string, Map<string, number | null>>();
+  private lastAsked: { from: number; bootMs: number | null; starts: Map<string, number | null> } | null = null;
 
   /**
    * The entry's first expected start after `from` (null: none, or not a schedule cron runs), remembered:
    * status asks it of a thousand jobs at one instant, and they share a handful of schedules.
    */
   firstStartAfter(entry: ScheduleEntry, from: number, bootMs: number | null): number | null {
-    const key = `${entry.schedule}\0${entry.tz ?? ''}\0${entry.dst ?? ''}\0${from}\0${bootMs ?? ''}`;
-    let start = this.starts.get(key);
+    // The starts after one instant, looked up once for a run of questions about that instant.
+    let asked = this.lastAsked;
+    if (asked === null || asked.from !== from || asked.bootMs !== bootMs) {
+      const instant = `${from}\0${bootMs ?? ''}`;
+      let starts = this.starts.get(instant);
+      if (!starts) this.starts.set(instant, (starts = new Map()));
+      asked = this.lastAsked = { from, bootMs, starts };
+    }
+    const key = `${entry.schedule}\0${entry.tz ?? ''}\0${entry.dst ?? ''}`;
+    let start = asked.starts.get(key);
     if (start === undefined) {
       const schedule = this.get(entry);
-      this.starts.set(key, (start = typeof schedule === 'string' ? null : firstStartAfter(schedule, from, bootMs)));
+      asked.starts.set(key, (start = typeof schedule === 'string' ? null : firstStartAfter(schedule, from, bootMs)));
     }
     return start;
   }

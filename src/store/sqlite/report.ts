@@ -45,8 +45,10 @@ export function sqliteReportReader(db: SqliteDatabase): ReportReader {
           .all(JSON.stringify(jobs)) as Array<[string, string]>
         : [];
       const have = new Set(kept.map((row) => row[0]));
-      const walked = db.prepare(`SELECT value, ${stripSql('value', '@limit', ofHost(host))} FROM json_each(@jobs)`).raw()
-        .all({ jobs: JSON.stringify(jobs.filter((j) => !have.has(j))), limit, ...hostParam(host) }) as Array<[string, string | null]>;
+      const missing = kept.length === jobs.length ? [] : jobs.filter((j) => !have.has(j));
+      // Prepared only when a strip is missing: the walk is a long statement, and usually every strip is kept.
+      const walked = missing.length === 0 ? [] : db.prepare(`SELECT value, ${stripSql('value', '@limit', ofHost(host))} FROM json_each(@jobs)`).raw()
+        .all({ jobs: JSON.stringify(missing), limit, ...hostParam(host) }) as Array<[string, string | null]>;
       // A strip stored before migration 27 is JSON pairs, newest first (run-latest.ts).
       const stripOf = (text: unknown): RunStrip => (typeof text === 'string' && text.startsWith('[')
         ? stripOfRuns(jsonPairs(text), limit) : stripOfText(text === null ? null : String(text), limit));
