@@ -1,6 +1,6 @@
 import { formatDuration } from './duration.ts';
 import { neutraliseLine } from './neutralise.ts';
-import { isStoredDuration, isWrittenTime, storedMs } from './stored.ts';
+import { isStoredDuration, storedMs, writtenMs } from './stored.ts';
 
 /** 0 to 99 as two digits, made once: tables format thousands of times. */
 const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => (n < 10 ? `0${n}` : String(n)));
@@ -16,14 +16,15 @@ const two = (n: number): string => TWO_DIGITS[Math.trunc(n)] ?? String(Math.trun
  */
 export function localTime(isoText: string | null, compact = false): string {
   if (isoText === null) return '-';
-  const ms = storedMs(isoText);
+  const written = writtenMs(isoText);
+  const ms = written ?? storedMs(isoText);
   if (ms === null) return neutraliseLine(String(isoText));
   const d = new Date(ms);
   const east = -d.getTimezoneOffset();
   // A UTC clock shows the digits of a time in the form cronguard writes (a real calendar day, which Date.parse
   // does not insist on): status formats a thousand of them. Not before 1970: zones then had offsets of
   // seconds, which getTimezoneOffset rounds away.
-  if (east === 0 && isoText >= '1970' && isWrittenTime(isoText)) {
+  if (east === 0 && written !== null && written >= 0) {
     const seconds = isoText.slice(17, 19);
     return `${isoText.slice(0, 10)} ${isoText.slice(11, 16)}${compact && seconds === '00' ? '' : `:${seconds}`} +00:00`;
   }

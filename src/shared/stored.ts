@@ -41,6 +41,14 @@ export function isStoredTime(text: string | null | undefined): boolean {
 
 /** Whether a text is a time exactly as cronguard writes it ("2026-05-01T23:00:13.000Z"), on a real calendar day. */
 export function isWrittenTime(text: string | null | undefined): boolean {
+  return writtenMs(text) !== null;
+}
+
+/**
+ * The epoch milliseconds of a time exactly as cronguard writes it, on a real calendar day, read from its
+ * digits (what Date.parse gives it, without parsing a date: status reads a thousand); null for anything else.
+ */
+export function writtenMs(text: string | null | undefined): number | null {
   if (typeof text === 'string' && text.length === 24 && text[4] === '-' && text[7] === '-' && text[10] === 'T' && text[13] === ':'
     && text[16] === ':' && text[19] === '.' && text[23] === 'Z' && twoDigits(text, 0) >= 0 && twoDigits(text, 2) >= 0
     && twoDigits(text, 20) >= 0 && text.charCodeAt(22) >= 48 && text.charCodeAt(22) <= 57) {
@@ -51,9 +59,14 @@ export function isWrittenTime(text: string | null | undefined): boolean {
     const second = twoDigits(text, 17);
     const year = twoDigits(text, 0) * 100 + twoDigits(text, 2);
     if (month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && hour >= 0 && hour <= 23
-      && minute >= 0 && minute <= 59 && second >= 0 && second <= 59) return true;
+      && minute >= 0 && minute <= 59 && second >= 0 && second <= 59) {
+      const ms = twoDigits(text, 20) * 10 + text.charCodeAt(22) - 48;
+      // Date.UTC reads years 0-99 as 1900-1999: a year is set on its own for those.
+      return year >= 100 ? Date.UTC(year, month - 1, day, hour, minute, second, ms)
+        : new Date(0).setUTCFullYear(year, month - 1, day) + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
+    }
   }
-  return false;
+  return null;
 }
 
 /** Whether a stored duration is one: a whole, non-negative number of milliseconds. */

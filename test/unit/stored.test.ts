@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isStoredTime, storedMs } from '../../src/shared/stored.ts';
+import { isStoredTime, storedMs, writtenMs } from '../../src/shared/stored.ts';
 
 test('isStoredTime agrees with storedMs on written, edge and malformed times', () => {
   const texts = [
@@ -21,5 +21,17 @@ test('isStoredTime agrees with storedMs on written, edge and malformed times', (
   for (let ms = Date.UTC(2024, 0, 1); ms < Date.UTC(2029, 0, 1); ms += 26_000_017) {
     const text = new Date(ms).toISOString();
     assert.equal(isStoredTime(text), true, text);
+  }
+});
+
+test('a written time read from its digits is what Date.parse reads, and only a real calendar day is one', () => {
+  const texts = ['2026-05-01T23:00:13.007Z', '2024-02-29T00:00:00.999Z', '1970-01-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z',
+    '0099-12-31T23:59:59.000Z', '0000-01-01T00:00:00.000Z', '0400-02-29T12:00:00.500Z', '9999-12-31T23:59:59.999Z'];
+  let ms = Date.UTC(1960, 0, 1);
+  for (let i = 0; i < 5000; i++) texts.push(new Date((ms += 1_234_567_891)).toISOString());
+  for (const text of texts.filter((t) => t.length === 24)) assert.equal(writtenMs(text), Date.parse(text), text);
+  for (const odd of ['2026-02-30T10:00:00.000Z', '2025-02-29T10:00:00.000Z', '2026-04-31T00:00:00.000Z', '2026-01-01T24:00:00.000Z',
+    '2026-01-01T23:60:00.000Z', '2026-01-01T23:00:60.000Z', '2026-13-01T00:00:00.000Z', '2026-01-01T00:00:00.00xZ', '2026-01-01T00:00:00Z', null]) {
+    assert.equal(writtenMs(odd), null, String(odd));
   }
 });
