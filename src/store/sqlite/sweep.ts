@@ -2,7 +2,7 @@ import type { SweepRepo } from '../store.ts';
 import type { CrontabSeen, JobFacts, OpenProblem, ProblemKey, ProblemKind, RunGist, RunningRun, SweepSnapshot, SweepVerdict } from '../../shared/sweep-model.ts';
 import { isFinished, type RunStatus } from '../../shared/types.ts';
 import type { SqliteDatabase } from './database.ts';
-import { streakReader } from './streak.ts';
+import { streakReader, streaksOf } from './streak.ts';
 import { FINISHED_SQL } from '../status-sql.ts';
 import { assembleJobs, jobsInOrder, type CrontabJobRow, type RecordedJobRow } from '../job-facts.ts';
 import { storedTextList } from '../../shared/stored.ts';
@@ -50,7 +50,6 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
     const lastFinished = db.prepare(`SELECT ${GIST} FROM runs WHERE job = @job${ofHost} AND ${FINISHED_SQL} ORDER BY started_at DESC LIMIT 1`);
     // How a failing job's run ended and when its streak began are sweep's (table rows the others need not read).
     const ending = forSweep ? db.prepare('SELECT ended_at, exit_code, signal FROM runs WHERE id = ?') : null;
-    const streak = streakReader(db, forSweep);
     const facts = assembleJobs(recorded, crontab);
     // Rows as arrays, made gists at once (read by index: destructuring walks an iterator): a thousand rows
     // as objects cost more than the reading.
@@ -58,18 +57,23 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
     for (const r of latest.raw().all(host === null ? {} : { jobs: JSON.stringify(facts.map((f) => f.job)), host }) as LatestRow[]) {
       lastOf.set(r[0], { id: r[1], status: r[2], startedAt: r[3], durationMs: r[4], host: r[5] });
     }
+    const failing: JobFacts[] = [];
     for (const f of facts) {
-      const key = host === null ? { job: f.job } : { job: f.job, host };
       f.last = lastOf.get(f.job) ?? null;
-      f.lastFinished = f.last && isFinished(f.last.status) ? f.last : gist(lastFinished.get(key) as GistRow | undefined);
+      f.lastFinished = f.last && isFinished(f.last.status) ? f.last
+        : gist(lastFinished.get(host === null ? { job: f.job } : { job: f.job, host }) as GistRow | undefined);
       if (f.lastFinished && f.lastFinished.status !== 'success') {
         if (ending !== null) {
           const end = ending.get(f.lastFinished.id) as { ended_at: string | null; exit_code: number | null; signal: string | null } | undefined;
           f.failed = { ...f.lastFinished, endedAt: end?.ended_at ?? null, exitCode: end?.exit_code ?? null, signal: end?.signal ?? null };
         }
-        f.streak = streak(f.job, null, host);
+        failing.push(f);
       }
     }
+    // Names that are not text (the sqlite3 shell can store a blob) are asked one by one, as they are stored.
+    const streaks = streaksOf(db, failing.flatMap((f) => (typeof f.job === 'string' ? [f.job] : [])), forSweep, host);
+    const single = streakReader(db, forSweep);
+    for (const f of failing) f.streak = (typeof f.job === 'string' ? streaks.get(f.job) : undefined) ?? single(f.job, null, host);
     return jobsInOrder(facts, host, orInCrontab);
   };
 
