@@ -13,12 +13,12 @@ export const CRON_ALIASES: Readonly<Record<string, string>> = {
 
 /** A parsed schedule: which values each field allows (index = value), plus cron's special cases. */
 export interface CronFields {
-  second: boolean[];
-  minute: boolean[];
-  hour: boolean[];
-  dom: boolean[];
-  month: boolean[];
-  dow: boolean[];
+  second: readonly boolean[];
+  minute: readonly boolean[];
+  hour: readonly boolean[];
+  dom: readonly boolean[];
+  month: readonly boolean[];
+  dow: readonly boolean[];
   /** A day field written with '*': cron then requires both day fields, else either (crontab(5)). */
   domStar: boolean;
   dowStar: boolean;
@@ -28,7 +28,7 @@ export interface CronFields {
    */
   wild: boolean;
   /** For each second, minute and hour value: the first allowed one at or after it, or -1 (so a walk jumps). */
-  jumps: { second: Int8Array; minute: Int8Array; hour: Int8Array };
+  jumps: { second: readonly number[]; minute: readonly number[]; hour: readonly number[] };
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -47,27 +47,49 @@ export function parseCronFields(expression: string, allowSeconds: boolean): Cron
   const texts = parts.length === 6 ? parts : ['0'].concat(parts);
   // Plain loops and indexes, no destructuring (which walks an iterator): status compiles a hundred
   // schedules in a process that lives a fraction of a second, all of it in V8's interpreter.
-  const sets: boolean[][] = [];
+  const fields: ReadField[] = [];
   for (let i = 0; i < 6; i++) {
     const part = texts[i] as string;
-    const set = parseField(part, i === 0 ? SECOND : FIELDS[i - 1] as Bounds);
-    if (typeof set === 'string') return `field ${i + (parts.length === 6 ? 1 : 0)} ${JSON.stringify(part)}: ${set}`;
-    sets.push(set);
+    const field = readField(part, i);
+    if (typeof field === 'string') return `field ${i + (parts.length === 6 ? 1 : 0)} ${JSON.stringify(part)}: ${field}`;
+    fields.push(field);
   }
   const starred = (i: number) => (texts[i] as string).startsWith('*');
-  const weekdays = sets[5] as boolean[];
-  if (weekdays[7]) weekdays[0] = true; // 7 is Sunday too
+  const at = (i: number) => fields[i] as ReadField;
   return {
-    second: sets[0] as boolean[], minute: sets[1] as boolean[], hour: sets[2] as boolean[], dom: sets[3] as boolean[],
-    month: sets[4] as boolean[], dow: weekdays.slice(0, 7),
+    second: at(0).set, minute: at(1).set, hour: at(2).set, dom: at(3).set, month: at(4).set, dow: at(5).set,
     domStar: starred(3), dowStar: starred(5), wild: starred(1) || starred(2),
-    jumps: { second: jumpTable(sets[0] as boolean[]), minute: jumpTable(sets[1] as boolean[]), hour: jumpTable(sets[2] as boolean[]) },
+    jumps: { second: at(0).jumps, minute: at(1).jumps, hour: at(2).jumps },
   };
 }
 
+/** A field read: the values it allows (index = value) and, for seconds, minutes and hours, its jump table. */
+interface ReadField { set: readonly boolean[]; jumps: readonly number[] }
+
+/**
+ * Fields read, remembered by position and text, shared and never changed: a hundred schedules hold a few
+ * dozen distinct fields ('*', '0', every fifth minute...), and reading one walks every value of its range.
+ */
+const readFields = new Map<string, ReadField | string>();
+
+/** The field at a position (0 seconds ... 5 days of the week) read from its text; a message when it cannot be. */
+function readField(text: string, position: number): ReadField | string {
+  const key = `${position} ${text}`;
+  let field = readFields.get(key);
+  if (field === undefined) {
+    const set = parseField(text, position === 0 ? SECOND : FIELDS[position - 1] as Bounds);
+    if (typeof set !== 'string' && position === 5 && set[7]) set[0] = true; // 7 is Sunday too
+    field = typeof set === 'string' ? set
+      : { set: position === 5 ? set.slice(0, 7) : set, jumps: position <= 2 ? jumpTable(set) : [] };
+    readFields.set(key, field);
+  }
+  return field;
+}
+
 /** The first allowed value at or after each value, -1 past the last allowed one. */
-function jumpTable(set: readonly boolean[]): Int8Array {
-  const table = new Int8Array(set.length);
+function jumpTable(set: readonly boolean[]): number[] {
+  // A plain array: a small typed array costs a backing store of its own, three per schedule, a hundred schedules.
+  const table = new Array<number>(set.length);
   let next = -1;
   for (let v = set.length - 1; v >= 0; v--) table[v] = next = set[v] ? v : next;
   return table;
@@ -82,10 +104,11 @@ function parseField(text: string, bounds: Bounds): boolean[] | string {
   const items = text.split(',');
   for (let i = 0; i < items.length; i++) {
     const item = items[i] as string;
-    const match = ITEM.exec(item);
-    if (!match) return `cannot read ${JSON.stringify(item)}`;
-    const range = match[1] ?? '';
-    const stepText = match[2];
+    const plain = item === '*' || DIGITS.test(item); // most items: no pattern needed
+    const match = plain ? null : ITEM.exec(item);
+    if (!plain && !match) return `cannot read ${JSON.stringify(item)}`;
+    const range = match ? (match[1] ?? '') : item;
+    const stepText = match ? match[2] : undefined;
     const step = stepText === undefined ? 1 : Number(stepText);
     if (step < 1) return `step ${stepText} must be at least 1`;
     let lo = min;
@@ -106,12 +129,13 @@ function parseField(text: string, bounds: Bounds): boolean[] | string {
 
 /** One item of a field: `*` or a value or range, with an optional step. */
 const ITEM = /^(\*|[^-/*]+(?:-[^-/*]+)?)(?:\/(\d+))?$/;
+const DIGITS = /^\d+$/;
 
 /** A field's value: a number, or a month or day name; null when it is neither. */
 function fieldValue(word: string, bounds: Bounds): number | null {
   const byName = bounds[2] ? bounds[2].indexOf(word.toLowerCase()) : -1;
   if (byName !== -1) return byName + bounds[3];
-  return /^\d+$/.test(word) ? Number(word) : null;
+  return DIGITS.test(word) ? Number(word) : null;
 }
 
 /** Gives up on a schedule that matches nothing in this many steps (e.g. 31 February). */
