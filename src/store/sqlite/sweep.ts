@@ -13,6 +13,8 @@ const SWEEP_LOG_KEPT = 1000;
 const GIST = 'id, status, started_at, duration_ms';
 
 interface GistRow { id: string; status: string; started_at: string; duration_ms: number | null }
+/** A jobs-table row as the statement lists it. */
+type JobRow = [name: string, schedule: string | null, tz: string | null, graceMs: number | null, firstSeenAt: string];
 /** A job's latest run as the latest statement lists it. */
 type LatestRow = [job: string, id: string, status: RunStatus, startedAt: string, durationMs: number | null, host: string];
 
@@ -30,7 +32,9 @@ export function sqliteSweepRepo(db: SqliteDatabase): SweepRepo {
    * host's runs count.
    */
   const jobFacts = (seen?: CrontabSeen[], at?: string, host: string | null = null, orInCrontab = false, forSweep = true): JobFacts[] => {
-    const recorded = db.prepare('SELECT name, schedule, tz, grace_ms, first_seen_at FROM jobs').all() as RecordedJobRow[];
+    // Rows as arrays made objects here: better-sqlite3 builds an object a property at a time (a third slower for a thousand).
+    const recorded = (db.prepare('SELECT name, schedule, tz, grace_ms, first_seen_at FROM jobs').raw().all() as JobRow[])
+      .map((r): RecordedJobRow => ({ name: r[0], schedule: r[1], tz: r[2], grace_ms: r[3], first_seen_at: r[4] }));
     const stored = db.prepare('SELECT name, schedules, first_seen_at FROM crontab_jobs').all() as CrontabJobRow[];
     const firstSeen = new Map(stored.map((c) => [c.name, c.first_seen_at]));
     const crontab = seen === undefined || at === undefined ? stored : seen.map((c) => ({
