@@ -123,7 +123,7 @@ function cellsOf(jobs: readonly StatusLine[], layout: StatusLayout, dots: Map<st
   // Jobs on one schedule share their next start: each (start, zone) is formatted once.
   const nextTexts = new Map<string, string>();
   const nextOf = (at: string, tz: string | null) => {
-    const key = `${at}\0${tz ?? ''}`;
+    const key = tz === null ? at : `${at}\0${tz}`; // most jobs have no zone: no key text made for them
     let text = nextTexts.get(key);
     if (text === undefined) nextTexts.set(key, (text = neutraliseLine(time(nextText(at, tz)))));
     return text;
