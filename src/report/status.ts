@@ -87,7 +87,7 @@ function tableWidth(jobs: readonly StatusLine[], layout: StatusLayout): number {
 
 /** Whether the jobs' latest runs name more than one host (a loop that stops at the second: a thousand jobs). */
 function severalHosts(jobs: readonly StatusLine[]): boolean {
-  let first: string | null | undefined = null;
+  let first: string | null = null;
   for (const job of jobs) {
     if (!job.lastHost) continue;
     if (first === null) first = job.lastHost;

@@ -50,20 +50,19 @@ export function stripOfText(text: string | null, limit: number): RunStrip {
  * string made for each of the thousands a status reads; anything else as Number reads it; null if not finite.
  */
 function durationAt(text: string, start: number, end: number): number | null {
-  let ms = 0;
   if (end - start <= 15) {
-    for (let k = start; k < end; k++) {
+    let ms = 0;
+    let k = start;
+    for (; k < end; k++) {
       const digit = text.charCodeAt(k) - 48;
-      if (digit < 0 || digit > 9) return finiteOrNull(Number(text.slice(start, end)));
+      if (digit < 0 || digit > 9) break;
       ms = ms * 10 + digit;
     }
-    return ms;
+    if (k === end) return ms;
   }
-  return finiteOrNull(Number(text.slice(start, end)));
+  const read = Number(text.slice(start, end));
+  return Number.isFinite(read) ? read : null;
 }
-
-/** A number when it is finite, else null. */
-const finiteOrNull = (ms: number): number | null => (Number.isFinite(ms) ? ms : null);
 
 /** Whether a text holds any character that is not a strip letter (a test, not a replace: strips rarely do). */
 const ANY_NOT_A_LETTER = new RegExp(NOT_A_LETTER.source);
