@@ -28,17 +28,31 @@ function visibleLength(text: string): number {
 /** Whether a text ends in what trimEnd() removes. */
 const ENDS_BLANK = /\s$/;
 
+/**
+ * The width of a column's widest cell, at least `least`. A loop in a function of its own: V8 compiles a
+ * long-running loop with its function, and a process exits only once that compile is done. Inside
+ * table(), ten thousand cells sent table's whole body to the compiler as status ended; this one is
+ * compiled in a moment, early.
+ */
+function widest(rows: ReadonlyArray<readonly string[]>, column: number, least: number, measure: ((text: string) => number) | null): number {
+  let width = least;
+  for (const row of rows) {
+    const cell = row[column];
+    if (cell === undefined) continue;
+    const length = measure ? measure(cell) : cell.length;
+    if (length > width) width = length;
+  }
+  return width;
+}
+
 /** A plain text table: a header row and left-aligned columns two spaces apart. */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, style: ChalkInstance): string {
   // Without colour no cell holds an escape (stored fields are neutralised): its width is its length.
   const measure = style.level > 0 ? visibleLength : null;
-  const widths = header.map((h) => h.length);
-  for (const row of rows) {
-    for (let i = 0; i < row.length; i++) {
-      const length = measure ? measure(row[i] as string) : (row[i] as string).length;
-      if (length > (widths[i] ?? 0)) widths[i] = length;
-    }
-  }
+  let columns = header.length;
+  for (const row of rows) if (row.length > columns) columns = row.length;
+  const widths: number[] = [];
+  for (let i = 0; i < columns; i++) widths.push(widest(rows, i, header[i]?.length ?? 0, measure));
   // A cell's padding and the gap after it, one string per width (a thousand rows share a few dozen).
   const gaps: string[] = [];
   const line = (cells: readonly string[]) => {

@@ -112,6 +112,8 @@ test('a table: columns as wide as their widest cell, two spaces apart, no blanks
   assert.equal(table(['A', 'BB', 'C'], [['xyz', '', '1'], ['', 'q', ''], ['w', '', 'end\u00a0 ']], plain),
     'A    BB  C\nxyz      1\n     q\nw        end\n');
   assert.equal(table(['A', 'B'], [], plain), 'A  B\n');
+  // A row with more cells than the header, or fewer: each column as wide as its widest cell all the same.
+  assert.equal(table(['A'], [['x', 'yy', 'z'], ['wide'], ['', '', 'q']], plain), 'A\nx     yy  z\nwide\n          q\n');
   // In colour, escapes take no room.
   const coloured = new Chalk({ level: 1 });
   assert.equal(table(['A', 'B'], [[coloured.red('xx'), 'y'], ['z', coloured.green('w')]], coloured),
