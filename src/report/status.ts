@@ -6,7 +6,7 @@ import { durationText, localTime } from '../shared/local-time.ts';
 import { neutraliseLine } from '../shared/neutralise.ts';
 import type { RunStrip } from '../store/store.ts';
 import { runStrip, sparkline } from './strip.ts';
-import { styleStatus, table } from './style.ts';
+import { characters, styleStatus, table, widest } from './style.ts';
 
 /** One job's line of `cronguard status`, in the JSON shape of SPEC §6. */
 export interface StatusLine {
@@ -70,7 +70,7 @@ export function statusLayout(jobs: readonly StatusLine[], width: number | null):
   // Still too narrow: the strips shrink (to 5 runs), then names are cut (to no fewer than 8 characters).
   const last = forms[forms.length - 1] as (typeof forms)[0];
   const others = tableWidth(jobs, { ...last, cells: 0, jobWidth: 1 }) - 'JOB'.length;
-  const longest = Math.max(3, ...jobs.map((j) => [...neutraliseLine(j.job)].length));
+  const longest = Math.max(3, ...jobs.map((j) => characters(neutraliseLine(j.job))));
   const fewest = 'TREND'.length; // no narrower than the headers
   const jobWidth = Math.min(longest, Math.max(8, width - others - 2 * GAP - 2 * fewest));
   const cells = Math.max(fewest, Math.floor((width - others - jobWidth - 2 * GAP) / 2));
@@ -80,9 +80,9 @@ export function statusLayout(jobs: readonly StatusLine[], width: number | null):
 /** Width of the table without its two strip columns and their gaps. */
 function tableWidth(jobs: readonly StatusLine[], layout: StatusLayout): number {
   const { header, rows } = cellsOf(jobs, layout, null, null);
-  const widths = header.map((h, i) => (i === 1 || i === 2 ? null : Math.max(h.length, ...rows.map((r) => [...(r[i] ?? '')].length))));
-  const shown = widths.filter((w): w is number => w !== null);
-  return shown.reduce((sum, w) => sum + w, 0) + GAP * (shown.length - 1);
+  let width = -GAP;
+  for (let i = 0; i < header.length; i++) if (i !== 1 && i !== 2) width += widest(rows, i, (header[i] as string).length, characters) + GAP;
+  return width;
 }
 
 /** Whether the jobs' latest runs name more than one host (a loop that stops at the second: a thousand jobs). */

@@ -36,8 +36,22 @@ export function runStrip(strip: RunStrip, width: number, style: ChalkInstance): 
   const letters = from > 0 ? strip.letters.slice(from) : strip.letters;
   let text = ' '.repeat(Math.max(0, width - letters.length));
   if (!colours(style)) return text + letters;
-  for (let i = 0; i < letters.length; i++) text += colouredCell(style, letters[i] as string);
+  const palette = paletteOf(style);
+  for (let i = 0; i < letters.length; i++) text += palette.get(letters[i] as string) ?? '?';
   return text;
+}
+
+/** Each style's coloured cell of every strip letter. */
+const PALETTES = new WeakMap<ChalkInstance, Map<string, string>>();
+
+/**
+ * The coloured cell of every strip letter in a style, made once: chalk builds a styler on each call, and
+ * the strips of a thousand jobs hold twenty thousand cells.
+ */
+function paletteOf(style: ChalkInstance): Map<string, string> {
+  let palette = PALETTES.get(style);
+  if (palette === undefined) PALETTES.set(style, (palette = new Map([...'sFELTK-R'].map((letter) => [letter, colouredCell(style, letter)]))));
+  return palette;
 }
 
 /**

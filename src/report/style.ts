@@ -25,6 +25,14 @@ function visibleLength(text: string): number {
   return text.includes('\x1b') ? text.replace(/\x1b\[[0-9;]*m/g, '').length : text.length;
 }
 
+/** A UTF-16 surrogate: a text without one holds as many characters as code units. */
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** How many characters (code points) a text holds, without splitting it when it has no astral ones. */
+export function characters(text: string): number {
+  return SURROGATE.test(text) ? [...text].length : text.length;
+}
+
 /** Whether a text ends in what trimEnd() removes. */
 const ENDS_BLANK = /\s$/;
 
@@ -34,7 +42,7 @@ const ENDS_BLANK = /\s$/;
  * table(), ten thousand cells sent table's whole body to the compiler as status ended; this one is
  * compiled in a moment, early.
  */
-function widest(rows: ReadonlyArray<readonly string[]>, column: number, least: number, measure: ((text: string) => number) | null): number {
+export function widest(rows: ReadonlyArray<readonly string[]>, column: number, least: number, measure: ((text: string) => number) | null): number {
   let width = least;
   for (const row of rows) {
     const cell = row[column];

@@ -5,7 +5,7 @@ import { bucketOf, bucketPercentile, mergeBuckets, type DurationBucket } from '.
 import { percentile } from '../../src/shared/percentile.ts';
 import { durationHistogram } from '../../src/report/histogram.ts';
 import { runStrip, sparkline } from '../../src/report/strip.ts';
-import { table } from '../../src/report/style.ts';
+import { characters, table } from '../../src/report/style.ts';
 import { stripOfRuns, stripOfText } from '../../src/store/strip.ts';
 
 const plain = new Chalk({ level: 0 });
@@ -25,6 +25,19 @@ test('a strip: one letter per run, newest right, padded on the left; only the ne
   assert.equal(runStrip(strip(['nonsense']), 1, plain), '?');
   const coloured = new Chalk({ level: 1 });
   assert.equal(runStrip(strip(['success'], ['failed'], ['nonsense']), 4, coloured), ` ${coloured.green('▄')}${coloured.red('█')}?`);
+  // Every letter in its colour, in each style asked for (cells are made once per style, then reused).
+  const all = strip(['success'], ['failed'], ['error'], ['lost'], ['timeout'], ['killed'], ['skipped', null], ['running', null]);
+  const expected = (c: InstanceType<typeof Chalk>) => [c.green('▄'), c.red('█'), c.red('█'), c.red('█'), c.magenta('█'), c.yellow('█'), c.gray('·'), c.cyan('▒')].join('');
+  const truecolour = new Chalk({ level: 3 });
+  for (const style of [coloured, truecolour, coloured]) assert.equal(runStrip(all, 8, style), expected(style));
+  assert.equal(runStrip(all, 8, plain), 'sFELTK-R');
+});
+
+test('characters: code points, an astral one once, a lone surrogate once', () => {
+  assert.equal(characters('plain text'), 10);
+  assert.equal(characters('j\u{1F600}b'), 3);
+  assert.equal(characters('\ud800x'), 2);
+  assert.equal(characters(''), 0);
 });
 
 test('a sparkline: the shortest at the bottom, the longest at the top, a blank for no duration', () => {
