@@ -6,7 +6,7 @@ import { durationText, localTime } from '../shared/local-time.ts';
 import { neutraliseLine } from '../shared/neutralise.ts';
 import type { RunStrip } from '../store/store.ts';
 import { runStrip, sparkline } from './strip.ts';
-import { characters, styleStatus, table, widest } from './style.ts';
+import { characters, remembered, styleStatus, table, widest } from './style.ts';
 
 /** One job's line of `cronguard status`, in the JSON shape of SPEC §6. */
 export interface StatusLine {
@@ -101,16 +101,6 @@ function cut(text: string, width: number | null): string {
   if (width === null || text.length <= width) return text; // no longer in characters than in UTF-16 units
   const chars = [...text];
   return chars.length <= width ? text : `${chars.slice(0, Math.max(1, width - 1)).join('')}…`;
-}
-
-/** A function of text remembered per text: a thousand rows share a handful of statuses and schedules. */
-function remembered(f: (text: string) => string): (text: string) => string {
-  const known = new Map<string, string>();
-  return (text) => {
-    let done = known.get(text);
-    if (done === undefined) known.set(text, (done = f(text)));
-    return done;
-  };
 }
 
 /** The header and the rows of the table, every stored field neutralised; strips only when dots are given. */

@@ -25,6 +25,19 @@ function visibleLength(text: string): number {
   return text.includes('\x1b') ? text.replace(/\x1b\[[0-9;]*m/g, '').length : text.length;
 }
 
+/**
+ * A function of text remembered per text: a thousand rows share a handful of statuses and schedules, and
+ * a coloured table measures each cell twice (for the widths, then for the padding).
+ */
+export function remembered<T>(f: (text: string) => T): (text: string) => T {
+  const known = new Map<string, T>();
+  return (text) => {
+    let done = known.get(text);
+    if (done === undefined) known.set(text, (done = f(text)));
+    return done;
+  };
+}
+
 /** A UTF-16 surrogate: a text without one holds as many characters as code units. */
 const SURROGATE = /[\ud800-\udfff]/;
 
@@ -56,7 +69,7 @@ export function widest(rows: ReadonlyArray<readonly string[]>, column: number, l
 /** A plain text table: a header row and left-aligned columns two spaces apart. */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, style: ChalkInstance): string {
   // Without colour no cell holds an escape (stored fields are neutralised): its width is its length.
-  const measure = style.level > 0 ? visibleLength : null;
+  const measure = style.level > 0 ? remembered(visibleLength) : null;
   let columns = header.length;
   for (const row of rows) if (row.length > columns) columns = row.length;
   const widths: number[] = [];
