@@ -1,7 +1,8 @@
 import type { RunRecord } from '../../shared/types.ts';
 import type { CsvRun, RunFilter } from '../store.ts';
 import type { SqliteDatabase } from './database.ts';
-import { DURATION, PLAIN, recordReader, WHOLE, WRITTEN_TIME } from './export.ts';
+import { DURATION, PLAIN, recordReader, WHOLE } from './export.ts';
+import { WRITTEN_TIME } from '../../shared/stored.ts';
 import { commandOf } from './rows.ts';
 import { exportedRuns, RUN } from './stream.ts';
 

@@ -3,6 +3,7 @@ import type { RunFilter } from '../store.ts';
 import type { SqliteDatabase } from './database.ts';
 import { type AttemptRow, type RunRow, runFromRow } from './rows.ts';
 import { exportedRuns, RUN } from './stream.ts';
+import { WRITTEN_TIME } from '../../shared/stored.ts';
 
 // `history --json` over a million runs: SQLite hands over three values a joined row (the run's id, a flag and
 // the run's JSON text with its attempt's, each stored text quoted by json_quote) instead of 27, and one pattern
@@ -39,9 +40,6 @@ const STRING = String.raw`"[^"\\\x00-\x1f]*(?:\\(?:["\\bfnrt]|u00(?:0[0-7bef]|1[
 /** A whole number of at most 15 digits: what JavaScript holds exactly (a REAL's text has a point or an exponent). */
 export const WHOLE = String.raw`-?\d{1,15}`;
 export const DURATION = String.raw`(?:null|\d{1,15})`;
-/** A time in the form cronguard writes, a day of the calendar (leap years too) and a time of day: isStoredTime's fast form. */
-export const WRITTEN_TIME = String.raw`(?:\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)`
-  + String.raw`|(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z`;
 /** A written time as a JSON string. */
 const TIME = String.raw`"${WRITTEN_TIME}"`;
 /** A stored command that JSON.stringify(commandOf(text)) writes again as it is: a list of strings, no space, each in STRING's form. */
