@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
@@ -23,18 +23,35 @@ function alive(pid: number): boolean {
  * died is taken over. Returns the release function, or null while a live process holds it.
  */
 export function takeCronLock(): (() => void) | null {
+  // The lock appears with its holder's pid already in it (a directory made aside, then renamed into place), and
+  // goes by being renamed aside: it never stands empty, where another taker would take it for a dead holder's,
+  // or could rename its own onto it.
+  const mine = `${LOCK}.${process.pid}`;
   for (let i = 0; i < 2; i++) {
     try {
-      mkdirSync(LOCK);
-      writeFileSync(join(LOCK, 'pid'), String(process.pid));
-      return () => rmSync(LOCK, { recursive: true, force: true });
+      mkdirSync(mine, { recursive: true });
+      writeFileSync(join(mine, 'pid'), String(process.pid));
+      renameSync(mine, LOCK);
+      return removeLock;
     } catch {
+      rmSync(mine, { recursive: true, force: true });
       const holder = Number(readFileSafe(join(LOCK, 'pid')));
       if (holder > 0 && alive(holder)) return null;
-      rmSync(LOCK, { recursive: true, force: true });
+      removeLock();
     }
   }
   return null;
+}
+
+/** Removes the lock (renamed aside first, see takeCronLock); nothing when another process removed it first. */
+function removeLock(): void {
+  const aside = `${LOCK}.${process.pid}.gone`;
+  try {
+    renameSync(LOCK, aside);
+  } catch {
+    return;
+  }
+  rmSync(aside, { recursive: true, force: true });
 }
 
 /** Takes the real-cron lock, waiting up to `ms` for another real-cron test (of this run or another) to let go. */
